@@ -142,6 +142,8 @@ export const PROBLEM_CODES = [
   'provider_rejected',
   'provider_auth_failed',
   'provider_bad_response',
+  'idempotency_key_reused',
+  'idempotency_in_flight',
   'not_implemented',
   'internal_error',
 ] as const;

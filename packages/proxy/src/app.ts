@@ -1,0 +1,103 @@
+/**
+ * `createApp(config, deps)` builds the proxy as an Express app, separate from `listen`, so tests drive it on an
+ * ephemeral port. Middleware in a visible order: security headers, logging, CORS, routes, problems.
+ */
+import express from 'express';
+import helmet from 'helmet';
+import type { ProxyConfig } from './config.ts';
+import { cors } from './cors.ts';
+import { createLinkService } from './links/service.ts';
+import { type Logger, createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { errorHandler, notFoundHandler } from './problems.ts';
+import { createRazorpayAdapter } from './providers/razorpay.ts';
+import type { ProviderAdapter } from './providers/types.ts';
+import { assetsRouter } from './routes/assets.ts';
+import { configRouter } from './routes/config.ts';
+import { healthRouter } from './routes/health.ts';
+import { linksRouter } from './routes/links.ts';
+import { webhooksRouter } from './routes/webhooks.ts';
+import { createMemoryStore } from './store/memory.ts';
+import type { Store } from './store/types.ts';
+import { VERSION } from './version.ts';
+
+export interface AppDeps {
+  fetch?: typeof fetch;
+  now?: () => number;
+  logger?: Logger;
+  store?: Store;
+  /** Overrides the adapters built from config (tests). */
+  adapters?: Partial<Record<string, ProviderAdapter>>;
+  staleAfterMs?: number;
+  defaultMetrics?: boolean;
+}
+
+export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
+  const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+  const adapters: Partial<Record<string, ProviderAdapter>> = { ...deps.adapters };
+  if (config.providers.razorpay && !adapters.razorpay) {
+    adapters.razorpay = createRazorpayAdapter(config.providers.razorpay, { fetch: fetchImpl, onCall: metrics.providerCall });
+  }
+  const links = createLinkService({
+    config,
+    store: deps.store ?? createMemoryStore(now),
+    adapters,
+    now,
+    log: logger,
+    staleAfterMs: deps.staleAfterMs,
+  });
+  let draining = false;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('etag', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      logger.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use(healthRouter(metrics.registry, () => !draining));
+  app.use(assetsRouter(config.widgetDir, VERSION));
+  app.use('/v1', cors(config.allowedOrigins));
+  app.use(configRouter(config));
+  app.use(linksRouter(config, links, metrics));
+  app.use(
+    webhooksRouter(adapters, links, now, {
+      verificationFailed: (provider, reason) => {
+        metrics.webhookFailures.inc({ provider, reason });
+        logger.warn({ provider, reason }, 'webhook refused');
+      },
+      applied: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
+    }),
+  );
+  app.use(notFoundHandler);
+  app.use(errorHandler((err, req) => logger.error({ err, method: req.method, path: req.path }, 'unhandled error')));
+
+  return {
+    app,
+    links,
+    metrics,
+    logger,
+    /** Marks the app as draining: `/readyz` answers 503 so a load balancer stops sending new requests. */
+    drain(): void {
+      draining = true;
+    },
+  };
+}
+
+export type PayLinkApp = ReturnType<typeof createApp>;

@@ -1,0 +1,249 @@
+/**
+ * Configuration: environment variables plus an optional JSON config file (catalog, open amounts, origins),
+ * parsed once by zod at start. A bad value stops the start with a message naming the variable (or the file and
+ * the path inside it) and what was expected. `process.env` is read here and nowhere else.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { CurrencyCode, type Money, ProviderName } from './contract.ts';
+import { parseMajorString } from './money.ts';
+import { RAZORPAY_PRODUCTION_URL, type RazorpayConfig } from './providers/razorpay.ts';
+import { Secret } from './secret.ts';
+
+export interface Product {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Unit price. */
+  amount: Money;
+  provider: ProviderName;
+}
+
+export interface OpenAmountRange {
+  currency: string;
+  /** Minor units, inclusive. */
+  min: number;
+  max: number;
+  provider: ProviderName;
+}
+
+export interface ProxyConfig {
+  port: number;
+  host: string;
+  /** Where buyers and providers reach this proxy (webhook URLs, pay pages, the widget's script origin). */
+  publicUrl: string;
+  /** Origins of merchant pages allowed to mint and read status from a browser; the proxy's own is always in. */
+  allowedOrigins: string[];
+  defaultProvider: ProviderName;
+  linkTtlMs: number;
+  providerTimeoutMs: number;
+  testMode: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  products: Product[];
+  openAmounts: OpenAmountRange[];
+  providers: { razorpay?: RazorpayConfig };
+  /** Folder holding the built widget bundles. */
+  widgetDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_WIDGET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../widget/dist');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+const origin = httpUrl.transform((u) => new URL(u).origin);
+const csv = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(item));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = (max: number) => z.coerce.number({ error: 'a whole number' }).int('a whole number').min(1).max(max);
+
+const Env = z.object({
+  PORT: positiveInt(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PAY_LINK_PUBLIC_URL: httpUrl.optional(),
+  PAY_LINK_CONFIG: z.string().min(1).optional(),
+  PAY_LINK_ALLOWED_ORIGINS: csv(origin).optional(),
+  PAY_LINK_PROVIDER: ProviderName.optional(),
+  PAY_LINK_LINK_TTL_MINUTES: positiveInt(60 * 24 * 180).default(60),
+  PAY_LINK_PROVIDER_TIMEOUT_MS: positiveInt(120_000).default(10_000),
+  PAY_LINK_TEST_MODE: bool.optional(),
+  PAY_LINK_WIDGET_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RAZORPAY_KEY_ID: z.string().regex(/^rzp_(test|live)_\w+$/, 'a key id such as rzp_test_…').optional(),
+  RAZORPAY_KEY_SECRET: z.string().min(8, 'the key secret from the dashboard').optional(),
+  RAZORPAY_WEBHOOK_SECRET: csv(z.string().min(8, 'at least 8 characters')).optional(),
+  RAZORPAY_BASE_URL: httpUrl.default(RAZORPAY_PRODUCTION_URL),
+});
+
+const Price = z.union([
+  z.object({ amount: z.number().int().positive(), currency: CurrencyCode }),
+  z.object({ price: z.string(), currency: CurrencyCode }),
+]);
+
+const ConfigFile = z
+  .object({
+    products: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore'),
+            name: z.string().min(1).max(200),
+            description: z.string().max(2000).optional(),
+            provider: ProviderName.optional(),
+          })
+          .and(Price),
+      )
+      .default([]),
+    openAmounts: z
+      .array(
+        z.object({
+          currency: CurrencyCode,
+          min: z.string(),
+          max: z.string(),
+          provider: ProviderName.optional(),
+        }),
+      )
+      .default([]),
+    allowedOrigins: z.array(origin).default([]),
+  })
+  .strict();
+
+/** Parses the environment (and the config file it names). Throws `ConfigError` naming the culprit. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): ProxyConfig {
+  const parsed = Env.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name}: expected ${issue.message}${describeGot(env[name], name)}`);
+  }
+  const e = parsed.data;
+
+  const file = e.PAY_LINK_CONFIG ? readConfigFile(e.PAY_LINK_CONFIG, readFile) : ConfigFile.parse({});
+
+  const providers: ProxyConfig['providers'] = {};
+  const razorpayVars = [e.RAZORPAY_KEY_ID, e.RAZORPAY_KEY_SECRET, e.RAZORPAY_WEBHOOK_SECRET];
+  if (razorpayVars.some((v) => v !== undefined)) {
+    for (const [name, value] of [
+      ['RAZORPAY_KEY_ID', e.RAZORPAY_KEY_ID],
+      ['RAZORPAY_KEY_SECRET', e.RAZORPAY_KEY_SECRET],
+      ['RAZORPAY_WEBHOOK_SECRET', e.RAZORPAY_WEBHOOK_SECRET],
+    ] as const) {
+      if (value === undefined) throw new ConfigError(`${name}: required when any RAZORPAY_* variable is set`);
+    }
+    providers.razorpay = {
+      keyId: e.RAZORPAY_KEY_ID!,
+      keySecret: new Secret(e.RAZORPAY_KEY_SECRET!),
+      webhookSecrets: e.RAZORPAY_WEBHOOK_SECRET!.map((s) => new Secret(s)),
+      baseUrl: e.RAZORPAY_BASE_URL,
+      timeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS,
+    };
+  }
+
+  const configured = (Object.keys(providers) as (keyof typeof providers)[]).filter((p) => providers[p] !== undefined) as ProviderName[];
+  if (configured.length === 0) {
+    throw new ConfigError(
+      'RAZORPAY_KEY_ID: no payment provider is configured; set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET',
+    );
+  }
+  const defaultProvider = e.PAY_LINK_PROVIDER ?? configured[0]!;
+  if (!configured.includes(defaultProvider)) {
+    throw new ConfigError(`PAY_LINK_PROVIDER: "${defaultProvider}" is not configured (configured: ${configured.join(', ')})`);
+  }
+
+  const where = `PAY_LINK_CONFIG (${e.PAY_LINK_CONFIG})`;
+  const products: Product[] = file.products.map((p, i) => {
+    const provider = p.provider ?? defaultProvider;
+    if (!configured.includes(provider)) throw new ConfigError(`${where}: products.${i}.provider: "${provider}" is not configured`);
+    return {
+      id: p.id,
+      name: p.name,
+      description: p.description ?? null,
+      provider,
+      amount: { value: 'amount' in p ? p.amount : toMinor(p.price, p.currency, `${where}: products.${i}.price`), currency: p.currency },
+    };
+  });
+  const duplicate = products.find((p, i) => products.findIndex((q) => q.id === p.id) !== i);
+  if (duplicate) throw new ConfigError(`${where}: products: the id "${duplicate.id}" is used twice`);
+
+  const openAmounts: OpenAmountRange[] = file.openAmounts.map((r, i) => {
+    const range = {
+      currency: r.currency,
+      min: toMinor(r.min, r.currency, `${where}: openAmounts.${i}.min`),
+      max: toMinor(r.max, r.currency, `${where}: openAmounts.${i}.max`),
+      provider: r.provider ?? defaultProvider,
+    };
+    if (range.min > range.max) throw new ConfigError(`${where}: openAmounts.${i}: min is above max`);
+    return range;
+  });
+
+  const publicUrl = (e.PAY_LINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    allowedOrigins: [...new Set([new URL(publicUrl).origin, ...file.allowedOrigins, ...(e.PAY_LINK_ALLOWED_ORIGINS ?? [])])],
+    defaultProvider,
+    linkTtlMs: e.PAY_LINK_LINK_TTL_MINUTES * 60_000,
+    providerTimeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS,
+    testMode: e.PAY_LINK_TEST_MODE ?? (e.RAZORPAY_KEY_ID?.startsWith('rzp_test_') ?? false),
+    logLevel: e.LOG_LEVEL,
+    products,
+    openAmounts,
+    providers,
+    widgetDir: e.PAY_LINK_WIDGET_DIR ?? DEFAULT_WIDGET_DIR,
+  };
+}
+
+function readConfigFile(path: string, readFile: (path: string) => string): z.infer<typeof ConfigFile> {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    throw new ConfigError(`PAY_LINK_CONFIG: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`PAY_LINK_CONFIG (${path}): not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = ConfigFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`PAY_LINK_CONFIG (${path}): ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function toMinor(price: string, currency: string, where: string): number {
+  const minor = parseMajorString(price, currency);
+  if (minor === undefined || minor <= 0) {
+    throw new ConfigError(`${where}: expected a positive decimal price in ${currency} such as "1500.00", got "${price}"`);
+  }
+  return minor;
+}
+
+/** An empty variable counts as unset, as most shells and .env files mean it. */
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+function describeGot(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') return ' (it is not set)';
+  // Never echo a secret back, even a malformed one.
+  if (/SECRET|KEY|TOKEN|PASSWORD/.test(name)) return '';
+  return `, got "${value.length > 80 ? `${value.slice(0, 80)}…` : value}"`;
+}

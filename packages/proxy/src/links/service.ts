@@ -1,0 +1,248 @@
+/**
+ * The core: mint one link per purchase, keep its status true, tell watchers when it changes. No HTTP here.
+ *
+ * Status comes from two directions and is joined (links/status.ts): verified webhooks, and reads from the
+ * provider when a non-terminal link's state is older than `staleAfterMs` (webhooks get lost). Provider reads are
+ * single-flight per link and at most one per `staleAfterMs`, however many widgets poll.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { LinkView, MintRequest, ProviderName } from '../contract.ts';
+import type { ProxyConfig } from '../config.ts';
+import { Problem } from '../problems.ts';
+import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
+import type { LinkRecord, Store } from '../store/types.ts';
+import { resolvePrice } from './pricing.ts';
+import { applyObservation, initialState, isTerminal } from './status.ts';
+
+export interface LinkServiceDeps {
+  config: ProxyConfig;
+  store: Store;
+  adapters: Partial<Record<ProviderName, ProviderAdapter>>;
+  now: () => number;
+  log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
+  /** How old a non-terminal link's provider state may be before a read refreshes it. */
+  staleAfterMs?: number;
+}
+
+export interface MintContext {
+  idempotencyKey?: string;
+}
+
+export interface MintResult {
+  record: LinkRecord;
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+const WEBHOOK_DEDUPE_TTL_MS = 7 * 24 * 60 * 60_000;
+/** Razorpay's minimum (providers.md §5.3); links shorter than this are refused by at least one provider. */
+const MIN_LINK_TTL_MS = 16 * 60_000;
+
+export function createLinkService(deps: LinkServiceDeps) {
+  const { config, store, adapters, now, log } = deps;
+  const staleAfterMs = deps.staleAfterMs ?? 5_000;
+  const changes = new EventEmitter<{ change: [LinkRecord] }>();
+  changes.setMaxListeners(0);
+  const refreshing = new Map<string, Promise<LinkRecord | undefined>>();
+
+  function adapterFor(provider: ProviderName): ProviderAdapter {
+    const adapter = adapters[provider];
+    if (!adapter) throw new Problem(400, 'provider_not_configured', `"${provider}" is not configured on this proxy`);
+    return adapter;
+  }
+
+  async function observe(id: string, state: ProviderLinkState): Promise<LinkRecord | undefined> {
+    const checkedAt = now();
+    let changed = false;
+    const next = await store.updateLink(id, (current) => {
+      const status = applyObservation(current, state, current.amount.value);
+      changed = status !== current;
+      return {
+        ...current,
+        ...(changed && status),
+        // A URL or expiry the provider changed (an extended link) is taken as is; neither affects the status.
+        url: state.url || current.url,
+        expiresAt: state.expiresAt ?? current.expiresAt,
+        checkedAt,
+      };
+    });
+    if (next && changed) {
+      log.info({ linkId: id, status: next.status, seq: next.seq }, 'link status changed');
+      changes.emit('change', next);
+    }
+    return next;
+  }
+
+  async function mintNew(request: MintRequest): Promise<LinkRecord> {
+    const price = resolvePrice(config, request);
+    const adapter = adapterFor(price.provider);
+    if (adapter.currencies && !adapter.currencies.includes(price.amount.currency)) {
+      throw new Problem(400, 'amount_not_allowed', `${price.provider} does not take ${price.amount.currency}`);
+    }
+    const id = `pl_${randomBytes(16).toString('base64url')}`;
+    const returnUrl = request.returnUrl && withLinkId(request.returnUrl, id);
+    const state = await adapter.create({
+      reference: id,
+      amount: price.amount,
+      description: price.description,
+      customer: price.customer,
+      expiresAt: new Date(now() + Math.max(config.linkTtlMs, MIN_LINK_TTL_MS)),
+      returnUrl,
+    });
+    const created = now();
+    const record: LinkRecord = {
+      ...initialState(),
+      id,
+      provider: price.provider,
+      providerLinkId: state.providerLinkId,
+      reference: id,
+      url: state.url,
+      amount: price.amount,
+      description: price.description,
+      expiresAt: state.expiresAt,
+      source: price.source,
+      createdAt: created,
+      checkedAt: created,
+    };
+    const observed = { ...record, ...applyObservation(record, state, record.amount.value) };
+    await store.insertLink(observed);
+    log.info({ linkId: id, provider: price.provider, amount: price.amount }, 'link minted');
+    return observed;
+  }
+
+  return {
+    changes,
+
+    /**
+     * Mints a link, or with an `Idempotency-Key` returns the link that key already minted. The fingerprint is
+     * the validated request in canonical form, so key order and whitespace in the body do not matter.
+     */
+    async mint(request: MintRequest, ctx: MintContext = {}): Promise<MintResult> {
+      if (ctx.idempotencyKey === undefined) return { record: await mintNew(request), replayed: false };
+      const fingerprint = createHash('sha256').update(canonicalJson(request)).digest('hex');
+      const begin = await store.beginIdempotent(ctx.idempotencyKey, fingerprint, IDEMPOTENCY_TTL_MS);
+      switch (begin.kind) {
+        case 'mismatch':
+          throw new Problem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+        case 'in_flight':
+          throw new Problem(409, 'idempotency_in_flight', 'A request with this Idempotency-Key is still being processed', {
+            retryAfter: 1,
+          });
+        case 'done': {
+          const record = await store.getLink(begin.linkId);
+          if (record) return { record, replayed: true };
+          await store.abandonIdempotent(ctx.idempotencyKey);
+          return this.mint(request, ctx);
+        }
+        case 'new':
+          break;
+      }
+      try {
+        const record = await mintNew(request);
+        await store.completeIdempotent(ctx.idempotencyKey, record.id);
+        return { record, replayed: false };
+      } catch (err) {
+        await store.abandonIdempotent(ctx.idempotencyKey);
+        throw err;
+      }
+    },
+
+    /** The link as stored; starts a background refresh from the provider when its state is stale. */
+    async read(id: string): Promise<LinkRecord> {
+      const record = await store.getLink(id);
+      if (!record) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+      if (!isTerminal(record.status) && now() - record.checkedAt >= staleAfterMs) {
+        void this.refresh(id).catch(() => undefined);
+      }
+      return record;
+    },
+
+    /** Reads the provider's view of a link and joins it in. Single flight per link. */
+    refresh(id: string): Promise<LinkRecord | undefined> {
+      const inflight = refreshing.get(id);
+      if (inflight) return inflight;
+      const run = (async () => {
+        const record = await store.getLink(id);
+        if (!record) return undefined;
+        try {
+          const state = await adapterFor(record.provider).retrieve(record.providerLinkId);
+          return await observe(id, state);
+        } catch (err) {
+          // Count the attempt, so a failing provider is not asked again on every poll.
+          await store.updateLink(id, (current) => ({ ...current, checkedAt: now() }));
+          log.warn({ linkId: id, provider: record.provider, code: (err as Problem).code }, 'status refresh failed');
+          throw err;
+        }
+      })().finally(() => refreshing.delete(id));
+      refreshing.set(id, run);
+      return run;
+    },
+
+    /**
+     * Applies a verified webhook. Dedupe first; the event is recorded only after it was applied, so a crash in
+     * between means a redelivery applies it again, which the join makes harmless.
+     */
+    async applyWebhook(provider: ProviderName, event: WebhookEvent): Promise<'applied' | 'duplicate' | 'ignored' | 'unknown_link'> {
+      if (await store.hasEvent(provider, event.dedupeKey)) return 'duplicate';
+      let outcome: 'applied' | 'ignored' | 'unknown_link' = 'ignored';
+      if (event.kind === 'link') {
+        const record = await store.findLinkByProviderId(provider, event.providerLinkId);
+        if (!record) {
+          outcome = 'unknown_link';
+        } else if (event.state) {
+          await observe(record.id, event.state);
+          outcome = 'applied';
+        } else {
+          // A hint (weak scheme or payment-level event): ask the provider for the truth.
+          await this.refresh(record.id);
+          outcome = 'applied';
+        }
+      }
+      await store.recordEvent(provider, event.dedupeKey, WEBHOOK_DEDUPE_TTL_MS);
+      return outcome;
+    },
+
+    view(record: LinkRecord): LinkView {
+      return {
+        id: record.id,
+        provider: record.provider,
+        status: record.status,
+        seq: record.seq,
+        amount: record.amount,
+        amountPaid: record.amountPaid,
+        url: record.url,
+        expiresAt: record.expiresAt,
+        paidAt: record.paidAt,
+        description: record.description,
+        pollAfterMs: pollAfter(record),
+      };
+    },
+  };
+}
+
+export type LinkService = ReturnType<typeof createLinkService>;
+
+function pollAfter(record: LinkRecord): number {
+  if (isTerminal(record.status)) return 60_000;
+  return record.status === 'partially_paid' ? 3_000 : 2_000;
+}
+
+/** Adds `pay_link_id` to the buyer's return URL so the element on that page can resume watching. */
+function withLinkId(returnUrl: string, id: string): string {
+  const url = new URL(returnUrl);
+  url.searchParams.set('pay_link_id', id);
+  return url.toString();
+}
+
+/** JSON with object keys sorted, for fingerprints. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,72 @@
+/**
+ * The adapter interface every provider implements, and the shared types it speaks. The core (links/) talks to
+ * providers only through this file's types: minor units in, minor units out, normalized statuses.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Customer, LinkStatus, Money, ProviderName } from '../contract.ts';
+
+/** A provider's view of one link, normalized. */
+export interface ProviderLinkState {
+  providerLinkId: string;
+  /** The hosted checkout the buyer opens. */
+  url: string;
+  status: LinkStatus;
+  /** Minor units paid so far. */
+  amountPaid: number;
+  expiresAt: string | null;
+  paidAt: string | null;
+  /** The provider's own status word, for logs and support; never shown to buyers. */
+  providerStatus: string;
+}
+
+export interface CreateLinkInput {
+  /** Unique per purchase; the provider's client reference (Razorpay `reference_id`). At most 40 characters. */
+  reference: string;
+  amount: Money;
+  description: string;
+  customer?: Customer;
+  expiresAt: Date;
+  /** Where the provider sends the buyer after paying; already checked against the allowed origins. */
+  returnUrl?: string;
+}
+
+export interface ProviderCapabilities {
+  cancel: boolean;
+  extendExpiry: boolean;
+  notify: boolean;
+  list: boolean;
+  findByReference: boolean;
+}
+
+export type WebhookVerdict = { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale_timestamp' };
+
+/** A verified webhook, normalized. */
+export type WebhookEvent =
+  | {
+      kind: 'link';
+      /** Unique per delivery of one event; duplicates share it. */
+      dedupeKey: string;
+      providerLinkId: string;
+      /**
+       * The link's state as the event states it, when the event carries the whole link and the scheme is
+       * strong (an HMAC). Absent for weak schemes or payment-level events: the core then asks the provider.
+       */
+      state?: ProviderLinkState;
+      event: string;
+    }
+  | { kind: 'ignored'; dedupeKey: string; event: string; reason: string };
+
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  readonly capabilities: ProviderCapabilities;
+  /** Currencies the provider can take through this adapter; `undefined` means the provider decides. */
+  readonly currencies?: readonly string[];
+  create(input: CreateLinkInput): Promise<ProviderLinkState>;
+  retrieve(providerLinkId: string): Promise<ProviderLinkState>;
+  cancel(providerLinkId: string): Promise<ProviderLinkState>;
+  findByReference?(reference: string): Promise<ProviderLinkState | undefined>;
+  /** Checks the signature over the exact bytes received. Constant-time. */
+  verifyWebhook(rawBody: Buffer, headers: IncomingHttpHeaders, nowMs: number): WebhookVerdict;
+  /** Only called after `verifyWebhook` said ok. Throws a `Problem` (400) for a body it cannot read. */
+  parseWebhook(rawBody: Buffer, headers: IncomingHttpHeaders): WebhookEvent;
+}

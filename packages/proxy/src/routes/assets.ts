@@ -1,0 +1,27 @@
+/**
+ * The widget bundles, for merchants' pages on other origins: `Cross-Origin-Resource-Policy: cross-origin` and
+ * CORS `*` (they are public files), a short cache at the unversioned URL, a long immutable one at `/v/<version>/`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { Router } from 'express';
+
+export const WIDGET_FILES = ['pay-link-button.js', 'pay-link-button.iife.js'] as const;
+
+export function assetsRouter(widgetDir: string, version: string): Router {
+  const router = Router();
+  const send = (immutable: boolean): express.RequestHandler => (req, res, next) => {
+    const file = req.params.file as string;
+    const base = file.replace(/\.map$/, '');
+    if (!(WIDGET_FILES as readonly string[]).includes(base)) return next();
+    const path = join(widgetDir, file);
+    if (!existsSync(path)) return next();
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    res.sendFile(path, { dotfiles: 'deny', lastModified: true, etag: true });
+  };
+  router.get('/:file', send(false));
+  router.get(`/v/${version}/:file`, send(true));
+  return router;
+}

@@ -1,0 +1,84 @@
+/**
+ * `POST /v1/links` (mint) and `GET /v1/links/:id` (status, with ETag/304 and a suggested poll interval).
+ */
+import express, { Router } from 'express';
+import { MintRequest } from '../contract.ts';
+import type { ProxyConfig } from '../config.ts';
+import { requireAllowedOrigin } from '../cors.ts';
+import type { LinkService } from '../links/service.ts';
+import { Problem, invalidRequest } from '../problems.ts';
+import type { Metrics } from '../metrics.ts';
+import type { LinkRecord } from '../store/types.ts';
+
+const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics): Router {
+  const router = Router();
+  const allowedOrigins = new Set(config.allowedOrigins);
+
+  router.post(
+    '/v1/links',
+    requireAllowedOrigin(config.allowedOrigins),
+    requireJson,
+    express.json({ limit: '16kb', strict: true }),
+    async (req, res) => {
+      const parsed = MintRequest.safeParse(req.body);
+      if (!parsed.success) throw invalidRequest(parsed.error.issues);
+      const request = parsed.data;
+      if (request.returnUrl && !allowedOrigins.has(new URL(request.returnUrl).origin)) {
+        throw new Problem(400, 'return_url_not_allowed', 'The return URL must be on an allowed origin', {
+          errors: [{ field: 'returnUrl', message: 'not on an allowed origin' }],
+        });
+      }
+      const key = req.get('idempotency-key');
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new Problem(400, 'invalid_request', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+          errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
+        });
+      }
+      const { record, replayed } = await links.mint(request, { idempotencyKey: key }).catch((err: unknown) => {
+        metrics.mints.inc({ provider: request.provider ?? config.defaultProvider, outcome: (err as Problem).code ?? 'internal_error' });
+        throw err;
+      });
+      metrics.mints.inc({ provider: record.provider, outcome: replayed ? 'replayed' : 'created' });
+      res.setHeader('Cache-Control', 'no-store');
+      setEtag(res, record);
+      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(replayed ? 200 : 201).json(links.view(record));
+    },
+  );
+
+  router.get('/v1/links/:id', async (req, res) => {
+    const id = req.params.id;
+    if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+    const record = await links.read(id);
+    const etag = setEtag(res, record);
+    res.setHeader('Cache-Control', 'no-cache');
+    const view = links.view(record);
+    res.setHeader('Retry-After', String(Math.ceil(view.pollAfterMs / 1000)));
+    if (req.get('if-none-match') === etag) {
+      metrics.statusReads.inc({ code: '304' });
+      res.status(304).end();
+      return;
+    }
+    metrics.statusReads.inc({ code: '200' });
+    res.json(view);
+  });
+
+  return router;
+}
+
+function setEtag(res: express.Response, record: LinkRecord): string {
+  const etag = `"${record.seq}"`;
+  res.setHeader('ETag', etag);
+  return etag;
+}
+
+const requireJson: express.RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    next(new Problem(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json'));
+    return;
+  }
+  next();
+};
