@@ -16,6 +16,7 @@ import { assetsRouter } from './routes/assets.ts';
 import { configRouter } from './routes/config.ts';
 import { healthRouter } from './routes/health.ts';
 import { linksRouter } from './routes/links.ts';
+import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { createMemoryStore } from './store/memory.ts';
 import type { Store } from './store/types.ts';
@@ -73,6 +74,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   });
   app.use(healthRouter(metrics.registry, () => !draining));
   app.use(assetsRouter(config.widgetDir, VERSION));
+  app.use(returnPageRouter());
   app.use('/v1', cors(config.allowedOrigins));
   app.use(configRouter(config));
   app.use(linksRouter(config, links, metrics));

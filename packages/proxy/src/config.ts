@@ -43,6 +43,8 @@ export interface ProxyConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   products: Product[];
   openAmounts: OpenAmountRange[];
+  /** Secrets that verify signed intents; the first signs. Empty: intents are refused. */
+  intentSecrets: Secret[];
   providers: { razorpay?: RazorpayConfig };
   /** Folder holding the built widget bundles. */
   widgetDir: string;
@@ -78,6 +80,7 @@ const Env = z.object({
   PAY_LINK_PROVIDER_TIMEOUT_MS: positiveInt(120_000).default(10_000),
   PAY_LINK_TEST_MODE: bool.optional(),
   PAY_LINK_WIDGET_DIR: z.string().min(1).optional(),
+  PAY_LINK_INTENT_SECRET: csv(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)')).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RAZORPAY_KEY_ID: z.string().regex(/^rzp_(test|live)_\w+$/, 'a key id such as rzp_test_…').optional(),
   RAZORPAY_KEY_SECRET: z.string().min(8, 'the key secret from the dashboard').optional(),
@@ -202,6 +205,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     products,
     openAmounts,
+    intentSecrets: (e.PAY_LINK_INTENT_SECRET ?? []).map((s) => new Secret(s)),
     providers,
     widgetDir: e.PAY_LINK_WIDGET_DIR ?? DEFAULT_WIDGET_DIR,
   };

@@ -135,6 +135,8 @@ export const PROBLEM_CODES = [
   'origin_not_allowed',
   'return_url_not_allowed',
   'amount_not_allowed',
+  'intent_invalid',
+  'intent_expired',
   'amount_not_representable',
   'rate_limited',
   'provider_unavailable',

@@ -5,3 +5,4 @@ export { createMemoryStore } from './store/memory.ts';
 export type { Store, LinkRecord } from './store/types.ts';
 export type { ProviderAdapter, ProviderLinkState } from './providers/types.ts';
 export * from './contract.ts';
+export { signIntent, verifyIntent, type Intent } from './links/intent.ts';

@@ -20,6 +20,8 @@ const TITLES: Record<ProblemCode, string> = {
   origin_not_allowed: 'This page is not allowed to use this proxy',
   return_url_not_allowed: 'The return URL is not on an allowed origin',
   amount_not_allowed: 'This amount cannot be paid here',
+  intent_invalid: 'This payment request is not valid',
+  intent_expired: 'This payment request has expired',
   amount_not_representable: 'The provider cannot take this amount exactly',
   rate_limited: 'Too many requests',
   provider_unavailable: 'The payment provider is not reachable right now',

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LinkStatus } from '../src/contract.ts';
-import { type Observation, applyObservation, initialState, isTerminal } from '../src/links/status.ts';
+import { type Observation, type StatusState, applyObservation, initialState, isTerminal } from '../src/links/status.ts';
 
 const AMOUNT = 10_000;
 const statuses: LinkStatus[] = ['pending', 'partially_paid', 'paid', 'expired', 'cancelled', 'failed'];
 
-function run(observations: Observation[]) {
-  return observations.reduce((state, o) => applyObservation(state, o, AMOUNT), initialState());
+function run(observations: Observation[]): StatusState {
+  return observations.reduce<StatusState>((state, o) => applyObservation(state, o, AMOUNT), initialState());
 }
 
 const observation = fc.record({

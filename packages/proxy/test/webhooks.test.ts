@@ -47,7 +47,7 @@ describe('POST /v1/webhooks/razorpay', () => {
   it('refuses a wrong signature with 401 problem+json and changes nothing', async () => {
     const { view, providerLink } = await mint();
     const body = razorpayWebhook('payment_link.paid', { ...providerLink, status: 'paid', amount_paid: providerLink.amount });
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { 'x-razorpay-signature': signRazorpay(body, 'not_the_secret_at_all') },
       { 'x-razorpay-signature': signRazorpay(`${body} `) },
       { 'x-razorpay-signature': 'zz' },

@@ -7,6 +7,7 @@ import type { Customer, MintRequest, Money, ProviderName } from '../contract.ts'
 import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import { formatMoney } from '../money.ts';
+import { verifyIntent } from './intent.ts';
 import type { PriceSource } from '../store/types.ts';
 
 export interface ResolvedPrice {
@@ -17,7 +18,7 @@ export interface ResolvedPrice {
   source: PriceSource;
 }
 
-export function resolvePrice(config: ProxyConfig, request: MintRequest): ResolvedPrice {
+export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: number): ResolvedPrice {
   if (request.product !== undefined) {
     const product = config.products.find((p) => p.id === request.product);
     if (!product) throw new Problem(404, 'unknown_product', `There is no product "${request.product}" in this shop`);
@@ -53,8 +54,23 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest): Resolve
       source: { kind: 'amount' },
     };
   }
-  // Intents (merchant-signed tokens) land with issue #4.
-  throw new Problem(501, 'not_implemented', 'Signed intents are not supported by this proxy version');
+  if (request.intent !== undefined) {
+    if (config.intentSecrets.length === 0) {
+      throw new Problem(400, 'intent_invalid', 'This proxy does not take signed intents (PAY_LINK_INTENT_SECRET is not set)');
+    }
+    const intent = verifyIntent(request.intent, config.intentSecrets.map((s) => s.reveal()), nowMs);
+    return {
+      amount: intent.amount,
+      provider: pickProvider(config, request.provider, config.defaultProvider),
+      description: intent.description,
+      // The merchant's customer details win over what the page sends.
+      customer: intent.customer ?? request.customer,
+      source: { kind: 'intent', reference: intent.reference },
+    };
+  }
+  throw new Problem(400, 'invalid_request', 'Name a product, an intent or an amount', {
+    errors: [{ field: 'product', message: 'name exactly one of product, intent or amount' }],
+  });
 }
 
 /** The buyer may choose among configured providers only where the merchant did not fix one. */

@@ -12,7 +12,7 @@ import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
 import type { LinkRecord, Store } from '../store/types.ts';
-import { resolvePrice } from './pricing.ts';
+import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { applyObservation, initialState, isTerminal } from './status.ts';
 
 export interface LinkServiceDeps {
@@ -74,8 +74,31 @@ export function createLinkService(deps: LinkServiceDeps) {
     return next;
   }
 
-  async function mintNew(request: MintRequest): Promise<LinkRecord> {
-    const price = resolvePrice(config, request);
+  /**
+   * An intent's reference maps to one live link: while the last link minted for it is pending, partially paid or
+   * paid, that link is the answer; once it expired or was cancelled, a fresh one is minted. Single flight per
+   * reference, so two tabs opening the same invoice mint once.
+   */
+  const byReference = new Map<string, Promise<{ record: LinkRecord; existing: boolean }>>();
+  function mintForReference(reference: string, request: MintRequest, price: ResolvedPrice) {
+    const inflight = byReference.get(reference);
+    if (inflight) return inflight;
+    const run = (async () => {
+      const last = await store.findLinkByMerchantReference(reference);
+      if (last && !['expired', 'cancelled', 'failed'].includes(last.status)) return { record: last, existing: true };
+      return { record: await mintNew(request, price), existing: false };
+    })().finally(() => byReference.delete(reference));
+    byReference.set(reference, run);
+    return run;
+  }
+
+  async function mintPriced(request: MintRequest): Promise<{ record: LinkRecord; existing: boolean }> {
+    const price = resolvePrice(config, request, now());
+    if (price.source.kind === 'intent') return mintForReference(price.source.reference, request, price);
+    return { record: await mintNew(request, price), existing: false };
+  }
+
+  async function mintNew(request: MintRequest, price: ResolvedPrice): Promise<LinkRecord> {
     const adapter = adapterFor(price.provider);
     if (adapter.currencies && !adapter.currencies.includes(price.amount.currency)) {
       throw new Problem(400, 'amount_not_allowed', `${price.provider} does not take ${price.amount.currency}`);
@@ -119,7 +142,10 @@ export function createLinkService(deps: LinkServiceDeps) {
      * the validated request in canonical form, so key order and whitespace in the body do not matter.
      */
     async mint(request: MintRequest, ctx: MintContext = {}): Promise<MintResult> {
-      if (ctx.idempotencyKey === undefined) return { record: await mintNew(request), replayed: false };
+      if (ctx.idempotencyKey === undefined) {
+        const { record, existing } = await mintPriced(request);
+        return { record, replayed: existing };
+      }
       const fingerprint = createHash('sha256').update(canonicalJson(request)).digest('hex');
       const begin = await store.beginIdempotent(ctx.idempotencyKey, fingerprint, IDEMPOTENCY_TTL_MS);
       switch (begin.kind) {
@@ -139,9 +165,9 @@ export function createLinkService(deps: LinkServiceDeps) {
           break;
       }
       try {
-        const record = await mintNew(request);
+        const { record, existing } = await mintPriced(request);
         await store.completeIdempotent(ctx.idempotencyKey, record.id);
-        return { record, replayed: false };
+        return { record, replayed: existing };
       } catch (err) {
         await store.abandonIdempotent(ctx.idempotencyKey);
         throw err;

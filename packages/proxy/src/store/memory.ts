@@ -15,6 +15,7 @@ interface IdempotencyEntry {
 export function createMemoryStore(now: () => number = Date.now): Store {
   const links = new Map<string, LinkRecord>();
   const byProviderId = new Map<string, string>();
+  const byMerchantReference = new Map<string, string>();
   const idempotency = new Map<string, IdempotencyEntry>();
   const events = new Map<string, number>();
 
@@ -33,8 +34,13 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       const id = byProviderId.get(providerKey(provider, providerLinkId));
       return id === undefined ? undefined : links.get(id);
     },
+    async findLinkByMerchantReference(reference) {
+      const id = byMerchantReference.get(reference);
+      return id === undefined ? undefined : links.get(id);
+    },
     async insertLink(record) {
       links.set(record.id, record);
+      if (record.source.kind === 'intent') byMerchantReference.set(record.source.reference, record.id);
       byProviderId.set(providerKey(record.provider, record.providerLinkId), record.id);
     },
     async updateLink(id, update) {

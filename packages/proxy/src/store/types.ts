@@ -37,6 +37,8 @@ export type IdempotencyBegin =
 export interface Store {
   getLink(id: string): Promise<LinkRecord | undefined>;
   findLinkByProviderId(provider: ProviderName, providerLinkId: string): Promise<LinkRecord | undefined>;
+  /** The newest link minted for a merchant reference (an intent's invoice number). */
+  findLinkByMerchantReference(reference: string): Promise<LinkRecord | undefined>;
   insertLink(record: LinkRecord): Promise<void>;
   /** Atomic read-modify-write; `update` returns the same object for "no change". */
   updateLink(id: string, update: (current: LinkRecord) => LinkRecord): Promise<LinkRecord | undefined>;

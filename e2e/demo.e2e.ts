@@ -1,0 +1,117 @@
+/**
+ * The demo, clicked through as a buyer would: the shop page → a button → the simulated Razorpay checkout →
+ * Pay (or Cancel) → the button on the shop page shows the outcome. Real Chromium, real servers, no mocks.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_CREDENTIALS } from '@pay-link/simulator';
+import { type Stack, startStack } from '../scripts/stack.ts';
+import { launchChromium } from './browser.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'test-results');
+mkdirSync(ARTIFACTS, { recursive: true });
+const SECRETS = [DEMO_CREDENTIALS.razorpay.keySecret, DEMO_CREDENTIALS.razorpay.webhookSecret];
+
+let stack: Stack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0 });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** A fresh page that records page errors, CSP violations and every response body it receives. */
+async function openShop() {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const bodies: Promise<string>[] = [];
+  const watch = (p: Page) => {
+    p.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    p.on('console', (msg) => {
+      if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    });
+    p.on('response', (res) => bodies.push(res.body().then((b) => b.toString('utf8')).catch(() => '')));
+  };
+  watch(page);
+  context.on('page', watch);
+  await page.goto(`${stack.demoUrl}/`);
+  await page.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
+  return { context, page, problems, bodies };
+}
+
+const button = (page: Page, product: string) => page.locator(`pay-link-button[product="${product}"]`);
+
+async function waitForStatus(page: Page, product: string, status: string) {
+  await page.waitForFunction(
+    ([p, s]) => document.querySelector(`pay-link-button[product="${p}"]`)?.getAttribute('status') === s,
+    [product, status] as const,
+    { timeout: 15_000 },
+  );
+}
+
+describe('demo shop, end to end in Chromium', () => {
+  it('popup: click → simulated Razorpay checkout → Pay → the button shows Paid', async () => {
+    const { context, page, problems, bodies } = await openShop();
+    const popupOpened = page.waitForEvent('popup');
+    await button(page, 'chai-tin').locator('button').first().click();
+    const popup = await popupOpened;
+    await popup.waitForURL(/\/razorpay\/i\//, { timeout: 10_000 });
+    assert.match(await popup.textContent('body') ?? '', /499/);
+    await popup.getByRole('button', { name: /^Pay\b/ }).first().click();
+
+    await waitForStatus(page, 'chai-tin', 'paid');
+    const status = await button(page, 'chai-tin').locator('[role="status"]').first().textContent();
+    assert.match(status ?? '', /paid/i);
+    const events = await page.locator('#event-log').textContent();
+    assert.match(events ?? '', /pay-link-paid/);
+    assert.match(events ?? '', /pay-link-created/);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-popup-paid.png'), fullPage: true });
+
+    assert.deepEqual(problems, [], 'no page errors and no CSP violations');
+    const seen = await Promise.all(bodies);
+    for (const secret of SECRETS) assert.ok(!seen.some((b) => b.includes(secret)), 'no secret in any response the browser got');
+    await context.close();
+  });
+
+  it('redirect: the same tab goes to checkout and comes back Paid', async () => {
+    const { context, page, problems } = await openShop();
+    await button(page, 'workshop-seat').locator('button').first().click();
+    await page.waitForURL(/\/razorpay\/i\//, { timeout: 10_000 });
+    await page.getByRole('button', { name: /^Pay\b/ }).first().click();
+    await page.waitForURL((url) => url.origin === stack.demoUrl && url.searchParams.has('pay_link_id'), { timeout: 10_000 });
+    await page.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
+    await waitForStatus(page, 'workshop-seat', 'paid');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('a link cancelled at the checkout shows Cancelled', async () => {
+    const { context, page } = await openShop();
+    const popupOpened = page.waitForEvent('popup');
+    await button(page, 'tasting-box').locator('button').first().click();
+    const popup = await popupOpened;
+    await popup.waitForURL(/\/razorpay\/i\//, { timeout: 10_000 });
+    await popup.getByRole('button', { name: /cancel/i }).first().click();
+    await waitForStatus(page, 'tasting-box', 'cancelled');
+    await context.close();
+  });
+
+  it('serves bundles with no secret in them', async () => {
+    for (const file of ['pay-link-button.js', 'pay-link-button.iife.js']) {
+      const res = await fetch(`${stack.proxyUrl}/${file}`);
+      assert.equal(res.status, 200, file);
+      assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
+      const text = await res.text();
+      assert.ok(text.length > 1000);
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), `${file} holds a secret`);
+    }
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The demo stack in one process: the provider simulator, the proxy pointed at it, and a static server for the
+ * demo pages on its own origin (as a merchant's site would be). Used by `pnpm start`, the end-to-end tests,
+ * the screenshots and the benchmarks.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { loadConfig, startProxy, type RunningProxy } from '@pay-link/proxy';
+import { DEMO_CREDENTIALS, startSimulator } from '@pay-link/simulator';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const demoDir = join(root, 'demo');
+/** The proxy origin written in the demo pages; replaced when the stack runs elsewhere. */
+const DEMO_PROXY_ORIGIN = 'http://localhost:4000';
+
+export interface StackOptions {
+  /** 0 picks free ports (tests). */
+  demoPort?: number;
+  proxyPort?: number;
+  simulatorPort?: number;
+  logLevel?: string;
+  /** Simulator request log lines. */
+  simulatorLog?: boolean;
+}
+
+export interface Stack {
+  demoUrl: string;
+  proxyUrl: string;
+  simulatorUrl: string;
+  proxy: RunningProxy;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const simulatorPort = await portOrFree(options.simulatorPort ?? 4010);
+  const proxyPort = await portOrFree(options.proxyPort ?? 4000);
+  const demoPort = await portOrFree(options.demoPort ?? 8080);
+  const proxyUrl = `http://localhost:${proxyPort}`;
+  const demoUrl = `http://localhost:${demoPort}`;
+
+  const simulator = await startSimulator({
+    port: simulatorPort,
+    host: '127.0.0.1',
+    publicUrl: `http://localhost:${simulatorPort}`,
+    log: options.simulatorLog ?? false,
+    razorpay: { ...DEMO_CREDENTIALS.razorpay, webhookUrl: `http://127.0.0.1:${proxyPort}/v1/webhooks/razorpay` },
+  });
+
+  const config = loadConfig({
+    PORT: String(proxyPort),
+    HOST: '127.0.0.1',
+    PAY_LINK_PUBLIC_URL: proxyUrl,
+    PAY_LINK_CONFIG: join(demoDir, 'shop.json'),
+    PAY_LINK_ALLOWED_ORIGINS: `${demoUrl},http://127.0.0.1:${demoPort}`,
+    PAY_LINK_TEST_MODE: 'true',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    RAZORPAY_KEY_ID: DEMO_CREDENTIALS.razorpay.keyId,
+    RAZORPAY_KEY_SECRET: DEMO_CREDENTIALS.razorpay.keySecret,
+    RAZORPAY_WEBHOOK_SECRET: DEMO_CREDENTIALS.razorpay.webhookSecret,
+    RAZORPAY_BASE_URL: `http://127.0.0.1:${simulatorPort}/razorpay`,
+  });
+  const proxy = await startProxy(config);
+  const demo = await serveDemo(demoPort, proxyUrl);
+
+  return {
+    demoUrl,
+    proxyUrl,
+    simulatorUrl: `http://localhost:${simulatorPort}`,
+    proxy,
+    async close() {
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          demo.close(() => resolve());
+          demo.closeAllConnections();
+        }),
+        proxy.close(),
+      ]);
+      await simulator.close();
+    },
+  };
+}
+
+/**
+ * The merchant's static site: plain files under demo/, with a strict CSP such as a careful merchant would send,
+ * which the button must live with (its script from the proxy, its requests to the proxy, nothing inline).
+ */
+async function serveDemo(port: number, proxyUrl: string): Promise<Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  const proxyOrigin = new URL(proxyUrl).origin;
+  app.use((_req, res, next) => {
+    res.setHeader(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        `script-src 'self' ${proxyOrigin}`,
+        `connect-src 'self' ${proxyOrigin}`,
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ].join('; '),
+    );
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+  app.get(/.*/, async (req, res, next) => {
+    const path = req.path.endsWith('/') ? `${req.path}index.html` : req.path;
+    const file = normalize(join(demoDir, path));
+    if (!file.startsWith(demoDir) || extname(file) === '.json') return next();
+    try {
+      let body = await readFile(file, 'utf8');
+      if (['.html', '.js'].includes(extname(file))) body = body.replaceAll(DEMO_PROXY_ORIGIN, proxyOrigin);
+      res.type(extname(file)).setHeader('Cache-Control', 'no-cache');
+      res.send(body);
+    } catch {
+      next();
+    }
+  });
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  const server = app.listen(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return server;
+}
+
+/** The port asked for; 0 means any free one. A busy fixed port is an error that names it. */
+async function portOrFree(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} is in use; stop what uses it or set another port` : err.message)),
+    );
+    probe.listen(port, '127.0.0.1', () => {
+      const { port: chosen } = probe.address() as { port: number };
+      probe.close(() => resolve(chosen));
+    });
+  });
+}
