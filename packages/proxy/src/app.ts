@@ -16,6 +16,7 @@ import { assetsRouter } from './routes/assets.ts';
 import { configRouter } from './routes/config.ts';
 import { healthRouter } from './routes/health.ts';
 import { linksRouter } from './routes/links.ts';
+import { payPageRouter } from './routes/pay-page.ts';
 import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { createMemoryStore } from './store/memory.ts';
@@ -60,6 +61,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
     helmet({
       contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
       crossOriginResourcePolicy: { policy: 'same-site' },
+      // The pay page opens the provider's checkout in a popup and watches it; `same-origin` would sever that.
+      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
     }),
   );
   app.use((req, res, next) => {
@@ -78,6 +81,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   app.use('/v1', cors(config.allowedOrigins));
   app.use(configRouter(config));
   app.use(linksRouter(config, links, metrics));
+  app.use(payPageRouter(config, links));
   app.use(
     webhooksRouter(adapters, links, now, {
       verificationFailed: (provider, reason) => {

@@ -251,3 +251,19 @@ function describeGot(value: string | undefined, name: string): string {
   if (/SECRET|KEY|TOKEN|PASSWORD/.test(name)) return '';
   return `, got "${value.length > 80 ? `${value.slice(0, 80)}…` : value}"`;
 }
+
+/** What `pay-link intent` needs: the signing secret and where the pay page lives. No provider required. */
+export function loadSigningConfig(env: Record<string, string | undefined> = process.env): { secret: Secret; publicUrl: string } {
+  const parsed = Env.pick({ PORT: true, PAY_LINK_PUBLIC_URL: true, PAY_LINK_INTENT_SECRET: true }).safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name}: expected ${issue.message}${describeGot(env[name], name)}`);
+  }
+  const secret = parsed.data.PAY_LINK_INTENT_SECRET?.[0];
+  if (!secret) throw new ConfigError('PAY_LINK_INTENT_SECRET: required to sign intents (openssl rand -base64 32)');
+  return {
+    secret: new Secret(secret),
+    publicUrl: (parsed.data.PAY_LINK_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, ''),
+  };
+}

@@ -38,7 +38,7 @@ export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promi
   };
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let config: ProxyConfig;
   try {
     config = loadConfig();

@@ -101,4 +101,41 @@ describe('signed intents', () => {
       { numRuns: 500 },
     );
   });
+
+  it('serves the invoice pay page and its data, showing the state before any click', async () => {
+    const rzp = razorpayHandlers();
+    msw.use(...rzp.handlers);
+    const token = signIntent(
+      { amount: { value: 123456, currency: 'INR' }, reference: 'INV-77', description: 'Design <work> & "review"', expiresAt: new Date(Date.now() + 86_400_000) },
+      SECRET,
+    );
+    const data = (await (await fetch(`${proxy.url}/v1/intents/${token}`)).json()) as { invoice: { amount: unknown }; link: LinkView | null };
+    assert.deepEqual(data.invoice.amount, { value: 123456, currency: 'INR' });
+    assert.equal(data.link, null);
+
+    let page = await fetch(`${proxy.url}/pay/${token}`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+    let html = await page.text();
+    assert.match(html, /Design &#60;work&#62; &#38; &#34;review&#34;/);
+    assert.match(html, /₹1,234.56/);
+    assert.match(html, /Not paid yet/);
+    assert.match(html, new RegExp(`intent="${token}"`));
+
+    const minted = (await (await postJson(`${proxy.url}/v1/links`, { intent: token })).json()) as LinkView;
+    rzp.setStatus([...rzp.links.keys()][0]!, 'paid', 123456);
+    await proxy.proxy.links.refresh(minted.id);
+    html = await (await fetch(`${proxy.url}/pay/${token}`)).text();
+    assert.match(html, /class="paid">Paid/);
+    const after = (await (await fetch(`${proxy.url}/v1/intents/${token}`)).json()) as { link: LinkView };
+    assert.equal(after.link.id, minted.id);
+    assert.equal(after.link.status, 'paid');
+
+    page = await fetch(`${proxy.url}/pay/${invoice('INV-OLD', SECRET, -5)}`);
+    assert.equal(page.status, 410);
+    assert.match(await page.text(), /expired/);
+    page = await fetch(`${proxy.url}/pay/pli1.forgedforgedforged.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
+    assert.equal(page.status, 404);
+    assert.equal((await fetch(`${proxy.url}/v1/intents/nope`)).status, 404);
+  });
 });

@@ -12,6 +12,7 @@ import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
 import type { LinkRecord, Store } from '../store/types.ts';
+import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { applyObservation, initialState, isTerminal } from './status.ts';
 
@@ -172,6 +173,17 @@ export function createLinkService(deps: LinkServiceDeps) {
         await store.abandonIdempotent(ctx.idempotencyKey);
         throw err;
       }
+    },
+
+    /**
+     * What an intent stands for and the link it last minted, without minting: the pay page shows the invoice's
+     * state on load (paid, partially paid, expired) before any click.
+     */
+    async lookupIntent(token: string): Promise<{ intent: Intent; record?: LinkRecord }> {
+      if (config.intentSecrets.length === 0) throw new Problem(404, 'not_found', 'This proxy does not take signed intents');
+      const intent = verifyIntent(token, config.intentSecrets.map((s) => s.reveal()), now());
+      const last = await store.findLinkByMerchantReference(intent.reference);
+      return { intent, record: last && (await this.read(last.id)) };
     },
 
     /** The link as stored; starts a background refresh from the provider when its state is stale. */
