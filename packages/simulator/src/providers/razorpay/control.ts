@@ -1,0 +1,109 @@
+/**
+ * Test controls for the Razorpay simulator, in-process (`RazorpayControl`) and over HTTP under
+ * `/_control/razorpay`. Not part of Razorpay's API.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { RazorpayLinkBook, RazorpayPaymentResult } from './links.ts';
+import type { RazorpayWebhookEmitter, RazorpayWebhookSettings } from './webhook-events.ts';
+import type { RazorpayPaymentLink } from './wire.ts';
+
+export const RazorpayForcedStatus = z.enum(['paid', 'partially_paid', 'expired', 'cancelled']);
+export type RazorpayForcedStatus = z.infer<typeof RazorpayForcedStatus>;
+
+const PayRequest = z.strictObject({ amount: z.int().positive().optional() });
+const StatusRequest = z.strictObject({ status: RazorpayForcedStatus, webhook: z.boolean().default(true) });
+const WebhooksRequest = z.strictObject({
+  enabled: z.boolean().optional(),
+  duplicate: z.boolean().optional(),
+  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
+});
+
+export interface RazorpayControl {
+  /** Every link, expiry applied, oldest first. */
+  links(): RazorpayPaymentLink[];
+  /** Same as the checkout's Pay button: records a captured payment and awaits the webhook. */
+  pay(id: string, amount?: number): Promise<RazorpayPaymentLink>;
+  /**
+   * Forces a status. `paid`/`partially_paid` record a payment even on an expired or cancelled link (a payment
+   * landing after expiry); `webhook: false` changes the state silently.
+   */
+  setStatus(id: string, status: RazorpayForcedStatus, options?: { webhook?: boolean }): Promise<RazorpayPaymentLink>;
+  /** Changes webhook delivery; `url: null` stops sending. Returns the settings now in force. */
+  configureWebhooks(
+    changes: Partial<Omit<RazorpayWebhookSettings, 'url'>> & { url?: string | null },
+  ): RazorpayWebhookSettings;
+}
+
+export function createRazorpayControl(deps: {
+  book: RazorpayLinkBook;
+  webhooks: RazorpayWebhookEmitter;
+  settings: RazorpayWebhookSettings;
+  settle(): void;
+}): RazorpayControl {
+  const emitPayment = async (result: RazorpayPaymentResult, webhook: boolean) => {
+    if (webhook) {
+      const event = result.link.status === 'paid' ? 'payment_link.paid' : 'payment_link.partially_paid';
+      await deps.webhooks.emit(event, result.link, { order: result.order, payment: result.payment });
+    }
+    return result.link;
+  };
+  return {
+    links() {
+      deps.settle();
+      return deps.book.all();
+    },
+    async pay(id, amount) {
+      deps.settle();
+      return emitPayment(deps.book.pay(id, amount), true);
+    },
+    async setStatus(id, status, options = {}) {
+      deps.settle();
+      const webhook = options.webhook ?? true;
+      switch (status) {
+        case 'paid':
+        case 'partially_paid':
+          return emitPayment(deps.book.forcePayment(id, status === 'partially_paid'), webhook);
+        case 'expired': {
+          const link = deps.book.forceExpire(id);
+          if (webhook) await deps.webhooks.emit('payment_link.expired', link);
+          return link;
+        }
+        case 'cancelled': {
+          const link = deps.book.forceCancel(id);
+          if (webhook) await deps.webhooks.emit('payment_link.cancelled', link);
+          return link;
+        }
+        default: {
+          const unreachable: never = status;
+          throw new Error(`unknown status ${String(unreachable)}`);
+        }
+      }
+    },
+    configureWebhooks(changes) {
+      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
+      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
+      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
+      return { ...deps.settings };
+    },
+  };
+}
+
+export function createRazorpayControlRouter(control: RazorpayControl): Router {
+  const router = Router();
+  router.get('/links', (_req, res) => {
+    res.json(control.links());
+  });
+  router.post('/links/:id/pay', async (req, res) => {
+    const { amount } = PayRequest.parse(req.body ?? {});
+    res.json(await control.pay(req.params.id, amount));
+  });
+  router.post('/links/:id/status', async (req, res) => {
+    const { status, webhook } = StatusRequest.parse(req.body ?? {});
+    res.json(await control.setStatus(req.params.id, status, { webhook }));
+  });
+  router.post('/webhooks', (req, res) => {
+    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
+  });
+  return router;
+}

@@ -1,0 +1,140 @@
+/**
+ * Builds the simulator app — one Express app, one router per provider under `/<provider>`, the test control
+ * API under `/_control` — and starts it on a port.
+ */
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import { createClock } from './clock.ts';
+import { type CoreControl, createControlRouter, createCoreControl } from './control.ts';
+import { createFaultInjector } from './faults.ts';
+import type { ProviderContext, SimulatedProvider } from './provider.ts';
+import type { RazorpayControl } from './providers/razorpay/control.ts';
+import { createRazorpayProvider, type RazorpayOptions } from './providers/razorpay.ts';
+import { logRequests } from './request-log.ts';
+import { createWebhookSender } from './webhooks.ts';
+
+export interface SimulatorOptions {
+  /**
+   * Base URL the browser uses to reach the simulator, for `short_url` links, e.g. `http://localhost:4010`.
+   * Defaults to the listening URL (`startSimulator`), or to the origin of the create request (`createSimulator`).
+   */
+  publicUrl?: string;
+  /** Enables the Razorpay simulator under `/razorpay`; without it that path answers 404. */
+  razorpay?: RazorpayOptions;
+  /** false silences request logging; default: log one line per request to stdout. */
+  log?: boolean;
+}
+
+export interface SimulatorControl extends CoreControl {
+  /** Present when `options.razorpay` was given. */
+  razorpay: RazorpayControl | undefined;
+}
+
+export interface Simulator {
+  app: Express;
+  control: SimulatorControl;
+  /** Stops timers and aborts webhook deliveries still in flight. Does not close any server: see `startSimulator`. */
+  close(): Promise<void>;
+}
+
+export interface RunningSimulator {
+  /** The listening URL, e.g. `http://127.0.0.1:4010`. */
+  url: string;
+  control: SimulatorControl;
+  close(): Promise<void>;
+}
+
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  return buildSimulator(options, () => undefined);
+}
+
+export async function startSimulator(
+  options: SimulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningSimulator> {
+  const { port = 4010, host = '127.0.0.1', ...rest } = options;
+  let url: string | undefined;
+  const simulator = buildSimulator(rest, () => url);
+  const server = simulator.app.listen(port, host);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+  url = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    control: simulator.control,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await simulator.close();
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
+
+function buildSimulator(options: SimulatorOptions, listeningUrl: () => string | undefined): Simulator {
+  const clock = createClock();
+  const webhooks = createWebhookSender();
+  const faults = createFaultInjector();
+  const configuredUrl = options.publicUrl?.replace(/\/+$/, '');
+  const context: ProviderContext = {
+    clock,
+    webhooks,
+    faults,
+    publicUrl: (req: Request) => configuredUrl ?? listeningUrl() ?? `${req.protocol}://${req.get('host')}`,
+  };
+
+  const razorpay = options.razorpay ? createRazorpayProvider(options.razorpay, context) : undefined;
+  const providers = new Map<string, SimulatedProvider>();
+  if (razorpay) providers.set(razorpay.name, razorpay);
+
+  const control: SimulatorControl = {
+    ...createCoreControl({ clock, webhooks, faults, providers }),
+    razorpay: razorpay?.control,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.log !== false) app.use(logRequests());
+  app.get('/', (_req, res) => {
+    res.json({ name: '@pay-link/simulator', providers: [...providers.keys()], control: '/_control' });
+  });
+  app.use('/_control', createControlRouter(control, providers));
+  for (const [name, provider] of providers) app.use(`/${name}`, provider.router);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // Last resort, so a bug never answers with Express's HTML stack trace.
+  app.use(((error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    console.error('[simulator] request failed:', error);
+    res.status(500).json({ error: 'simulator error' });
+  }) satisfies ErrorRequestHandler);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    control,
+    close() {
+      closing ??= (async () => {
+        for (const provider of providers.values()) provider.close();
+        await webhooks.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
