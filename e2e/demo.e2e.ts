@@ -36,9 +36,14 @@ async function openShop() {
   const watch = (p: Page) => {
     p.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     p.on('console', (msg) => {
+      // Failed loads are reported with their URL by the response listener below.
+      if (/^Failed to load resource/.test(msg.text())) return;
       if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
     });
-    p.on('response', (res) => bodies.push(res.body().then((b) => b.toString('utf8')).catch(() => '')));
+    p.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.url()}`);
+      bodies.push(res.body().then((b) => b.toString('utf8')).catch(() => ''));
+    });
   };
   watch(page);
   context.on('page', watch);

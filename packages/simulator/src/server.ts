@@ -107,6 +107,10 @@ function buildSimulator(options: SimulatorOptions, listeningUrl: () => string | 
   app.get('/', (_req, res) => {
     res.json({ name: '@pay-link/simulator', providers: [...providers.keys()], control: '/_control' });
   });
+  // Browsers ask for one on every page; an empty answer keeps consoles clean.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use('/_control', createControlRouter(control, providers));
   for (const [name, provider] of providers) app.use(`/${name}`, provider.router);
   app.use((_req, res) => {
