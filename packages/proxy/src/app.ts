@@ -10,7 +10,6 @@ import { createLinkService } from './links/service.ts';
 import { type Logger, createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
-import { createRazorpayAdapter } from './providers/razorpay.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { assetsRouter } from './routes/assets.ts';
 import { configRouter } from './routes/config.ts';
@@ -40,8 +39,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
   const adapters: Partial<Record<string, ProviderAdapter>> = { ...deps.adapters };
-  if (config.providers.razorpay && !adapters.razorpay) {
-    adapters.razorpay = createRazorpayAdapter(config.providers.razorpay, { fetch: fetchImpl, onCall: metrics.providerCall });
+  for (const [name, configured] of Object.entries(config.providers)) {
+    adapters[name] ??= configured!.module.createAdapter(configured!.settings as never, { fetch: fetchImpl, now, onCall: metrics.providerCall });
   }
   const links = createLinkService({
     config,

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CurrencyCode, type Money, ProviderName } from './contract.ts';
 import { parseMajorString } from './money.ts';
-import { RAZORPAY_PRODUCTION_URL, type RazorpayConfig } from './providers/razorpay.ts';
+import type { ConfiguredProvider } from './providers/module.ts';
+import { PROVIDER_MODULES } from './providers/registry.ts';
 import { Secret } from './secret.ts';
 
 export interface Product {
@@ -45,7 +46,8 @@ export interface ProxyConfig {
   openAmounts: OpenAmountRange[];
   /** Secrets that verify signed intents; the first signs. Empty: intents are refused. */
   intentSecrets: Secret[];
-  providers: { razorpay?: RazorpayConfig };
+  /** The providers whose variables are set, by name. */
+  providers: Partial<Record<ProviderName, ConfiguredProvider>>;
   /** Folder holding the built widget bundles. */
   widgetDir: string;
 }
@@ -82,10 +84,6 @@ const Env = z.object({
   PAY_LINK_WIDGET_DIR: z.string().min(1).optional(),
   PAY_LINK_INTENT_SECRET: csv(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)')).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  RAZORPAY_KEY_ID: z.string().regex(/^rzp_(test|live)_\w+$/, 'a key id such as rzp_test_…').optional(),
-  RAZORPAY_KEY_SECRET: z.string().min(8, 'the key secret from the dashboard').optional(),
-  RAZORPAY_WEBHOOK_SECRET: csv(z.string().min(8, 'at least 8 characters')).optional(),
-  RAZORPAY_BASE_URL: httpUrl.default(RAZORPAY_PRODUCTION_URL),
 });
 
 const Price = z.union([
@@ -137,28 +135,28 @@ export function loadConfig(
   const file = e.PAY_LINK_CONFIG ? readConfigFile(e.PAY_LINK_CONFIG, readFile) : ConfigFile.parse({});
 
   const providers: ProxyConfig['providers'] = {};
-  const razorpayVars = [e.RAZORPAY_KEY_ID, e.RAZORPAY_KEY_SECRET, e.RAZORPAY_WEBHOOK_SECRET];
-  if (razorpayVars.some((v) => v !== undefined)) {
-    for (const [name, value] of [
-      ['RAZORPAY_KEY_ID', e.RAZORPAY_KEY_ID],
-      ['RAZORPAY_KEY_SECRET', e.RAZORPAY_KEY_SECRET],
-      ['RAZORPAY_WEBHOOK_SECRET', e.RAZORPAY_WEBHOOK_SECRET],
-    ] as const) {
-      if (value === undefined) throw new ConfigError(`${name}: required when any RAZORPAY_* variable is set`);
+  for (const module of PROVIDER_MODULES) {
+    const parsed = module.env.safeParse(stripEmpty(env));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const name = String(issue.path[0]);
+      throw new ConfigError(`${name}: expected ${issue.message}${describeGot(env[name], name)}`);
     }
-    providers.razorpay = {
-      keyId: e.RAZORPAY_KEY_ID!,
-      keySecret: new Secret(e.RAZORPAY_KEY_SECRET!),
-      webhookSecrets: e.RAZORPAY_WEBHOOK_SECRET!.map((s) => new Secret(s)),
-      baseUrl: e.RAZORPAY_BASE_URL,
-      timeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS,
-    };
+    const values = parsed.data as Record<string, unknown>;
+    if (!module.required.some((name) => values[name] !== undefined)) continue;
+    for (const name of module.required) {
+      if (values[name] === undefined) {
+        throw new ConfigError(`${name}: required when any ${module.required[0]!.split('_')[0]}_* variable is set (${module.required.join(', ')})`);
+      }
+    }
+    providers[module.name] = { module, settings: module.settings(values, { timeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS }) } as ConfiguredProvider;
   }
 
-  const configured = (Object.keys(providers) as (keyof typeof providers)[]).filter((p) => providers[p] !== undefined) as ProviderName[];
+  const configured = Object.keys(providers) as ProviderName[];
   if (configured.length === 0) {
+    const first = PROVIDER_MODULES[0]!;
     throw new ConfigError(
-      'RAZORPAY_KEY_ID: no payment provider is configured; set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET',
+      `${first.required[0]}: no payment provider is configured; set the variables of one (${PROVIDER_MODULES.map((m) => m.required.join(' + ')).join('; or ')})`,
     );
   }
   const defaultProvider = e.PAY_LINK_PROVIDER ?? configured[0]!;
@@ -201,7 +199,7 @@ export function loadConfig(
     defaultProvider,
     linkTtlMs: e.PAY_LINK_LINK_TTL_MINUTES * 60_000,
     providerTimeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS,
-    testMode: e.PAY_LINK_TEST_MODE ?? (e.RAZORPAY_KEY_ID?.startsWith('rzp_test_') ?? false),
+    testMode: e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p!.module.isTestMode(p!.settings as never)),
     logLevel: e.LOG_LEVEL,
     products,
     openAmounts,

@@ -76,7 +76,7 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: n
 /** The buyer may choose among configured providers only where the merchant did not fix one. */
 function pickProvider(config: ProxyConfig, requested: ProviderName | undefined, fallback: ProviderName): ProviderName {
   if (requested === undefined || requested === fallback) return fallback;
-  if (!config.providers[requested as keyof ProxyConfig['providers']]) {
+  if (!config.providers[requested]) {
     throw new Problem(400, 'provider_not_configured', `"${requested}" is not configured on this proxy`, {
       errors: [{ field: 'provider', message: 'not configured on this proxy' }],
     });

@@ -13,8 +13,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
 import { Problem } from '../problems.ts';
-import { type Secret, hmacSha256, safeEqual } from '../secret.ts';
+import { defineProvider } from './module.ts';
+import { Secret, hmacSha256, safeEqual } from '../secret.ts';
 import { createProviderHttp } from './http.ts';
 import {
   RazorpayErrorBody,
@@ -146,3 +148,29 @@ function parseJson(raw: Buffer): unknown {
     return undefined;
   }
 }
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+
+export const razorpayProvider = defineProvider<RazorpayConfig>({
+  name: 'razorpay',
+  env: z.object({
+    RAZORPAY_KEY_ID: z.string().regex(/^rzp_(test|live)_\w+$/, 'a key id such as rzp_test_…').optional(),
+    RAZORPAY_KEY_SECRET: z.string().min(8, 'the key secret from the dashboard').optional(),
+    RAZORPAY_WEBHOOK_SECRET: z
+      .string()
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().min(8, 'at least 8 characters')).min(1, 'at least one secret'))
+      .optional(),
+    RAZORPAY_BASE_URL: httpUrl.default(RAZORPAY_PRODUCTION_URL),
+  }),
+  required: ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
+  settings: (v, common) => ({
+    keyId: v.RAZORPAY_KEY_ID as string,
+    keySecret: new Secret(v.RAZORPAY_KEY_SECRET as string),
+    webhookSecrets: (v.RAZORPAY_WEBHOOK_SECRET as string[]).map((s) => new Secret(s)),
+    baseUrl: v.RAZORPAY_BASE_URL as string,
+    timeoutMs: common.timeoutMs,
+  }),
+  isTestMode: (settings) => settings.keyId.startsWith('rzp_test_'),
+  createAdapter: (settings, deps) => createRazorpayAdapter(settings, deps),
+});
