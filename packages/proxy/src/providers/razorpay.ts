@@ -99,6 +99,35 @@ export function createRazorpayAdapter(
       return fromRazorpayPaymentLink(link);
     },
 
+    async extendExpiry(providerLinkId, expiresAt) {
+      const link = await http.request({
+        method: 'PATCH',
+        path: `/v1/payment_links/${encodeURIComponent(providerLinkId)}`,
+        body: { expire_by: Math.floor(expiresAt.getTime() / 1000) },
+        schema: RazorpayPaymentLink,
+      });
+      return fromRazorpayPaymentLink(link);
+    },
+
+    async notify(providerLinkId, channel) {
+      await http.request({
+        method: 'POST',
+        path: `/v1/payment_links/${encodeURIComponent(providerLinkId)}/notify_by/${channel}`,
+        schema: z.object({ success: z.boolean().optional() }).loose(),
+      });
+    },
+
+    async list({ count }) {
+      const links = await http.request({
+        method: 'GET',
+        path: '/v1/payment_links',
+        query: { count: Math.min(count, 100) },
+        schema: RazorpayPaymentLinkList,
+        idempotent: true,
+      });
+      return links.map(fromRazorpayPaymentLink);
+    },
+
     async findByReference(reference) {
       const links = await http.request({
         method: 'GET',

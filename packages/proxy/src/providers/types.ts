@@ -63,7 +63,15 @@ export interface ProviderAdapter {
   readonly currencies?: readonly string[];
   create(input: CreateLinkInput): Promise<ProviderLinkState>;
   retrieve(providerLinkId: string): Promise<ProviderLinkState>;
+  /** Cancel (Razorpay, Pine Labs, PayEngine), expire (Xendit) or deactivate (EximPe). */
   cancel(providerLinkId: string): Promise<ProviderLinkState>;
+  /** Present when `capabilities.extendExpiry`. */
+  extendExpiry?(providerLinkId: string, expiresAt: Date): Promise<ProviderLinkState>;
+  /** Present when `capabilities.notify`: asks the provider to send the link to the customer again. */
+  notify?(providerLinkId: string, channel: 'email' | 'sms'): Promise<void>;
+  /** Present when `capabilities.list`: the newest links first. */
+  list?(options: { count: number }): Promise<ProviderLinkState[]>;
+  /** Present when `capabilities.findByReference`: recovery after a timeout or a restart. */
   findByReference?(reference: string): Promise<ProviderLinkState | undefined>;
   /** Checks the signature over the exact bytes received. Constant-time. */
   verifyWebhook(rawBody: Buffer, headers: IncomingHttpHeaders, nowMs: number): WebhookVerdict;
