@@ -1,0 +1,88 @@
+/**
+ * 2. Mint overhead: `POST /v1/links` through the proxy to the simulator, against the same provider call made
+ * directly to the simulator, paired and interleaved so drift hits both. Reports median and p99 of the difference.
+ */
+import { DEMO_CREDENTIALS } from '@pay-link/simulator';
+import { startStack } from '../scripts/stack.ts';
+import { type BenchRow, fmt, quantile } from './table.ts';
+
+const N = 400;
+const WARMUP = 50;
+
+export async function benchMintOverhead(): Promise<BenchRow[]> {
+  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent' });
+  try {
+    const auth = `Basic ${Buffer.from(`${DEMO_CREDENTIALS.razorpay.keyId}:${DEMO_CREDENTIALS.razorpay.keySecret}`).toString('base64')}`;
+    const simulatorApi = `${stack.simulatorUrl.replace('localhost', '127.0.0.1')}/razorpay/v1/payment_links`;
+    const proxyApi = `${stack.proxyUrl.replace('localhost', '127.0.0.1')}/v1/links`;
+    let n = 0;
+    const direct = async () => {
+      n += 1;
+      const started = performance.now();
+      const res = await fetch(simulatorApi, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          amount: 49900,
+          currency: 'INR',
+          accept_partial: false,
+          reference_id: `bench_direct_${n}_${Date.now()}`,
+          description: 'Masala chai tin, 250 g',
+          expire_by: Math.floor(Date.now() / 1000) + 3600,
+          notify: { sms: false, email: false },
+          reminder_enable: false,
+        }),
+      });
+      await res.text();
+      if (res.status !== 200) throw new Error(`direct create answered ${res.status}`);
+      return performance.now() - started;
+    };
+    const proxied = async () => {
+      const started = performance.now();
+      const res = await fetch(proxyApi, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"product":"chai-tin"}' });
+      await res.text();
+      if (res.status !== 201) throw new Error(`proxy mint answered ${res.status}`);
+      return performance.now() - started;
+    };
+    for (let i = 0; i < WARMUP; i++) {
+      await direct();
+      await proxied();
+    }
+    const diffs: number[] = [];
+    const directs: number[] = [];
+    const proxies: number[] = [];
+    for (let i = 0; i < N; i++) {
+      // Alternate which goes first, so neither always gets the warmer caches.
+      const [d, p] = i % 2 === 0 ? [await direct(), await proxied()] : (([p2, d2]) => [d2, p2])([await proxied(), await direct()]);
+      directs.push(d!);
+      proxies.push(p!);
+      diffs.push(p! - d!);
+    }
+    const sort = (a: number[]) => [...a].sort((x, y) => x - y);
+    const sd = sort(diffs);
+    const median = quantile(sd, 0.5);
+    const p99 = quantile(sd, 0.99);
+    return [
+      {
+        bench: 'mint overhead',
+        measure: `median of (proxy − direct), n=${N}`,
+        value: `${fmt(median)} ms`,
+        baseline: `direct median ${fmt(quantile(sort(directs), 0.5))} ms`,
+        ratio: `proxy median ${fmt(quantile(sort(proxies), 0.5))} ms`,
+        target: '≤ 1 ms',
+        verdict: median <= 1 ? 'met' : 'missed',
+      },
+      {
+        bench: 'mint overhead',
+        measure: `p99 of (proxy − direct), n=${N}`,
+        value: `${fmt(p99)} ms`,
+        baseline: `direct p99 ${fmt(quantile(sort(directs), 0.99))} ms`,
+        ratio: `proxy p99 ${fmt(quantile(sort(proxies), 0.99))} ms`,
+        target: '≤ 5 ms',
+        verdict: p99 <= 5 ? 'met' : 'missed',
+      },
+    ];
+  } finally {
+    await stack.close();
+  }
+}

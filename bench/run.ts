@@ -1,0 +1,57 @@
+/**
+ * `pnpm bench`: measures pay-link against a baseline run in the same invocation, prints a table and appends it to
+ * bench/RESULTS.md with the date, the machine and the commit. Load stays on loopback and stops by itself.
+ * No assertion fails the run: a missed target is reported, not hidden. Exits non-zero only if it could not run.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchWidgetWeight } from './widget-weight.ts';
+import { benchMintOverhead } from './mint-overhead.ts';
+import { benchStatusThroughput } from './status-throughput.ts';
+import { benchWebhookLatency } from './webhook-latency.ts';
+import type { BenchRow } from './table.ts';
+import { renderTable } from './table.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const only = process.argv.slice(2);
+
+const BENCHES: [string, () => Promise<BenchRow[]>][] = [
+  ['weight', benchWidgetWeight],
+  ['mint', benchMintOverhead],
+  ['status', benchStatusThroughput],
+  ['latency', benchWebhookLatency],
+];
+
+const rows: BenchRow[] = [];
+for (const [name, run] of BENCHES) {
+  if (only.length && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    rows.push(...(await run()));
+  } catch (err) {
+    rows.push({ bench: name, measure: 'could not run', value: (err as Error).message.split('\n')[0]!, baseline: '', ratio: '', target: '', verdict: 'error' });
+  }
+}
+
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const machine = `${cpus()[0]?.model.trim() ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+const header = `## ${new Date().toISOString()} — commit ${commit}\n\nMachine: ${machine}\n\n`;
+const table = renderTable(rows);
+process.stdout.write(`\n${header}${table}\n`);
+
+const results = join(root, 'bench', 'RESULTS.md');
+if (!existsSync(results) || !readFileSync(results, 'utf8').startsWith('# ')) {
+  appendFileSync(results, '# Benchmark results\n\nAppended by `pnpm bench`, newest last. Each figure is measured against a baseline in the same run.\n\n');
+}
+appendFileSync(results, `${header}${table}\n`);
+process.stderr.write(`bench: results appended to bench/RESULTS.md\n`);
+process.exit(rows.some((r) => r.verdict === 'error') ? 1 : 0);
