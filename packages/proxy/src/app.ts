@@ -76,7 +76,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   });
   app.use(healthRouter(metrics.registry, () => !draining));
   app.use(assetsRouter(config.widgetDir, VERSION));
-  app.use(returnPageRouter());
+  app.use(returnPageRouter(config.allowedOrigins));
   app.use('/v1', cors(config.allowedOrigins));
   app.use(configRouter(config));
   app.use(linksRouter(config, links, metrics));

@@ -7,7 +7,8 @@ import type { Money } from './contract.ts';
 
 /**
  * ISO 4217 minor-unit exponents for the currencies that differ from the default of 2.
- * Source: ISO 4217 amendment list (SIX), as mirrored by Intl in every current engine.
+ * Source: the ISO 4217 list (SIX). Not Intl: it gives IDR, HUF, COP and PKR 0 display decimals, though their
+ * ISO minor unit is 2 (Xendit still takes only whole rupiah: its adapter refuses what it would have to round).
  */
 const EXPONENT_OVERRIDES: Readonly<Record<string, number>> = {
   BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,

@@ -60,10 +60,13 @@ describe('POST /v1/links', () => {
     assert.equal(body.reference_id, link.id);
     assert.equal(body.description, 'Masala chai tin × 2');
     assert.equal(body.callback_method, 'get');
+    // The provider returns the buyer through the proxy's /return page, which forwards to the shop's page.
     const callback = new URL(String(body.callback_url));
-    assert.equal(callback.origin, SHOP_ORIGIN);
-    assert.equal(callback.searchParams.get('x'), '1');
-    assert.equal(callback.searchParams.get('pay_link_id'), link.id);
+    assert.equal(callback.href.split('?')[0], 'http://proxy.test/return');
+    const to = new URL(callback.searchParams.get('to')!);
+    assert.equal(to.origin, SHOP_ORIGIN);
+    assert.equal(to.searchParams.get('x'), '1');
+    assert.equal(to.searchParams.get('pay_link_id'), link.id);
     const expireBy = Number(body.expire_by) * 1000;
     assert.ok(expireBy > Date.now() + 15 * 60_000, 'expire_by at least 15 minutes ahead (Razorpay refuses less)');
   });
@@ -178,6 +181,20 @@ describe('POST /v1/links', () => {
   });
 });
 
+describe('GET /return', () => {
+  it('closes a script-opened window, else forwards to an allowed page only', async () => {
+    const ok = await fetch(`${proxy.url}/return?to=${encodeURIComponent(`${SHOP_ORIGIN}/thanks?pay_link_id=pl_x`)}`);
+    assert.equal(ok.status, 200);
+    const html = await ok.text();
+    assert.match(html, /data-to="http:\/\/shop\.test\/thanks\?pay_link_id=pl_x"/);
+    assert.match(ok.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+    const evil = await (await fetch(`${proxy.url}/return?to=${encodeURIComponent('https://evil.test/')}`)).text();
+    assert.doesNotMatch(evil, /evil/);
+    const script = await (await fetch(`${proxy.url}/return.js`)).text();
+    assert.match(script, /window\.close\(\)/);
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('replays the same link for the same key and body, and refuses the key with another body', async () => {
     useRazorpay();
@@ -189,6 +206,9 @@ describe('Idempotency-Key', () => {
     assert.equal(again.status, 200);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.equal(((await again.json()) as LinkView).id, a.id);
+    // The same purchase from a page with other query parameters is still the same purchase.
+    const moved = await postJson(`${proxy.url}/v1/links`, { product: 'tea', returnUrl: `${SHOP_ORIGIN}/?pay_link_id=x` }, { 'idempotency-key': key });
+    assert.equal(moved.status, 200);
     const other = await postJson(`${proxy.url}/v1/links`, { product: 'book' }, { 'idempotency-key': key });
     assert.equal(other.status, 422);
     assert.equal((await problem(other)).code, 'idempotency_key_reused');
@@ -198,7 +218,7 @@ describe('Idempotency-Key', () => {
   it('answers a concurrent duplicate with 409 and Retry-After, and mints one provider link for fifty racing requests', async () => {
     rzp = razorpayHandlers();
     // The provider takes a while, so most of the fifty arrive while the first is still in flight.
-    msw.use(http.post(`${RAZORPAY_BASE}/v1/payment_links`, async () => { await delay(50); }), ...rzp.handlers);
+    msw.use(http.post(`${RAZORPAY_BASE}/v1/payment_links`, async () => { await delay(500); }), ...rzp.handlers);
     const key = crypto.randomUUID();
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => postJson(`${proxy.url}/v1/links`, { product: 'tea' }, { 'idempotency-key': key })),

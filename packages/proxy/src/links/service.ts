@@ -105,7 +105,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       throw new Problem(400, 'amount_not_allowed', `${price.provider} does not take ${price.amount.currency}`);
     }
     const id = `pl_${randomBytes(16).toString('base64url')}`;
-    const returnUrl = request.returnUrl && withLinkId(request.returnUrl, id);
+    const returnUrl = request.returnUrl && returnThrough(config.publicUrl, request.returnUrl, id);
     const state = await adapter.create({
       reference: id,
       amount: price.amount,
@@ -147,7 +147,10 @@ export function createLinkService(deps: LinkServiceDeps) {
         const { record, existing } = await mintPriced(request);
         return { record, replayed: existing };
       }
-      const fingerprint = createHash('sha256').update(canonicalJson(request)).digest('hex');
+      // The return URL is where the buyer happens to be, not what is bought: a reload with other query
+      // parameters is the same purchase.
+      const { returnUrl: _where, ...purchase } = request;
+      const fingerprint = createHash('sha256').update(canonicalJson(purchase)).digest('hex');
       const begin = await store.beginIdempotent(ctx.idempotencyKey, fingerprint, IDEMPOTENCY_TTL_MS);
       switch (begin.kind) {
         case 'mismatch':
@@ -266,10 +269,16 @@ function pollAfter(record: LinkRecord): number {
   return record.status === 'partially_paid' ? 3_000 : 2_000;
 }
 
-/** Adds `pay_link_id` to the buyer's return URL so the element on that page can resume watching. */
-function withLinkId(returnUrl: string, id: string): string {
-  const url = new URL(returnUrl);
-  url.searchParams.set('pay_link_id', id);
+/**
+ * The provider sends the buyer to the proxy's `/return` page, which closes the checkout window when a script
+ * opened it (popup, tab) and otherwise forwards to the merchant's page with `pay_link_id` added, so the element
+ * there resumes watching. One URL serves both presentations, and a blocked popup's same-tab fallback too.
+ */
+export function returnThrough(publicUrl: string, merchantUrl: string, id: string): string {
+  const to = new URL(merchantUrl);
+  to.searchParams.set('pay_link_id', id);
+  const url = new URL('/return', publicUrl);
+  url.searchParams.set('to', to.toString());
   return url.toString();
 }
 

@@ -1,23 +1,43 @@
 /**
- * Razorpay adapter, current Payment Links API (`POST/GET /v1/payment_links`, `…/cancel`).
- * Source: shared/providers.md §5; https://razorpay.com/docs/api/payments/payment-links/
+ * Razorpay adapter, for both of Razorpay's payment-link APIs, chosen by `RAZORPAY_API`:
+ * - `payment_links` (default): the current Payment Links API, `/v1/payment_links` (shared/providers.md §5.3);
+ *   https://razorpay.com/docs/api/payments/payment-links/
+ * - `invoices`: the legacy Payment Links API, `/v1/invoices` with `type=link` (the seed,
+ *   shared/seeds/razorpay-payment-links.txt; providers.md §5.4). Deprecated by Razorpay since 15 Aug 2021
+ *   (markdown-docs payments/payment-links/legacy.md) but still what some older accounts have.
+ * Auth, HTTP, errors and webhook verification are shared; only paths, wire types and transformers differ
+ * (`razorpay.transformers.ts`, `razorpay-invoices.transformers.ts`).
  *
- * - Auth: HTTP Basic `key_id:key_secret`, exactly `Basic <base64>` (§5.2).
- * - Amounts: integer minor units on the wire, as inside pay-link.
- * - Create is not retried: a duplicate `reference_id` is a 400 (§5.7). A create that timed out is recovered by
- *   `findByReference` (`GET /v1/payment_links?reference_id=`), never by a second create.
+ * - Auth: HTTP Basic `key_id:key_secret`, exactly `Basic <base64>` (§5.2). Same host for test and live keys.
+ * - Amounts: integer minor units on the wire, as inside pay-link. Three-decimal currencies (KWD, BHD, OMR) must
+ *   end in 0 (create-standard.md `amount`; invoices/entity.md "Watch Out!"), so anything else is refused here
+ *   rather than by Razorpay.
+ * - Create is not retried: a duplicate `reference_id` / `receipt` is a 400 (§5.7, seed "Must be a unique
+ *   number"). A create that timed out is recovered by `findByReference` (`?reference_id=` / `?receipt=`), never
+ *   by a second create.
+ * - Legacy API: there is NO callback URL (the seed's create parameters have none), so `returnUrl` is dropped:
+ *   popup presentation works as usual, but redirect presentation leaves the buyer on Razorpay's page after paying
+ *   (the proxy still learns the outcome from the webhook or a refresh). Cancel works only on an `issued`
+ *   invoice (seed). The list wrapper is the Invoices API's `items` (api/payments/invoices/fetch-all.md); the
+ *   seed shows none for links, so `invoices` is accepted too (assumption).
  * - Webhooks: `X-Razorpay-Signature` = hex HMAC-SHA256 of the raw body with the webhook secret (not the API
  *   secret); several secrets are accepted during rotation, because Razorpay retries old events with the old
- *   secret (§5.6). Dedupe on `X-Razorpay-Event-Id`.
- * - The legacy `/v1/invoices` (type=link) API of the seed is not wired yet (issue #3).
+ *   secret (§5.6). Dedupe on `X-Razorpay-Event-Id`. Both event families are read whatever the mode, since
+ *   the envelope and the scheme are the same: `payment_link.{paid,partially_paid,cancelled,expired}` (entity at
+ *   `payload.payment_link.entity`) and the legacy `invoice.{paid,partially_paid,expired}` (entity at
+ *   `payload.invoice.entity`; legacy.md). There is no `invoice.cancelled`: our own cancel is read from the
+ *   cancel response. A `partially_paid` sample exists for neither family (UNCONFIRMED); it is assumed shaped
+ *   like `paid`. Invoice events for other invoice types (`invoice`, `ecod`) are ignored.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
+import type { Money } from '../contract.ts';
+import { currencyExponent } from '../money.ts';
 import { Problem } from '../problems.ts';
 import { defineProvider } from './module.ts';
 import { Secret, hmacSha256, safeEqual } from '../secret.ts';
-import { createProviderHttp } from './http.ts';
+import { ProviderError, createProviderHttp } from './http.ts';
 import {
   RazorpayErrorBody,
   RazorpayPaymentLink,
@@ -26,10 +46,21 @@ import {
   fromRazorpayPaymentLink,
   toRazorpayPaymentLinkRequest,
 } from './razorpay.transformers.ts';
-import type { ProviderAdapter, WebhookEvent, WebhookVerdict } from './types.ts';
+import {
+  RazorpayInvoice,
+  RazorpayInvoiceList,
+  RazorpayInvoiceWebhookPayload,
+  fromRazorpayInvoice,
+  toRazorpayInvoiceRequest,
+} from './razorpay-invoices.transformers.ts';
+import type { CreateLinkInput, ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
 import type { ProviderCallRecord } from './http.ts';
 
 export const RAZORPAY_PRODUCTION_URL = 'https://api.razorpay.com';
+
+/** Which of Razorpay's payment-link APIs the account uses. */
+export const RazorpayApi = z.enum(['payment_links', 'invoices']);
+export type RazorpayApi = z.infer<typeof RazorpayApi>;
 
 export interface RazorpayConfig {
   keyId: string;
@@ -38,6 +69,8 @@ export interface RazorpayConfig {
   webhookSecrets: Secret[];
   baseUrl: string;
   timeoutMs: number;
+  /** Default `payment_links`. */
+  api?: RazorpayApi;
 }
 
 const PAYMENT_LINK_EVENTS = new Set([
@@ -47,9 +80,57 @@ const PAYMENT_LINK_EVENTS = new Set([
   'payment_link.expired',
 ]);
 
+/** Legacy payment links (payments/payment-links/legacy.md "Webhooks"). */
+const LEGACY_INVOICE_EVENTS = new Set(['invoice.paid', 'invoice.partially_paid', 'invoice.expired']);
+
+/** What differs between the two APIs: the collection path, the entity and how to read and write it. */
+interface RazorpayWire<Entity> {
+  path: '/v1/payment_links' | '/v1/invoices';
+  entity: z.ZodType<Entity>;
+  list: z.ZodType<Entity[]>;
+  toCreateRequest(input: CreateLinkInput): unknown;
+  toState(entity: Entity): ProviderLinkState;
+  reference(entity: Entity): string | null | undefined;
+  /** The list filter naming our reference. */
+  referenceQuery: 'reference_id' | 'receipt';
+  /** Extra filters on every list call. */
+  listQuery: Record<string, string>;
+}
+
+const PAYMENT_LINKS_WIRE: RazorpayWire<RazorpayPaymentLink> = {
+  path: '/v1/payment_links',
+  entity: RazorpayPaymentLink,
+  list: RazorpayPaymentLinkList,
+  toCreateRequest: toRazorpayPaymentLinkRequest,
+  toState: fromRazorpayPaymentLink,
+  reference: (link) => link.reference_id,
+  referenceQuery: 'reference_id',
+  listQuery: {},
+};
+
+const INVOICES_WIRE: RazorpayWire<RazorpayInvoice> = {
+  path: '/v1/invoices',
+  entity: RazorpayInvoice,
+  list: RazorpayInvoiceList,
+  toCreateRequest: toRazorpayInvoiceRequest,
+  toState: fromRazorpayInvoice,
+  reference: (invoice) => invoice.receipt,
+  referenceQuery: 'receipt',
+  // `/v1/invoices` lists every invoice of the account; only links are ours (seed: "type … link/ecod/invoice").
+  listQuery: { type: 'link' },
+};
+
 export function createRazorpayAdapter(
   config: RazorpayConfig,
   deps: { fetch: typeof fetch; onCall?: (call: ProviderCallRecord) => void },
+): ProviderAdapter {
+  return config.api === 'invoices' ? buildAdapter(config, deps, INVOICES_WIRE) : buildAdapter(config, deps, PAYMENT_LINKS_WIRE);
+}
+
+function buildAdapter<Entity>(
+  config: RazorpayConfig,
+  deps: { fetch: typeof fetch; onCall?: (call: ProviderCallRecord) => void },
+  wire: RazorpayWire<Entity>,
 ): ProviderAdapter {
   const http = createProviderHttp({
     provider: 'razorpay',
@@ -65,79 +146,69 @@ export function createRazorpayAdapter(
       return parsed.success ? parsed.data.error.code : undefined;
     },
   });
+  const one = (id: string) => `${wire.path}/${encodeURIComponent(id)}`;
 
   return {
     name: 'razorpay',
     capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true },
 
     async create(input) {
-      const link = await http.request({
-        method: 'POST',
-        path: '/v1/payment_links',
-        body: toRazorpayPaymentLinkRequest(input),
-        schema: RazorpayPaymentLink,
-      });
-      return fromRazorpayPaymentLink(link);
+      assertRepresentable(input.amount);
+      const entity = await http.request({ method: 'POST', path: wire.path, body: wire.toCreateRequest(input), schema: wire.entity });
+      const state = wire.toState(entity);
+      if (!state.url) {
+        throw new ProviderError(new Problem(502, 'provider_bad_response', 'razorpay created a link without a short_url'), 200);
+      }
+      return state;
     },
 
     async retrieve(providerLinkId) {
-      const link = await http.request({
-        method: 'GET',
-        path: `/v1/payment_links/${encodeURIComponent(providerLinkId)}`,
-        schema: RazorpayPaymentLink,
-        idempotent: true,
-      });
-      return fromRazorpayPaymentLink(link);
+      return wire.toState(await http.request({ method: 'GET', path: one(providerLinkId), schema: wire.entity, idempotent: true }));
     },
 
     async cancel(providerLinkId) {
-      const link = await http.request({
-        method: 'POST',
-        path: `/v1/payment_links/${encodeURIComponent(providerLinkId)}/cancel`,
-        schema: RazorpayPaymentLink,
-      });
-      return fromRazorpayPaymentLink(link);
+      return wire.toState(await http.request({ method: 'POST', path: `${one(providerLinkId)}/cancel`, schema: wire.entity }));
     },
 
     async extendExpiry(providerLinkId, expiresAt) {
-      const link = await http.request({
+      const entity = await http.request({
         method: 'PATCH',
-        path: `/v1/payment_links/${encodeURIComponent(providerLinkId)}`,
+        path: one(providerLinkId),
         body: { expire_by: Math.floor(expiresAt.getTime() / 1000) },
-        schema: RazorpayPaymentLink,
+        schema: wire.entity,
       });
-      return fromRazorpayPaymentLink(link);
+      return wire.toState(entity);
     },
 
     async notify(providerLinkId, channel) {
       await http.request({
         method: 'POST',
-        path: `/v1/payment_links/${encodeURIComponent(providerLinkId)}/notify_by/${channel}`,
+        path: `${one(providerLinkId)}/notify_by/${channel}`,
         schema: z.object({ success: z.boolean().optional() }).loose(),
       });
     },
 
     async list({ count }) {
-      const links = await http.request({
+      const entities = await http.request({
         method: 'GET',
-        path: '/v1/payment_links',
-        query: { count: Math.min(count, 100) },
-        schema: RazorpayPaymentLinkList,
+        path: wire.path,
+        query: { ...wire.listQuery, count: Math.min(count, 100) },
+        schema: wire.list,
         idempotent: true,
       });
-      return links.map(fromRazorpayPaymentLink);
+      return entities.map(wire.toState);
     },
 
     async findByReference(reference) {
-      const links = await http.request({
+      const entities = await http.request({
         method: 'GET',
-        path: '/v1/payment_links',
-        query: { reference_id: reference },
-        schema: RazorpayPaymentLinkList,
+        path: wire.path,
+        query: { [wire.referenceQuery]: reference },
+        schema: wire.list,
         idempotent: true,
       });
-      const link = links.find((l) => l.reference_id === reference);
-      return link && fromRazorpayPaymentLink(link);
+      const entity = entities.find((e) => wire.reference(e) === reference);
+      return entity && wire.toState(entity);
     },
 
     verifyWebhook(rawBody, headers): WebhookVerdict {
@@ -156,6 +227,15 @@ export function createRazorpayAdapter(
       if (!envelope.success) throw new Problem(400, 'invalid_request', 'The webhook body is not a Razorpay event');
       const { event, payload } = envelope.data;
       const dedupeKey = header(headers, 'x-razorpay-event-id') ?? createHash('sha256').update(rawBody).digest('hex');
+      if (LEGACY_INVOICE_EVENTS.has(event)) {
+        const legacy = RazorpayInvoiceWebhookPayload.safeParse(payload);
+        if (!legacy.success) throw new Problem(400, 'invalid_request', 'The webhook body is not a Razorpay event');
+        const invoice = legacy.data.invoice?.entity;
+        if (!invoice || (invoice.type != null && invoice.type !== 'link')) {
+          return { kind: 'ignored', dedupeKey, event, reason: 'not a payment link event' };
+        }
+        return { kind: 'link', dedupeKey, event, providerLinkId: invoice.id, state: fromRazorpayInvoice(invoice) };
+      }
       const entity = payload.payment_link?.entity;
       if (!PAYMENT_LINK_EVENTS.has(event) || !entity) {
         return { kind: 'ignored', dedupeKey, event, reason: 'not a payment link event' };
@@ -163,6 +243,13 @@ export function createRazorpayAdapter(
       return { kind: 'link', dedupeKey, event, providerLinkId: entity.id, state: fromRazorpayPaymentLink(entity) };
     },
   };
+}
+
+/** Three-decimal currencies must end in 0 at Razorpay; anything else would need rounding. */
+function assertRepresentable(amount: Money): void {
+  if (currencyExponent(amount.currency) === 3 && amount.value % 10 !== 0) {
+    throw new Problem(400, 'amount_not_representable', `Razorpay takes ${amount.currency} amounts only in multiples of 0.010`);
+  }
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -191,6 +278,10 @@ export const razorpayProvider = defineProvider<RazorpayConfig>({
       .pipe(z.array(z.string().min(8, 'at least 8 characters')).min(1, 'at least one secret'))
       .optional(),
     RAZORPAY_BASE_URL: httpUrl.default(RAZORPAY_PRODUCTION_URL),
+    /** `payment_links` (current API) or `invoices` (legacy `/v1/invoices` type=link, for accounts still on it). */
+    RAZORPAY_API: z
+      .enum(RazorpayApi.options, { error: 'payment_links (current API) or invoices (legacy API)' })
+      .default('payment_links'),
   }),
   required: ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
   settings: (v, common) => ({
@@ -199,6 +290,7 @@ export const razorpayProvider = defineProvider<RazorpayConfig>({
     webhookSecrets: (v.RAZORPAY_WEBHOOK_SECRET as string[]).map((s) => new Secret(s)),
     baseUrl: v.RAZORPAY_BASE_URL as string,
     timeoutMs: common.timeoutMs,
+    api: v.RAZORPAY_API as RazorpayApi,
   }),
   isTestMode: (settings) => settings.keyId.startsWith('rzp_test_'),
   createAdapter: (settings, deps) => createRazorpayAdapter(settings, deps),

@@ -1,0 +1,293 @@
+/**
+ * Pine Labs Online adapter (Plural "v2" API), payment links: `POST/GET /pay/v1/paymentlink`, `…/ref/{reference}`,
+ * `PUT …/{id}/cancel`, `PATCH …/{id}/notify`.
+ * Sources: shared/providers.md §4 and §6; seed shared/seeds/pinelabs-create-payment-link.md;
+ * https://developer.pinelabsonline.com/reference/authorization;
+ * https://www.pinelabs.com/docs/online-payments/developer-tools/webhooks/signature-verification.md;
+ * official plugins: plural-pinelabs/pinelabs-online-mcp (routes.py, client.py), plural-pinelabs/woocommerce-plugin.
+ *
+ * - Auth: OAuth2 client credentials → `Authorization: Bearer` (pinelabs.token.ts). Every call also carries a fresh
+ *   `Request-ID` (UUID) and `Request-Timestamp` (ISO 8601 UTC), as the get-by-id reference shows. A 401 means the
+ *   cached token went stale: it is dropped and the call is tried once more with a new one. That is safe for
+ *   create too, because `merchant_payment_link_reference` is the idempotency key ("Duplicate requests … return the
+ *   existing payment link", seed).
+ * - Amounts: `{value, currency}` in minor units already; refused outside 100–100,000,000 paise, the limits both
+ *   official integrations enforce (n8n `VALIDATION_LIMITS`, MCP `Amount(ge=100, le=100_000_000)`). INR only:
+ *   every example and both limits are in paise, and other currencies need an MCC set-up (`is_mcc_transaction`)
+ *   this adapter does not ask for.
+ * - `expire_by`: ISO 8601 UTC, at most 180 days ahead (seed); a later expiry is brought in to just under 180 days
+ *   rather than refused, and the link reports the expiry Pine Labs actually set.
+ * - Create is not retried on network errors, timeouts or 5xx (the kit's rule for every adapter); a create whose
+ *   answer was lost is recovered with `findByReference` (`GET /pay/v1/paymentlink/ref/{ref}`, a path known only
+ *   from the official MCP's routes.py: providers.md §4.3).
+ * - No list and no extend-expiry endpoint exists (§4.3). `notify` takes no channel: Pine Labs resends through
+ *   whatever the link was created with; the requested channel is ignored. Only CREATED links can be cancelled or
+ *   re-notified (MCP tool descriptions); Pine Labs' refusal surfaces as `provider_rejected`.
+ * - Webhooks (§4.6): Standard-Webhooks layout. `webhook-signature` is base64 HMAC-SHA256 over
+ *   `webhook-id + "." + webhook-timestamp + "." + raw body`, optionally prefixed `v1,`; several space-separated
+ *   signatures are accepted (as Standard Webhooks sends during rotation; whether Pine Labs does is UNCONFIRMED).
+ *   Timestamps more than 5 minutes off either way are refused, like the plugin. Dedupe on `webhook-id`.
+ * - Webhook key: the docs say "secret key … under settings", the official WooCommerce plugin uses the API
+ *   `client_secret`, as raw UTF-8 bytes. PINELABS_WEBHOOK_SECRET (comma-separated for rotation) defaults to
+ *   PINELABS_CLIENT_SECRET. A configured secret written `whsec_<base64>` is base64-decoded first, as Standard
+ *   Webhooks libraries do, so a dashboard that hands out such keys works too.
+ * - Pine Labs sends order events only (ORDER_PROCESSED, PAYMENT_FAILED …), never link events, and the documented
+ *   payload carries the order's `order_id`, `merchant_order_reference` and order `status` — not the link's id or
+ *   state. So an event never carries `state`: the core re-reads the link. The link is found by, in order: a
+ *   `payment_link_id` in the payload (undocumented, read when present); the `order_id`, learned from the link
+ *   object (`order_id`) of every create/retrieve/cancel this adapter made; the `merchant_order_reference`, if
+ *   Pine Labs set it to our `merchant_payment_link_reference` (UNCONFIRMED). An order this process never saw
+ *   (after a restart, or on another instance) is `ignored`; the link still reaches its state through the core's
+ *   refresh on read, which Pine Labs itself recommends ("use the Get Order API", §4.6/§7).
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import { Problem } from '../problems.ts';
+import { Secret, safeEqual } from '../secret.ts';
+import { type ProviderCallRecord, type ProviderRequest, ProviderError, createProviderHttp } from './http.ts';
+import { defineProvider } from './module.ts';
+import { createPinelabsTokenSource, describePinelabsError } from './pinelabs.token.ts';
+import {
+  type PinelabsPaymentLink as PinelabsPaymentLinkType,
+  PinelabsPaymentLink,
+  PinelabsPaymentLinkLookup,
+  PinelabsWebhookEnvelope,
+  fromPinelabsPaymentLink,
+  toPinelabsPaymentLinkRequest,
+} from './pinelabs.transformers.ts';
+import type { ProviderAdapter, WebhookEvent, WebhookVerdict } from './types.ts';
+
+export const PINELABS_PRODUCTION_URL = 'https://api.pluralpay.in/api';
+export const PINELABS_UAT_URL = 'https://pluraluat.v2.pinepg.in/api';
+
+/** n8n `VALIDATION_LIMITS` and MCP `Amount(ge=100, le=100_000_000)`, in paise (providers.md §4.4). */
+export const PINELABS_MIN_AMOUNT = 100;
+export const PINELABS_MAX_AMOUNT = 100_000_000;
+const MAX_EXPIRY_MS = 180 * 24 * 60 * 60_000;
+/** Room for clock skew between us and Pine Labs when an expiry is brought in to the 180-day limit. */
+const EXPIRY_MARGIN_MS = 5 * 60_000;
+/** Plugin: "rejects timestamps more than 300 s old or in the future" (providers.md §4.6). */
+export const WEBHOOK_TOLERANCE_MS = 5 * 60_000;
+/** How many order ids and references the adapter remembers for webhook correlation. */
+const INDEX_LIMIT = 10_000;
+
+/** Order events that can move a link; refunds, tokens, subscriptions and customers cannot (available-events page). */
+const ORDER_EVENTS = new Set(['ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'ORDER_CANCELLED', 'ORDER_FAILED', 'PAYMENT_FAILED']);
+
+export interface PinelabsConfig {
+  clientId: string;
+  clientSecret: Secret;
+  /** Every key accepted on incoming webhooks (rotation); defaults to the client secret. */
+  webhookSecrets: Secret[];
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+export function createPinelabsAdapter(
+  config: PinelabsConfig,
+  deps: { fetch: typeof fetch; now: () => number; onCall?: (call: ProviderCallRecord) => void },
+): ProviderAdapter {
+  const tokens = createPinelabsTokenSource({ ...config, fetch: deps.fetch, now: deps.now, onCall: deps.onCall });
+  const index = createLinkIndex(INDEX_LIMIT);
+  const webhookKeys = config.webhookSecrets.map((secret) => webhookKey(secret.reveal()));
+
+  function httpWith(token: string) {
+    return createProviderHttp({
+      provider: 'pinelabs',
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      fetch: deps.fetch,
+      onCall: deps.onCall,
+      // Called per attempt, so a retried read gets its own Request-ID.
+      headers: () => ({
+        authorization: `Bearer ${token}`,
+        'request-id': randomUUID(),
+        'request-timestamp': new Date(deps.now()).toISOString(),
+      }),
+      describeError: describePinelabsError,
+    });
+  }
+
+  /** One call with the cached token; after a 401, once more with a fresh one. */
+  async function call<T>(req: ProviderRequest<T>): Promise<T> {
+    const token = await tokens.get();
+    try {
+      return await httpWith(token).request(req);
+    } catch (err) {
+      if (!(err instanceof ProviderError) || err.providerStatus !== 401) throw err;
+      tokens.invalidate(token);
+      return httpWith(await tokens.get()).request(req);
+    }
+  }
+
+  /** Normalizes a link object and remembers its order id and reference for webhook correlation. */
+  function learn(link: PinelabsPaymentLinkType) {
+    if (link.order_id) index.set(`order:${link.order_id}`, link.payment_link_id);
+    if (link.merchant_payment_link_reference) index.set(`ref:${link.merchant_payment_link_reference}`, link.payment_link_id);
+    return fromPinelabsPaymentLink(link);
+  }
+
+  const linkPath = (id: string) => `/pay/v1/paymentlink/${encodeURIComponent(id)}`;
+
+  return {
+    name: 'pinelabs',
+    capabilities: { cancel: true, extendExpiry: false, notify: true, list: false, findByReference: true },
+    currencies: ['INR'],
+
+    async create(input) {
+      const { value, currency } = input.amount;
+      if (!Number.isSafeInteger(value)) {
+        throw new Problem(400, 'amount_not_representable', 'Pine Labs takes a whole number of paise');
+      }
+      if (value < PINELABS_MIN_AMOUNT || value > PINELABS_MAX_AMOUNT) {
+        throw new Problem(400, 'amount_not_allowed', `Pine Labs takes ${currency} 1.00 to 10,00,000.00 per link`);
+      }
+      const latest = deps.now() + MAX_EXPIRY_MS - EXPIRY_MARGIN_MS;
+      const expireBy = input.expiresAt.getTime() > latest ? new Date(latest) : input.expiresAt;
+      const link = await call({
+        method: 'POST',
+        path: '/pay/v1/paymentlink',
+        body: toPinelabsPaymentLinkRequest(input, expireBy),
+        schema: PinelabsPaymentLink,
+      });
+      return learn(link);
+    },
+
+    async retrieve(providerLinkId) {
+      return learn(await call({ method: 'GET', path: linkPath(providerLinkId), schema: PinelabsPaymentLink, idempotent: true }));
+    },
+
+    async cancel(providerLinkId) {
+      return learn(await call({ method: 'PUT', path: `${linkPath(providerLinkId)}/cancel`, schema: PinelabsPaymentLink }));
+    },
+
+    async notify(providerLinkId) {
+      await call({ method: 'PATCH', path: `${linkPath(providerLinkId)}/notify`, schema: z.unknown() });
+    },
+
+    async findByReference(reference) {
+      try {
+        const links = await call({
+          method: 'GET',
+          path: `/pay/v1/paymentlink/ref/${encodeURIComponent(reference)}`,
+          schema: PinelabsPaymentLinkLookup,
+          idempotent: true,
+        });
+        const link = links.find((l) => l.merchant_payment_link_reference === reference) ?? (links.length === 1 ? links[0] : undefined);
+        return link && learn(link);
+      } catch (err) {
+        if (err instanceof Problem && err.code === 'not_found') return undefined;
+        throw err;
+      }
+    },
+
+    verifyWebhook(rawBody, headers, nowMs): WebhookVerdict {
+      const id = header(headers, 'webhook-id');
+      const timestamp = header(headers, 'webhook-timestamp');
+      const signatures = header(headers, 'webhook-signature');
+      if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing_signature' };
+      if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad_signature' };
+      const presented = signatures
+        .split(' ')
+        .filter(Boolean)
+        .map((entry) => {
+          const comma = entry.indexOf(',');
+          // `v1,<base64>` (Standard Webhooks) or a bare value (the plugin strips `v1,` only when present).
+          if (comma === -1) return entry;
+          return entry.slice(0, comma) === 'v1' ? entry.slice(comma + 1) : undefined;
+        })
+        .filter((s): s is string => s !== undefined);
+      const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), rawBody]);
+      // Every key against every signature, without stopping early, so timing says nothing about which matched.
+      let ok = false;
+      for (const key of webhookKeys) {
+        const expected = createHmac('sha256', key).update(signed).digest('base64');
+        for (const candidate of presented) ok = safeEqual(expected, candidate) || ok;
+      }
+      if (!ok) return { ok: false, reason: 'bad_signature' };
+      if (Math.abs(nowMs - Number(timestamp) * 1000) > WEBHOOK_TOLERANCE_MS) return { ok: false, reason: 'stale_timestamp' };
+      return { ok: true };
+    },
+
+    parseWebhook(rawBody, headers): WebhookEvent {
+      const envelope = PinelabsWebhookEnvelope.safeParse(parseJson(rawBody));
+      if (!envelope.success) throw new Problem(400, 'invalid_request', 'The webhook body is not a Pine Labs event');
+      const { event_type: event, data } = envelope.data;
+      // `webhook-id` "remains the same when the webhook is resent" (signature-verification docs).
+      const dedupeKey = header(headers, 'webhook-id') ?? createHash('sha256').update(rawBody).digest('hex');
+      if (!ORDER_EVENTS.has(event)) return { kind: 'ignored', dedupeKey, event, reason: 'not an order or payment event' };
+      const providerLinkId =
+        data.payment_link_id ||
+        (data.order_id ? index.get(`order:${data.order_id}`) : undefined) ||
+        (data.merchant_order_reference ? index.get(`ref:${data.merchant_order_reference}`) : undefined);
+      if (!providerLinkId) return { kind: 'ignored', dedupeKey, event, reason: 'the order belongs to no payment link this proxy knows' };
+      // The order's status is not the link's: the core reads the link to learn it.
+      return { kind: 'link', dedupeKey, event, providerLinkId };
+    },
+  };
+}
+
+/** A raw key, or a Standard Webhooks `whsec_<base64>` key decoded. */
+function webhookKey(secret: string): Buffer {
+  if (secret.startsWith('whsec_')) {
+    const decoded = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    if (decoded.length > 0) return decoded;
+  }
+  return Buffer.from(secret, 'utf8');
+}
+
+/** A bounded map: the oldest entry goes once `limit` is reached. */
+function createLinkIndex(limit: number) {
+  const entries = new Map<string, string>();
+  return {
+    set(key: string, value: string) {
+      entries.delete(key);
+      entries.set(key, value);
+      if (entries.size > limit) entries.delete(entries.keys().next().value!);
+    },
+    get: (key: string) => entries.get(key),
+  };
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+const secretList = (min: number) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(min, `at least ${min} characters`)).min(1, 'at least one secret'));
+
+export const pinelabsProvider = defineProvider<PinelabsConfig>({
+  name: 'pinelabs',
+  env: z.object({
+    PINELABS_CLIENT_ID: z.string().min(1).max(100, 'the client id from the dashboard').optional(),
+    PINELABS_CLIENT_SECRET: z.string().min(8, 'the client secret from the dashboard').optional(),
+    PINELABS_WEBHOOK_SECRET: secretList(8).optional(),
+    PINELABS_BASE_URL: httpUrl.default(PINELABS_PRODUCTION_URL),
+  }),
+  required: ['PINELABS_CLIENT_ID', 'PINELABS_CLIENT_SECRET'],
+  settings: (v, common) => ({
+    clientId: v.PINELABS_CLIENT_ID as string,
+    clientSecret: new Secret(v.PINELABS_CLIENT_SECRET as string),
+    webhookSecrets: ((v.PINELABS_WEBHOOK_SECRET as string[] | undefined) ?? [v.PINELABS_CLIENT_SECRET as string]).map((s) => new Secret(s)),
+    baseUrl: (v.PINELABS_BASE_URL as string).replace(/\/+$/, ''),
+    timeoutMs: common.timeoutMs,
+  }),
+  // Only the production host moves real money: UAT, a simulator or any other host is test mode.
+  isTestMode: (settings) => new URL(settings.baseUrl).host !== new URL(PINELABS_PRODUCTION_URL).host,
+  createAdapter: (settings, deps) => createPinelabsAdapter(settings, deps),
+});

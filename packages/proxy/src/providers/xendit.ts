@@ -1,0 +1,236 @@
+/**
+ * Xendit adapter, Invoices API (what Xendit's dashboard calls "Payment Links").
+ * Sources: shared/providers.md §2, §6, §7; the seed docs.xendit.co/payment-links-api-overview;
+ * xendit/xendit-node@c5494c3 (7.0.0) `invoice/apis/Invoice.ts` for paths and auth.
+ *
+ * - One host for test and live, `https://api.xendit.co`; the key decides the mode (`xnd_development_…` is test).
+ * - Auth: HTTP Basic with the secret key as username and an empty password (`Basic base64("<key>:")`, §2.2).
+ * - Create `POST /v2/invoices`, read `GET /v2/invoices/{id}`, list and look up by reference
+ *   `GET /v2/invoices?external_id=` (a bare JSON array), cancel = `POST /invoices/{id}/expire!` (unversioned).
+ *   No update (so no extend) and no resend API (§2.3).
+ * - Amounts: a JSON number in major units. IDR is whole rupiah on Xendit: an IDR amount with sen is refused
+ *   (`amount_not_representable`), never rounded (see xendit.transformers.ts).
+ * - Expiry: `invoice_duration` in seconds from now, at most one year.
+ * - `external_id` is our reference. Xendit does not enforce its uniqueness (§2.4), so a create is never
+ *   retried; after a timeout the core can find the invoice with `findByReference`.
+ * - Cancel: Xendit has no cancel, only expire; it then reports the invoice as EXPIRED like a natural expiry.
+ *   `cancel` answers `cancelled` and the core's join keeps it (cancelled outranks expired). Expiring an invoice
+ *   that is no longer PENDING fails with "Could not find and update PENDING invoice" (xendit/xendit-php#200);
+ *   the HTTP status of that answer is UNCONFIRMED (§9), so after ANY 400/404 from `expire!` we read the invoice,
+ *   and an EXPIRED one counts as cancelled (§7): cancel is idempotent. Because of that, `expire!` is also safe to
+ *   retry once after a transient failure.
+ * - Status: PENDING→pending, PAID/SETTLED→paid, EXPIRED→expired. Any other value (Xendit adding one; the SDK's
+ *   `UNKNOWN_ENUM_VALUE`) reads as pending, which the join turns into "keep the previous status", and is
+ *   reported through `onUnknownStatus` (a process warning by default, once per value: providers get no logger).
+ * - Webhooks ("invoice callback"): the body is the invoice, with no event name and no event id. Authenticity is
+ *   only the account's static Callback Verification Token in `x-callback-token` (no HMAC, no timestamp, §2.6),
+ *   compared in constant time against every configured token (rotation: the old and the new one during a
+ *   change). A token proves the sender knew the token, not that the body is Xendit's, so the event carries no
+ *   state: the core re-reads the invoice. Dedupe key `id` + `status` (§6; INFERENCE, no event id documented).
+ * - UNCONFIRMED and assumed: the EXPIRED callback has the same shape as the PAID one (§2.6); `paid_amount` and
+ *   `paid_at` also appear on `GET` (missing ones fall back to `amount` and `updated`); the list's `limit` caps at
+ *   100 and the list is not guaranteed newest first, so we sort by `created`.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import { Problem } from '../problems.ts';
+import { Secret, safeEqual } from '../secret.ts';
+import { ProviderError, createProviderHttp, type ProviderCallRecord } from './http.ts';
+import { defineProvider } from './module.ts';
+import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
+import {
+  XENDIT_CURRENCIES,
+  XenditErrorBody,
+  XenditInvoice,
+  XenditInvoiceCallback,
+  XenditInvoiceList,
+  fromXenditInvoice,
+  toXenditInvoiceRequest,
+} from './xendit.transformers.ts';
+
+export const XENDIT_PRODUCTION_URL = 'https://api.xendit.co';
+
+/** Largest page `GET /v2/invoices` is asked for (the cap itself is UNCONFIRMED). */
+const MAX_LIST_LIMIT = 100;
+
+export interface XenditConfig {
+  secretKey: Secret;
+  /** Callback Verification Tokens; every one is accepted on incoming callbacks (rotation). */
+  callbackTokens: Secret[];
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+export interface XenditAdapterDeps {
+  fetch: typeof fetch;
+  now?: () => number;
+  onCall?: (call: ProviderCallRecord) => void;
+  /** Told about a status value outside PENDING/PAID/SETTLED/EXPIRED; defaults to a process warning per value. */
+  onUnknownStatus?: (raw: string, invoiceId: string) => void;
+}
+
+export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDeps): ProviderAdapter {
+  const now = deps.now ?? Date.now;
+  const onUnknownStatus = deps.onUnknownStatus ?? warnOncePerValue();
+  const http = createProviderHttp({
+    provider: 'xendit',
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    fetch: deps.fetch,
+    onCall: deps.onCall,
+    headers: () => ({ authorization: `Basic ${Buffer.from(`${config.secretKey.reveal()}:`).toString('base64')}` }),
+    describeError: (body) => {
+      const parsed = XenditErrorBody.safeParse(body);
+      return parsed.success ? parsed.data.error_code : undefined;
+    },
+  });
+  const toState = (invoice: XenditInvoice) => fromXenditInvoice(invoice, (raw) => onUnknownStatus(raw, invoice.id));
+  const invoicePath = (id: string) => `/v2/invoices/${encodeURIComponent(id)}`;
+
+  async function retrieve(providerLinkId: string): Promise<ProviderLinkState> {
+    const invoice = await http.request({ method: 'GET', path: invoicePath(providerLinkId), schema: XenditInvoice, idempotent: true });
+    return toState(invoice);
+  }
+
+  async function listInvoices(query: Record<string, string | number>): Promise<XenditInvoice[]> {
+    const invoices = await http.request({ method: 'GET', path: '/v2/invoices', query, schema: XenditInvoiceList, idempotent: true });
+    return invoices.sort((a, b) => createdMs(b) - createdMs(a));
+  }
+
+  return {
+    name: 'xendit',
+    capabilities: { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true },
+    currencies: XENDIT_CURRENCIES,
+
+    async create(input) {
+      const invoice = await http.request({
+        method: 'POST',
+        path: '/v2/invoices',
+        body: toXenditInvoiceRequest(input, now()),
+        schema: XenditInvoice,
+      });
+      return toState(invoice);
+    },
+
+    retrieve,
+
+    async cancel(providerLinkId) {
+      let expired: XenditInvoice;
+      try {
+        expired = await http.request({
+          method: 'POST',
+          path: `/invoices/${encodeURIComponent(providerLinkId)}/expire!`,
+          schema: XenditInvoice,
+          idempotent: true,
+        });
+      } catch (err) {
+        if (!(err instanceof ProviderError) || (err.providerStatus !== 400 && err.providerStatus !== 404)) throw err;
+        // "Could not find and update PENDING invoice": already expired (by us before, or by time) is success.
+        const current = await retrieve(providerLinkId);
+        if (current.providerStatus !== 'EXPIRED') throw err;
+        return { ...current, status: 'cancelled' };
+      }
+      const state = toState(expired);
+      // A payment that landed first wins; anything else after our expire is our cancellation.
+      return state.status === 'paid' ? state : { ...state, status: 'cancelled' };
+    },
+
+    async list({ count }) {
+      const invoices = await listInvoices({ limit: Math.max(1, Math.min(count, MAX_LIST_LIMIT)) });
+      return invoices.slice(0, count).map(toState);
+    },
+
+    async findByReference(reference) {
+      const invoices = await listInvoices({ external_id: reference });
+      // Several invoices may share an external_id (not unique at Xendit): the newest is the live one.
+      const invoice = invoices.find((i) => i.external_id === reference);
+      return invoice && toState(invoice);
+    },
+
+    verifyWebhook(_rawBody, headers): WebhookVerdict {
+      const token = header(headers, 'x-callback-token');
+      if (!token) return { ok: false, reason: 'missing_signature' };
+      // Compare digests, so neither the token's length nor which configured token matched leaks through timing.
+      const presented = sha256(token);
+      let ok = false;
+      for (const expected of config.callbackTokens) ok = safeEqual(sha256(expected.reveal()), presented) || ok;
+      return ok ? { ok: true } : { ok: false, reason: 'bad_signature' };
+    },
+
+    parseWebhook(rawBody): WebhookEvent {
+      const json = parseJson(rawBody);
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+        throw new Problem(400, 'invalid_request', 'The webhook body is not a Xendit callback');
+      }
+      const callback = XenditInvoiceCallback.safeParse(json);
+      if (!callback.success) {
+        // Some other Xendit product's callback sent to this URL: acknowledge it, do nothing.
+        return { kind: 'ignored', dedupeKey: sha256(rawBody), event: 'unknown', reason: 'not an invoice callback' };
+      }
+      const { id, status } = callback.data;
+      return { kind: 'link', dedupeKey: `${id}:${status}`, event: `invoice.${status.toLowerCase()}`, providerLinkId: id };
+    },
+  };
+}
+
+function createdMs(invoice: XenditInvoice): number {
+  const ms = invoice.created ? Date.parse(invoice.created) : Number.NaN;
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+function sha256(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) || undefined;
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function warnOncePerValue(): (raw: string, invoiceId: string) => void {
+  const seen = new Set<string>();
+  return (raw, invoiceId) => {
+    if (seen.has(raw)) return;
+    seen.add(raw);
+    process.emitWarning(`Xendit reported invoice ${invoiceId} with an unknown status "${raw.slice(0, 40)}"; read as pending`, {
+      code: 'PAY_LINK_XENDIT_UNKNOWN_STATUS',
+    });
+  };
+}
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+
+export const xenditProvider = defineProvider<XenditConfig>({
+  name: 'xendit',
+  env: z.object({
+    // Xendit keys are base64-ish after the prefix (`+`, `/`, `=` occur), hence \S rather than \w.
+    XENDIT_SECRET_KEY: z
+      .string()
+      .regex(/^xnd_(development|production)_\S{8,}$/, 'a secret key such as xnd_development_… (Settings → API keys)')
+      .optional(),
+    XENDIT_CALLBACK_TOKEN: z
+      .string()
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(z.string().min(16, 'the Callback Verification Token (at least 16 characters)')).min(1, 'at least one token'))
+      .optional(),
+    XENDIT_BASE_URL: httpUrl.default(XENDIT_PRODUCTION_URL),
+  }),
+  required: ['XENDIT_SECRET_KEY', 'XENDIT_CALLBACK_TOKEN'],
+  settings: (v, common) => ({
+    secretKey: new Secret(v.XENDIT_SECRET_KEY as string),
+    callbackTokens: (v.XENDIT_CALLBACK_TOKEN as string[]).map((t) => new Secret(t)),
+    baseUrl: v.XENDIT_BASE_URL as string,
+    timeoutMs: common.timeoutMs,
+  }),
+  isTestMode: (settings) => settings.secretKey.reveal().startsWith('xnd_development_'),
+  createAdapter: (settings, deps) => createXenditAdapter(settings, deps),
+});
