@@ -38,6 +38,8 @@ const SUITES = [
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
     },
   },
+  // The built bundles, loaded in real Chromium from another origin under a strict CSP, twice, and in Node (SSR).
+  { name: 'bundles', ...nodeTest(`${root}packages/widget`, 'test/bundles.node.mjs') },
   { name: 'proxy', ...nodeTest(`${root}packages/proxy`, 'test/*.test.ts') },
   { name: 'simulator', ...nodeTest(`${root}packages/simulator`, 'test/*.test.ts') },
   { name: 'e2e', ...nodeTest(root, 'e2e/*.e2e.ts') },

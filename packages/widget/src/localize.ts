@@ -1,0 +1,113 @@
+/**
+ * Strings and money formatting. Translations are typed objects registered by language code; an element uses
+ * its own `lang`, else the nearest ancestor's, else the document's, else the browser's, falling back from
+ * `hi-IN` to `hi` to English.
+ *
+ * The bundles carry English; Hindi, Indonesian and Spanish ship as add-on files next to them, to keep the
+ * bundles small. Load one with a plain script tag, or register your own:
+ *
+ * @example
+ * <script src="https://pay.example.com/translations/hi.js"></script>
+ *
+ * import { registerTranslation } from '@pay-link/widget';
+ * registerTranslation({ ...en, $code: 'en-GB', paid: (amount) => `Paid in full: ${amount}` });
+ */
+import en from './translations/en.ts';
+
+/** Every string the element shows. Amounts arrive already formatted for the language. */
+export interface Translation {
+  /** BCP 47 code this translation is registered under. */
+  $code: string;
+  /** The default button label; `amount` is null until the price is known. */
+  pay: (amount: string | null) => string;
+  /** Shown (and the title) in the checkout window while the link is minted, and announced. */
+  preparing: string;
+  /** While the element reads the status of a link it resumed (after a redirect or a reload). */
+  checking: string;
+  /** While a checkout window is open. */
+  waiting: string;
+  /** While waiting with no checkout window of ours open (after a redirect, or on the invoice page). */
+  waitingReturn: string;
+  checkAgain: string;
+  reopen: string;
+  paid: (amount: string) => string;
+  partiallyPaid: (paid: string, remaining: string) => string;
+  expired: string;
+  newLink: string;
+  cancelled: string;
+  failed: string;
+  /** Fallback when the proxy gave no detail. */
+  error: string;
+  networkError: string;
+  retry: string;
+  /** The popup was blocked or closed early, so the checkout opens in this tab. */
+  blocked: string;
+}
+
+declare global {
+  /**
+   * Translations shared by every copy of the bundle on the page. The add-on files (`translations/hi.js`, …)
+   * push here, so they work as classic or module scripts, before or after the element's own script.
+   */
+  var payLinkTranslations: Translation[] | undefined;
+}
+
+const shared = (globalThis.payLinkTranslations ??= []);
+
+/** Adds or replaces translations, keyed by their `$code`; the last one registered for a code wins. */
+export function registerTranslation(...list: Translation[]): void {
+  shared.push(...list);
+}
+
+/** The language an element speaks: its own `lang` or the nearest ancestor's, then the document's, the browser's. */
+export function resolveLang(el: Element): string {
+  return (
+    el.closest('[lang]')?.getAttribute('lang') ||
+    document.documentElement.lang ||
+    navigator.language ||
+    'en'
+  );
+}
+
+/** The best translation for `lang`: exact, then its base language, then English. */
+export function translate(lang: string): Translation {
+  const code = lang.toLowerCase();
+  const find = (wanted: string) => {
+    for (let i = shared.length; i--; ) if (shared[i]!.$code.toLowerCase() === wanted) return shared[i];
+  };
+  // English fills any gap, so an add-on from an older version never leaves a blank.
+  return { ...en, ...(find(code) ?? find(code.split('-')[0]!)) };
+}
+
+/**
+ * ISO 4217 minor-unit exponents other than 2, the same table as the proxy's `money.ts`: the proxy's minor units
+ * mean these. Intl's own digits are CLDR display digits and differ (IDR, HUF, COP, PKR are 0 there, 2 in ISO),
+ * which would show a Rp 150.000 invoice as Rp 15.000.000.
+ */
+const EXPONENT_0 = 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF';
+const EXPONENT_3 = 'BHD IQD JOD KWD LYD OMR TND';
+
+/** The number of decimal places of a currency's minor unit (INR 2, JPY 0, KWD 3). */
+export const currencyExponent = (currency: string): number =>
+  EXPONENT_0.includes(currency) ? 0 : EXPONENT_3.includes(currency) ? 3 : currency === 'CLF' || currency === 'UYW' ? 4 : 2;
+
+/**
+ * Formats an amount in minor units (paise, cents, sen) for `lang`: INR 150000 → ₹1,500.00, JPY 1500 → ¥1,500,
+ * IDR 15000000 → Rp 150.000. Intl decides how it looks; the ISO exponent decides what the number means.
+ */
+export function formatMoney(minor: number, currency: string, lang: string): string {
+  try {
+    return numberFormat(lang, currency).format(minor / 10 ** currencyExponent(currency));
+  } catch {
+    return `${currency} ${minor}`; // an unknown currency code: show something true rather than nothing
+  }
+}
+
+function numberFormat(lang: string, currency: string): Intl.NumberFormat {
+  try {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency });
+  } catch (err) {
+    if (err instanceof RangeError && lang !== 'en') return new Intl.NumberFormat('en', { style: 'currency', currency });
+    throw err;
+  }
+}

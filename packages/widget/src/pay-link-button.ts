@@ -1,0 +1,492 @@
+import { LitElement, html, isServer, nothing, type PropertyValues } from 'lit';
+import { CheckoutWindow, navigation, resolvePresentation, type Presentation } from './checkout-window.ts';
+import {
+  PayLinkBeforeOpenEvent,
+  PayLinkBlockedEvent,
+  PayLinkCancelledEvent,
+  PayLinkCreatedEvent,
+  PayLinkErrorEvent,
+  PayLinkExpiredEvent,
+  PayLinkOpenedEvent,
+  PayLinkPaidEvent,
+  PayLinkStatusEvent,
+  type ButtonStatus,
+  type PayLinkEventDetail,
+} from './events.ts';
+import { formatMoney, resolveLang, translate, type Translation } from './localize.ts';
+import { styles } from './pay-link-button.styles.ts';
+import {
+  isTerminal,
+  ProxyError,
+  type ErrorCode,
+  type LinkView,
+  type MintRequest,
+  type Money,
+  type ProviderName,
+} from './proxy-client.ts';
+import { clearRecord, fingerprint, loadRecord, mintPurchase, saveRecord } from './purchase-record.ts';
+import { StatusWatcher } from './status-watcher.ts';
+
+export type { ButtonStatus, Presentation };
+export type Theme = 'auto' | 'light' | 'dark';
+
+/** Query parameters on the return URL: the proxy appends the link id; we add which purchase it belongs to. */
+const LINK_PARAM = 'pay_link_id';
+const FOR_PARAM = 'pay_link_for';
+
+/** Changing any of these makes it a different purchase. */
+const PURCHASE_PROPS = ['proxy', 'product', 'intent', 'amount', 'currency', 'quantity'] as const;
+
+/**
+ * Where this bundle was loaded from, captured while it evaluates: the classic (IIFE) bundle sees its own
+ * `<script>` as `document.currentScript`; the module bundle has `import.meta.url` (`"null"` for file: URLs).
+ */
+const DEFAULT_PROXY = (() => {
+  const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null);
+  try {
+    return new URL(script?.src || import.meta.url).origin;
+  } catch {
+    return '';
+  }
+})();
+
+let checkoutWindows = 0;
+
+/**
+ * A button that buys one thing through a hosted payment link, and shows that payment's status live.
+ *
+ * @example
+ * <script type="module" src="https://pay.example.com/pay-link-button.js"></script>
+ * <pay-link-button product="consulting-q4"></pay-link-button>
+ *
+ * @tag pay-link-button
+ * @slot - The button label. Default: "Pay" and the amount once known.
+ * @slot paid - Shown once paid. Default: "Paid ✓" and the amount.
+ *
+ * @event pay-link-before-open - Cancelable; in the click, before anything opens or is minted.
+ * @event pay-link-created - The link was minted (or replayed).
+ * @event pay-link-opened - The checkout was shown (window or redirect).
+ * @event pay-link-blocked - The popup was blocked or closed early; falling back to a same-tab redirect.
+ * @event pay-link-status - Any status change.
+ * @event pay-link-paid - Paid; once per link.
+ * @event pay-link-expired - The link expired.
+ * @event pay-link-cancelled - The link was cancelled.
+ * @event pay-link-error - Minting or watching failed: `detail.error.code`, `detail.error.recoverable`.
+ *
+ * @csspart button - The main button.
+ * @csspart label - Its label.
+ * @csspart spinner - Shown while busy.
+ * @csspart secondary - The "Check again" button.
+ * @csspart status - The live status line (`role="status"`).
+ * @csspart error - The error text inside it.
+ *
+ * @cssproperty --pay-link-bg - Button background. Default: #1d4ed8 (dark: #93c5fd).
+ * @cssproperty --pay-link-fg - Button text. Default: #ffffff (dark: #0f172a).
+ * @cssproperty --pay-link-text - Status text. Default: #1f2937 (dark: #e5e7eb).
+ * @cssproperty --pay-link-success - Paid text. Default: #166534 (dark: #86efac).
+ * @cssproperty --pay-link-error - Error text. Default: #b91c1c (dark: #fca5a5).
+ * @cssproperty --pay-link-focus-ring - Focus outline. Default: `--pay-link-bg`.
+ * @cssproperty --pay-link-font - Font. Default: inherited.
+ * @cssproperty --pay-link-radius - Button corners. Default: 0.5rem.
+ * @cssproperty --pay-link-padding - Button padding. Default: 0.625rem 1.25rem.
+ *
+ * @cssstate idle | minting | pending | partially_paid | paid | expired | cancelled | failed | error - Mirrors `status`.
+ */
+export class PayLinkButton extends LitElement {
+  /** Version of this build; `define.ts` compares it when a second copy of the script registers. */
+  static readonly version: string = '0.1.0';
+
+  static override styles = styles;
+  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override properties = {
+    proxy: {},
+    product: {},
+    intent: {},
+    amount: { type: Number },
+    currency: {},
+    quantity: { type: Number },
+    provider: {},
+    presentation: {},
+    label: {},
+    lang: { reflect: true },
+    theme: { reflect: true },
+    customerName: { attribute: 'customer-name' },
+    customerEmail: { attribute: 'customer-email' },
+    customerContact: { attribute: 'customer-contact' },
+    returnUrl: { attribute: 'return-url' },
+    current: { state: true },
+    view: { state: true },
+    problem: { state: true },
+    notice: { state: true },
+    windowOpen: { state: true },
+  };
+
+  /** Base URL of the pay-link proxy. Default: the origin the script was loaded from. */
+  declare proxy: string;
+  /** Catalog product id to buy (the proxy decides its price). Default: none. */
+  declare product: string | undefined;
+  /** A merchant-signed intent token (invoices). Default: none. */
+  declare intent: string | undefined;
+  /** Open amount in minor units, with `currency`; the proxy must allow it. Default: none. */
+  declare amount: number | undefined;
+  /** ISO 4217 code for `amount`. Default: none. */
+  declare currency: string | undefined;
+  /** How many of `product`. Default: none (the proxy's default, 1). */
+  declare quantity: number | undefined;
+  /** Payment provider, when the proxy has several. Default: the proxy's choice. */
+  declare provider: ProviderName | undefined;
+  /** How the checkout is shown. Default: `auto` (popup on desktop, redirect on small touch screens). */
+  declare presentation: Presentation;
+  /** Button text instead of "Pay ₹1,500"; the amount is still announced. Default: none. */
+  declare label: string | undefined;
+  /** Language of the element's text. Default: the nearest `lang`, else the browser's. */
+  declare lang: string;
+  /** Colour scheme. Default: `auto` (follows `prefers-color-scheme`). */
+  declare theme: Theme;
+  /** Buyer's name, passed to the provider. Default: none. */
+  declare customerName: string | undefined;
+  /** Buyer's email. Default: none. */
+  declare customerEmail: string | undefined;
+  /** Buyer's phone number. Default: none. */
+  declare customerContact: string | undefined;
+  /** Where the provider sends the buyer back. Default: this page. */
+  declare returnUrl: string | undefined;
+
+  protected declare current: ButtonStatus;
+  protected declare view: LinkView | null;
+  protected declare problem: ProxyError | null;
+  protected declare notice: string | null;
+  protected declare windowOpen: boolean;
+
+  /** What a Retry does after an error: mint again (same key) or read the link again. */
+  #retry: 'mint' | 'watch' = 'mint';
+  /** Bumped whenever the purchase changes, so a late mint answer for the old one is dropped. */
+  #generation = 0;
+  #checkout: CheckoutWindow | undefined;
+  #windowName = `pay-link-checkout-${++checkoutWindows}`;
+  #fired = new Set<string>();
+  #watcher = new StatusWatcher(
+    this,
+    (view) => this.#onView(view),
+    (error) => this.#onWatchError(error),
+  );
+  #internals: ElementInternals | undefined;
+
+  constructor() {
+    super();
+    this.proxy = DEFAULT_PROXY;
+    this.presentation = 'auto';
+    this.theme = 'auto';
+    this.#reset();
+    try {
+      this.#internals = this.attachInternals();
+    } catch {
+      // no ElementInternals: the `status` attribute still carries the state
+    }
+  }
+
+  /** Where the purchase stands. Reflected as the `status` attribute and the custom state `:state(<status>)`. */
+  get status(): ButtonStatus {
+    return this.current;
+  }
+
+  /** The payment link as the proxy last described it, once there is one. */
+  get link(): LinkView | null {
+    return this.view;
+  }
+
+  /** The error's machine code while `status` is `error` (also `detail.error.code` of `pay-link-error`). */
+  get errorCode(): ErrorCode | null {
+    return this.problem?.code ?? null;
+  }
+
+  /** Reads the link's status now: the "Check again" action. */
+  checkAgain(): void {
+    if (this.current === 'error') {
+      this.problem = null;
+      this.current = this.view?.status ?? 'idle';
+    }
+    this.#watcher.refresh();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (isServer) return;
+    if (!this.hasUpdated) this.#resume();
+    else if (PURCHASE_PROPS.some((name) => changed.has(name))) {
+      this.#reset();
+      this.#resume();
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('current')) {
+      this.setAttribute('status', this.current);
+      try {
+        this.#internals?.states.clear();
+        this.#internals?.states.add(this.current);
+      } catch {
+        // custom states unsupported, or only with the old `--name` syntax
+      }
+    }
+  }
+
+  protected override render() {
+    const t = this.#t();
+    const status = this.current;
+    const price = this.#price();
+    const amount = price && this.#money(price);
+    const busy = this.#busy;
+    const waiting = status === 'pending' || status === 'partially_paid';
+    const slotted = this.#hasLabelContent();
+    const action = waiting ? t.reopen : status === 'expired' ? t.newLink : status === 'error' ? t.retry : null;
+    // Only the default label shows the amount; every other one still gets it into the accessible name.
+    const label = html`${action ?? html`<slot @slotchange=${() => this.requestUpdate()}></slot>${slotted ? nothing : this.label || t.pay(amount)}`}${
+      (action || slotted || this.label) && amount ? html`<span class="sr-only">, ${amount}</span>` : nothing
+    }`;
+    return html`
+      <div class="actions">
+        ${status === 'paid' ? nothing : html`<button
+              part="button"
+              type="button"
+              aria-disabled=${busy ? 'true' : nothing}
+              aria-busy=${busy ? 'true' : nothing}
+              @click=${this.#onClick}
+            >
+              ${busy ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}<span part="label">${label}</span>
+            </button>`}
+        ${waiting ? html`<button part="secondary" type="button" @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}
+      </div>
+      <div part="status" role="status" aria-live="polite" tabindex=${status === 'paid' ? '-1' : nothing}>${this.#message(t, amount ?? '')}</div>
+    `;
+  }
+
+  #message(t: Translation, amount: string) {
+    const view = this.view;
+    switch (this.current) {
+      case 'minting':
+        return t.preparing;
+      case 'pending':
+        return this.notice ?? (this.windowOpen ? t.waiting : t.waitingReturn);
+      case 'partially_paid': {
+        const { value, currency } = view!.amount;
+        const part = t.partiallyPaid(this.#money({ value: view!.amountPaid, currency }), this.#money({ value: value - view!.amountPaid, currency }));
+        return this.windowOpen ? `${part} ${t.waiting}` : part;
+      }
+      case 'paid':
+        return html`<slot name="paid">${t.paid(amount)}</slot>`;
+      case 'expired':
+      case 'cancelled':
+      case 'failed':
+        return t[this.current];
+      case 'error':
+        return html`<span part="error">${this.problem?.detail || (this.problem?.code === 'network_error' ? t.networkError : t.error)}</span>`;
+      default:
+        return this.#busy ? t.checking : nothing;
+    }
+  }
+
+  /** Minting, or reading a resumed link for the first time. */
+  get #busy(): boolean {
+    return this.current === 'minting' || (this.current === 'idle' && !this.view && !!this.#watcher.linkId);
+  }
+
+  #onClick(): void {
+    if (this.#busy) return; // single flight: one purchase at a time per element
+    const status = this.current;
+    if (status === 'pending' || status === 'partially_paid') this.#reopen();
+    else if (status === 'error' && this.#retry === 'watch') this.checkAgain();
+    else if (status !== 'paid') void this.#purchase(status === 'expired' || status === 'cancelled' || status === 'failed');
+  }
+
+  /**
+   * Click → (window opened now) → mint → show the checkout → watch. Everything before the first `await` runs
+   * inside the click, which is what lets the popup through.
+   */
+  async #purchase(fresh: boolean): Promise<void> {
+    if (!this.dispatchEvent(new PayLinkBeforeOpenEvent(this.#detail()))) return;
+    const print = this.#fingerprint();
+    if (fresh) {
+      clearRecord(print); // the last link ended: this is a new purchase with a new key
+      this.#reset();
+    }
+    const generation = ++this.#generation;
+    const t = this.#t();
+    this.problem = null;
+    this.notice = null;
+    this.current = 'minting';
+    const checkout = this.#prepareCheckout(t);
+
+    let view: LinkView;
+    try {
+      view = await mintPurchase(this.proxy, this.#mintRequest(print), print);
+    } catch (err) {
+      checkout.close();
+      if (generation !== this.#generation) return;
+      return this.#fail(err instanceof ProxyError ? err : new ProxyError('bad_response', true), 'mint');
+    }
+    // A newer purchase took over, or the page removed the element meanwhile: show nothing for this one.
+    if (generation !== this.#generation || !this.isConnected) return checkout.close();
+    this.view = view;
+    this.dispatchEvent(new PayLinkCreatedEvent(this.#detail()));
+    this.#watcher.watch(this.proxy, view.id, view);
+    if (isTerminal(view.status)) return checkout.close(); // a replay of a link that has already ended
+    this.#present(checkout, view.url);
+  }
+
+  /** The "Reopen checkout" action: focus the open window, or open it again (this is a click, so popups pass). */
+  #reopen(): void {
+    if (this.#checkout?.isOpen) return this.#checkout.focus();
+    this.#present(this.#prepareCheckout(this.#t()), this.view!.url);
+  }
+
+  /** Opens the blank checkout window (or plans a redirect). Must run inside the click, before any await. */
+  #prepareCheckout(t: Translation): CheckoutWindow {
+    return CheckoutWindow.prepare(resolvePresentation(this.presentation), this.#windowName, t.preparing, resolveLang(this));
+  }
+
+  #present(checkout: CheckoutWindow, url: string): void {
+    if (checkout.mode !== 'redirect') {
+      if (checkout.show(url, () => this.#onCheckoutClosed(checkout))) {
+        this.#checkout = checkout;
+        this.windowOpen = true;
+        this.dispatchEvent(new PayLinkOpenedEvent(this.#detail()));
+        return;
+      }
+      this.notice = this.#t().blocked;
+      this.dispatchEvent(new PayLinkBlockedEvent(this.#detail({ code: 'popup_blocked', recoverable: true })));
+    }
+    this.dispatchEvent(new PayLinkOpenedEvent(this.#detail()));
+    navigation.assign(url);
+  }
+
+  #onCheckoutClosed(checkout: CheckoutWindow): void {
+    if (this.#checkout !== checkout) return;
+    this.#checkout = undefined;
+    this.windowOpen = false;
+    this.#watcher.refresh();
+    void this.updateComplete.then(() => this.#focusMain());
+  }
+
+  #onView(view: LinkView): void {
+    this.view = view;
+    this.problem = null;
+    const status = view.status;
+    if (status === this.current) return;
+    const hadFocus = this.matches(':focus-within');
+    this.current = status;
+    this.dispatchEvent(new PayLinkStatusEvent(this.#detail()));
+    if (!isTerminal(status)) return;
+    clearRecord(this.#fingerprint()); // the purchase is over: the next click is a new one
+    this.#checkout?.dispose();
+    this.#checkout = undefined;
+    this.windowOpen = false;
+    const Ended = status === 'paid' ? PayLinkPaidEvent : status === 'expired' ? PayLinkExpiredEvent : status === 'cancelled' ? PayLinkCancelledEvent : null;
+    const once = `${view.id} ${status}`;
+    if (Ended && !this.#fired.has(once)) {
+      this.#fired.add(once);
+      this.dispatchEvent(new Ended(this.#detail()));
+    }
+    if (hadFocus) void this.updateComplete.then(() => this.#focusMain());
+  }
+
+  #onWatchError(error: ProxyError): void {
+    // While waiting, a failed read is a hiccup: polling backs off and tries again. Say so only before the
+    // first answer, or when the link itself is gone.
+    if (error.recoverable && this.view) return;
+    this.#fail(error, error.recoverable ? 'watch' : 'mint');
+    if (!error.recoverable) {
+      clearRecord(this.#fingerprint());
+      this.#watcher.unwatch();
+      this.view = null;
+    }
+  }
+
+  #fail(error: ProxyError, retry: 'mint' | 'watch'): void {
+    const entering = this.current !== 'error';
+    this.problem = error;
+    this.#retry = retry;
+    this.current = 'error';
+    if (retry === 'mint' || entering) {
+      this.dispatchEvent(new PayLinkErrorEvent(this.#detail({ code: error.code, recoverable: error.recoverable })));
+    }
+  }
+
+  /** Picks up a link this purchase already has: from the return URL, or from this tab's session. */
+  #resume(): void {
+    const print = this.#fingerprint();
+    const params = new URLSearchParams(location.search);
+    const returned = params.get(LINK_PARAM);
+    const owner = params.get(FOR_PARAM);
+    const record = loadRecord(print);
+    let id = record?.linkId;
+    if (returned && (!owner || owner === print)) {
+      id = returned;
+      if (record) saveRecord(print, { ...record, linkId: id });
+    }
+    if (id) this.#watcher.watch(this.proxy, id);
+  }
+
+  #reset(): void {
+    this.#generation++;
+    this.#watcher.unwatch();
+    this.#checkout?.dispose();
+    this.#checkout = undefined;
+    this.view = null;
+    this.problem = null;
+    this.notice = null;
+    this.windowOpen = false;
+    this.current = 'idle';
+  }
+
+  #mintRequest(print: string): MintRequest {
+    const price: MintRequest = this.intent
+      ? { intent: this.intent }
+      : this.product
+        ? { product: this.product, quantity: this.quantity }
+        : { amount: this.amount, currency: this.currency };
+    const customer = { name: this.customerName, email: this.customerEmail, contact: this.customerContact };
+    const returnUrl = new URL(this.returnUrl || location.href, location.href);
+    returnUrl.searchParams.delete(LINK_PARAM);
+    returnUrl.searchParams.set(FOR_PARAM, print);
+    return {
+      ...price,
+      provider: this.provider,
+      customer: customer.name || customer.email || customer.contact ? customer : undefined,
+      returnUrl: returnUrl.href,
+    };
+  }
+
+  #fingerprint(): string {
+    return fingerprint(PURCHASE_PROPS.map((name) => this[name]));
+  }
+
+  #detail(error?: PayLinkEventDetail['error']): PayLinkEventDetail {
+    const view = this.view;
+    return { linkId: view?.id ?? null, status: this.current, amount: this.#price(), provider: view?.provider ?? this.provider ?? null, ...(error && { error }) };
+  }
+
+  /** The link's amount, else the declared open amount, else unknown (a product's price is the proxy's). */
+  #price(): Money | null {
+    return this.view?.amount ?? (this.amount && this.currency ? { value: this.amount, currency: this.currency } : null);
+  }
+
+  #t(): Translation {
+    return translate(resolveLang(this));
+  }
+
+  #money({ value, currency }: Money): string {
+    return formatMoney(value, currency, resolveLang(this));
+  }
+
+  /** Light-DOM label content; whitespace alone does not count (it would hide the default label). */
+  #hasLabelContent(): boolean {
+    return [...this.childNodes].some((node) =>
+      node instanceof Element ? !node.hasAttribute('slot') : node.nodeType === Node.TEXT_NODE && !!node.textContent?.trim(),
+    );
+  }
+
+  #focusMain(): void {
+    this.renderRoot.querySelector<HTMLElement>('[part=button], [part=status]')?.focus();
+  }
+}
+

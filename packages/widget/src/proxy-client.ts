@@ -1,0 +1,104 @@
+/**
+ * The widget's side of the proxy's HTTP contract (`packages/proxy/src/contract.ts`): mint a link, read its
+ * status with ETag revalidation, and turn every failure into one error shape.
+ *
+ * Only types cross from the proxy package (`import type`), so no zod reaches the bundle.
+ */
+import type { LinkStatus, LinkView, MintRequest, Money, ProblemBody, ProblemCode, ProviderName } from '../../proxy/src/contract.ts';
+
+export type { LinkStatus, LinkView, MintRequest, Money, ProviderName };
+
+/**
+ * A problem `code` from the proxy, or one the widget raises itself. The proxy also answers the two
+ * `idempotency_*` codes, which its contract's list does not carry yet.
+ */
+export type ErrorCode = ProblemCode | 'idempotency_key_reused' | 'idempotency_in_flight' | 'network_error' | 'bad_response';
+
+/** Statuses after which a link never changes again (a late `paid` may still beat `expired`/`cancelled`). */
+export const isTerminal = (status: LinkStatus): boolean => status !== 'pending' && status !== 'partially_paid';
+
+/** How long one request may take before it counts as a network failure. */
+const TIMEOUT_MS = 15_000;
+
+/**
+ * Every failure talking to the proxy: an RFC 9457 problem from the proxy, or one the widget made up for a
+ * network failure, a timeout or a body it could not read. `recoverable` says whether retrying may help.
+ */
+export class ProxyError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly recoverable: boolean,
+    /** The proxy's human-readable explanation (`detail`, else `title`), if any. */
+    readonly detail?: string,
+    /** The HTTP status, 0 when no response arrived. */
+    readonly status = 0,
+  ) {
+    super(detail ?? code);
+  }
+}
+
+/** The answer to a status read: a fresh view with its ETag, or `null` when unchanged (304). */
+export interface ReadResult {
+  view: LinkView;
+  etag: string | null;
+}
+
+/** `POST {proxy}/v1/links`: mint (or, with the same key, replay) a hosted payment link. */
+export async function mintLink(proxy: string, body: MintRequest, idempotencyKey: string, signal?: AbortSignal): Promise<LinkView> {
+  const res = await send(`${trimSlash(proxy)}/v1/links`, signal, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+    body: JSON.stringify(body),
+  });
+  return readView(res);
+}
+
+/** `GET {proxy}/v1/links/:id`, revalidating with `If-None-Match`; resolves `null` on 304 Not Modified. */
+export async function readLink(proxy: string, id: string, etag: string | null, signal?: AbortSignal): Promise<ReadResult | null> {
+  const res = await send(`${trimSlash(proxy)}/v1/links/${encodeURIComponent(id)}`, signal, {
+    headers: etag ? { 'If-None-Match': etag } : {},
+    // The conditional header is ours: keep the HTTP cache out so a 304 reaches us and a stale 200 never does.
+    cache: 'no-store',
+  });
+  if (res.status === 304) return null;
+  return { view: await readView(res), etag: res.headers.get('ETag') };
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** fetch with a timeout; a rejected fetch becomes `network_error`, an abort by the caller stays an AbortError. */
+async function send(url: string, signal: AbortSignal | undefined, init: RequestInit): Promise<Response> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, TIMEOUT_MS);
+  signal?.addEventListener('abort', abort);
+  try {
+    // The proxy is usually on another origin and needs no cookies: its routes are capability-based.
+    const res = await fetch(url, { ...init, mode: 'cors', credentials: 'omit', signal: controller.signal });
+    if (res.ok || res.status === 304) return res;
+    throw await toProblem(res);
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    if (err instanceof ProxyError) throw err;
+    throw new ProxyError('network_error', true, controller.signal.aborted ? 'timeout' : undefined);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+async function readView(res: Response): Promise<LinkView> {
+  const view = (await res.json().catch(() => null)) as LinkView | null;
+  // Enough to render and poll (an HTML error page from a misrouted proxy fails here); the proxy owns the rest.
+  if (!view?.id || !view.amount) {
+    throw new ProxyError('bad_response', true, undefined, res.status);
+  }
+  return view;
+}
+
+async function toProblem(res: Response): Promise<ProxyError> {
+  const body = (await res.json().catch(() => null)) as Partial<ProblemBody> | null;
+  const retryable = res.status >= 500 || res.status === 429 || res.status === 408;
+  const code = typeof body?.code === 'string' ? body.code : 'bad_response';
+  return new ProxyError(code, body?.retryable ?? retryable, body?.detail ?? body?.title, res.status);
+}

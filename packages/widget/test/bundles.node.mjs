@@ -1,0 +1,153 @@
+// Checks what only the built files and a real browser can show (run: `node --import tsx test/bundles.node.mjs`):
+// - the source imports in Node with no DOM (server rendering, tooling);
+// - each bundle defaults `proxy` to the origin it was loaded from (ESM: import.meta.url, IIFE: currentScript);
+// - loading the script several times (ESM twice + IIFE) is harmless;
+// - under a strict CSP (no inline script or style), the real flow works cross-origin: popup opened in the click
+//   with no opener, CORS preflight for Idempotency-Key / If-None-Match, ETag exposed, re-check on popup close;
+// - the size budget.
+// Uses playwright-core and tsx from the workspace root, and /usr/bin/chromium.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const dist = new URL('../dist/', import.meta.url);
+const BUDGET = 12 * 1024; // 12 KiB, gzip -9
+
+// Test what the source builds to now (both builds, as `pnpm build` runs them)
+const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
+for (const config of ['vite.config.ts', 'vite.translations.config.ts']) {
+  execFileSync(process.execPath, [vite, 'build', '-c', config, '--logLevel', 'error'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
+}
+
+test('the source imports in Node without DOM globals and registers harmlessly', async () => {
+  assert.equal(typeof globalThis.HTMLElement, 'undefined');
+  const widget = await import('../src/index.ts');
+  assert.equal(typeof widget.PayLinkButton, 'function');
+  assert.doesNotThrow(() => widget.definePayLinkButton());
+});
+
+test(`each bundle is at most ${BUDGET} bytes gzipped`, () => {
+  for (const file of ['pay-link-button.js', 'pay-link-button.iife.js']) {
+    const size = gzipSync(readFileSync(new URL(file, dist)), { level: 9 }).length;
+    assert.ok(size <= BUDGET, `${file}: ${size} B gzip`);
+  }
+});
+
+/** The merchant's proxy: serves the bundles and a fake /v1 API for one link, with CORS for the page's origin. */
+function startProxy(pageOrigin) {
+  const link = { id: 'pl_e2e', provider: 'razorpay', status: 'pending', seq: 1, amount: { value: 150000, currency: 'INR' }, amountPaid: 0, url: '', expiresAt: null, paidAt: null, description: null, pollAfterMs: 60000 };
+  const seen = { preflightHeaders: [], ifNoneMatch: [], mints: 0, checkoutOpener: undefined };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    res.setHeader('Access-Control-Allow-Origin', pageOrigin);
+    res.setHeader('Access-Control-Expose-Headers', 'ETag');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (req.method === 'OPTIONS') {
+      seen.preflightHeaders.push(req.headers['access-control-request-headers']);
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, If-None-Match' });
+      return res.end();
+    }
+    if (url.pathname.endsWith('.js')) {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' });
+      return res.end(readFileSync(new URL(url.pathname.slice(1), dist)));
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/links') {
+      seen.mints++;
+      link.url = `http://${req.headers.host}/checkout`;
+      res.writeHead(201, { 'Content-Type': 'application/json', ETag: `"${link.seq}"` });
+      return res.end(JSON.stringify(link));
+    }
+    if (url.pathname === `/v1/links/${link.id}`) {
+      seen.ifNoneMatch.push(req.headers['if-none-match'] ?? null);
+      if (req.headers['if-none-match'] === `"${link.seq}"`) {
+        res.writeHead(304, { ETag: `"${link.seq}"` });
+        return res.end();
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', ETag: `"${link.seq}"` });
+      return res.end(JSON.stringify(link));
+    }
+    if (url.pathname === '/checkout') {
+      // The hosted checkout: the buyer pays as soon as it loads
+      Object.assign(link, { status: 'paid', amountPaid: 150000, seq: link.seq + 1 });
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      return res.end('<!doctype html><title>Checkout</title><p>Paid</p>');
+    }
+    res.writeHead(404).end();
+  });
+  return { server, seen };
+}
+
+function startPage(proxyOrigin) {
+  const csp = `default-src 'none'; script-src ${proxyOrigin}; connect-src ${proxyOrigin}; style-src 'none'`;
+  const pages = {
+    '/esm.html': `<script type="module" src="${proxyOrigin}/pay-link-button.js"></script>
+<script type="module" src="${proxyOrigin}/pay-link-button.js?copy=2"></script>
+<script src="${proxyOrigin}/pay-link-button.iife.js"></script>`,
+    '/iife.html': `<script src="${proxyOrigin}/pay-link-button.iife.js"></script>`,
+  };
+  return createServer((req, res) => {
+    const body = pages[new URL(req.url, 'http://x').pathname];
+    if (!body) return res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Security-Policy': csp });
+    res.end(`<!doctype html><html lang="en"><title>Shop</title>${body}<pay-link-button product="chai"></pay-link-button>`);
+  });
+}
+
+const listen = (server, host) => new Promise((done) => server.listen(0, host, () => done(server.address().port)));
+
+test('the bundles in a real browser, cross-origin, under a strict CSP', async (t) => {
+  // Two origins: the page on localhost, the proxy (and the bundles) on 127.0.0.1
+  const pageServer = startPage('http://127.0.0.1:PORT');
+  const pagePort = await listen(pageServer, '127.0.0.1');
+  const pageOrigin = `http://localhost:${pagePort}`;
+  const { server: proxyServer, seen } = startProxy(pageOrigin);
+  const proxyPort = await listen(proxyServer, '127.0.0.1');
+  const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
+  pageServer.removeAllListeners('request');
+  pageServer.on('request', startPage(proxyOrigin).listeners('request')[0]);
+
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  t.after(async () => {
+    await browser.close();
+    pageServer.close();
+    proxyServer.close();
+  });
+
+  for (const page of ['esm.html', 'iife.html']) {
+    await t.test(`${page}: proxy defaults to the script's origin; repeated loads are harmless`, async () => {
+      const tab = await browser.newPage();
+      const problems = [];
+      tab.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
+      tab.on('pageerror', (e) => problems.push(String(e)));
+      await tab.goto(`${pageOrigin}/${page}`);
+      await tab.waitForFunction(() => document.querySelector('pay-link-button')?.shadowRoot?.querySelector('button'));
+      assert.equal(await tab.evaluate(() => document.querySelector('pay-link-button').proxy), proxyOrigin);
+      assert.equal((await tab.locator('pay-link-button button').textContent()).trim(), 'Pay');
+      assert.deepEqual(problems, []);
+      await tab.close();
+    });
+  }
+
+  await t.test('popup flow: opened in the click, no opener, paid after the buyer closes it', async () => {
+    const tab = await browser.newPage();
+    const problems = [];
+    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await tab.goto(`${pageOrigin}/iife.html`);
+    await tab.locator('pay-link-button[status=idle] button').waitFor();
+    const [popup] = await Promise.all([tab.waitForEvent('popup'), tab.locator('pay-link-button button').click()]);
+    await popup.waitForURL(`${proxyOrigin}/checkout`);
+    assert.equal(await popup.evaluate(() => window.opener), null);
+    await tab.locator('pay-link-button[status=pending]').waitFor();
+    await popup.close();
+    await tab.locator('pay-link-button[status=paid]').waitFor({ timeout: 3000 });
+    assert.equal(await tab.locator('pay-link-button [role=status]').textContent(), 'Paid ✓ ₹1,500.00');
+    assert.equal(seen.mints, 1);
+    assert.ok(seen.preflightHeaders.some((h) => /idempotency-key/i.test(h)), 'preflight for Idempotency-Key');
+    assert.deepEqual(problems, []);
+    await tab.close();
+  });
+});

@@ -1,0 +1,759 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { http, HttpResponse } from 'msw';
+import { setupWorker } from 'msw/browser';
+import sinon from 'sinon';
+import { formatMoney } from '../src/localize.ts';
+import {
+  definePayLinkButton,
+  navigation,
+  PayLinkButton,
+  PayLinkPaidEvent,
+  registerTranslation,
+  type LinkView,
+  type PayLinkEvent,
+} from '../src/index.ts';
+import es from '../src/translations/es.ts';
+import hi from '../src/translations/hi.ts';
+
+registerTranslation(hi, es);
+
+const PROXY = 'https://proxy.test';
+const worker = setupWorker();
+
+let ids = 0;
+let openStub: sinon.SinonStub | undefined;
+/** Same-tab navigation never really happens in these tests. */
+let assign: sinon.SinonStub;
+
+function linkView(over: Partial<LinkView> = {}): LinkView {
+  return {
+    id: `pl_${++ids}`,
+    provider: 'razorpay',
+    status: 'pending',
+    seq: 1,
+    amount: { value: 150000, currency: 'INR' },
+    amountPaid: 0,
+    url: `https://checkout.test/pay/${ids}`,
+    expiresAt: null,
+    paidAt: null,
+    description: 'Masala chai',
+    pollAfterMs: 30,
+    ...over,
+  };
+}
+
+function problem(status: number, code: string, detail: string, retryable = false) {
+  return HttpResponse.json(
+    { type: `https://pay-link.dev/problems/${code}`, title: code, status, code, detail, retryable },
+    { status, headers: { 'Content-Type': 'application/problem+json' } },
+  );
+}
+
+interface Recorded {
+  body: Record<string, unknown>;
+  key: string | null;
+  contentType: string | null;
+  openCallsAtRequest: number;
+}
+
+/** A fake proxy for one link: records every request; `set` changes the link as the provider would. */
+function serveLink(initial: Partial<LinkView> = {}, options: { mintDelayMs?: number } = {}) {
+  const state = { view: linkView(initial), posts: [] as Recorded[], gets: [] as { id: string; ifNoneMatch: string | null }[] };
+  worker.use(
+    http.post(`${PROXY}/v1/links`, async ({ request }) => {
+      state.posts.push({
+        body: (await request.json()) as Record<string, unknown>,
+        key: request.headers.get('Idempotency-Key'),
+        contentType: request.headers.get('Content-Type'),
+        openCallsAtRequest: openStub?.callCount ?? 0,
+      });
+      if (options.mintDelayMs) await new Promise((r) => setTimeout(r, options.mintDelayMs));
+      return HttpResponse.json(state.view, { status: 201, headers: { ETag: `"${state.view.seq}"` } });
+    }),
+    http.get(`${PROXY}/v1/links/:id`, ({ params, request }) => {
+      const ifNoneMatch = request.headers.get('If-None-Match');
+      // A read still in flight from an earlier test may land here: it is not this link's, so not recorded
+      if (params.id !== state.view.id) return problem(404, 'not_found', 'No such link.');
+      state.gets.push({ id: String(params.id), ifNoneMatch });
+      const etag = `"${state.view.seq}"`;
+      if (ifNoneMatch === etag) return new HttpResponse(null, { status: 304, headers: { ETag: etag } });
+      return HttpResponse.json(state.view, { headers: { ETag: etag } });
+    }),
+  );
+  return {
+    state,
+    set(over: Partial<LinkView>) {
+      state.view = { ...state.view, ...over, seq: state.view.seq + 1 };
+    },
+  };
+}
+
+/** What a window opened with window.open('') looks like to the opener, minus the real window. */
+function fakePopup() {
+  const popup = {
+    closed: false,
+    opener: window as unknown,
+    document: document.implementation.createHTMLDocument(''),
+    location: { replace: sinon.spy() },
+    focus: sinon.spy(),
+    close() {
+      popup.closed = true;
+    },
+  };
+  return popup;
+}
+
+function stubOpen(result: unknown) {
+  openStub = sinon.stub(window, 'open').callsFake(() => result as Window);
+  return openStub;
+}
+
+// Assertions compare counts and plain values, never DOM nodes or fake windows: a failure message that tries to
+// serialize those takes the browser down instead of reporting.
+const shadow = (el: PayLinkButton) => el.shadowRoot!;
+const mainButton = (el: PayLinkButton) => shadow(el).querySelector<HTMLButtonElement>('[part=button]');
+const statusRegion = (el: PayLinkButton) => shadow(el).querySelector<HTMLElement>('[role=status]')!;
+/** What a screen reader hears from the live region, slotted content included. */
+const announced = (el: PayLinkButton) => {
+  const region = statusRegion(el);
+  const slot = region.querySelector('slot');
+  const slotted = slot?.assignedNodes({ flatten: true }).map((n) => n.textContent).join('');
+  return (slot ? slotted || slot.textContent : region.textContent)!.replace(/\s+/g, ' ').trim();
+};
+
+async function buyButton(attrs = '') {
+  // The first of two equal attributes wins in HTML: `attrs` go first to override the defaults
+  const container = await fixture<HTMLDivElement>(`<div><pay-link-button ${attrs} proxy="${PROXY}" product="chai" presentation="popup"></pay-link-button></div>`);
+  const el = container.querySelector('pay-link-button')!;
+  await el.updateComplete;
+  return el;
+}
+
+function collect<K extends keyof GlobalEventHandlersEventMap>(target: EventTarget, type: K) {
+  const seen: GlobalEventHandlersEventMap[K][] = [];
+  target.addEventListener(type, (e) => seen.push(e as GlobalEventHandlersEventMap[K]));
+  return seen;
+}
+
+const startSearch = location.search;
+
+describe('<pay-link-button>', () => {
+  before(async () => {
+    await worker.start({
+      serviceWorker: { url: '/mockServiceWorker.js' },
+      quiet: true,
+      // Only the fake proxy must be answered; module loads from the test server pass through.
+      onUnhandledRequest(request, print) {
+        if (new URL(request.url).origin === PROXY) print.error();
+      },
+    });
+  });
+
+  beforeEach(() => {
+    assign = sinon.stub(navigation, 'assign');
+  });
+
+  afterEach(() => {
+    worker.resetHandlers();
+    sinon.restore();
+    openStub = undefined;
+    sessionStorage.clear();
+    history.replaceState(null, '', location.pathname + startSearch);
+  });
+
+  after(() => worker.stop());
+
+  describe('idle', () => {
+    it('renders a native button labelled "Pay", and the amount when it is declared', async () => {
+      const el = await buyButton();
+      expect(mainButton(el)!.localName).to.equal('button');
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Pay');
+      expect(el.status).to.equal('idle');
+      expect(el.getAttribute('status')).to.equal('idle');
+
+      const open = await fixture<PayLinkButton>(html`<pay-link-button proxy=${PROXY} amount="150000" currency="INR"></pay-link-button>`);
+      expect(mainButton(open)!.textContent!.trim()).to.equal('Pay ₹1,500.00');
+    });
+
+    it('takes a label from the attribute or the slot and keeps the amount in the accessible name', async () => {
+      const el = await fixture<PayLinkButton>(html`<pay-link-button proxy=${PROXY} amount="9900" currency="USD" label="Tip the author"></pay-link-button>`);
+      expect(mainButton(el)!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Tip the author, $99.00');
+      expect(shadow(el).querySelector('.sr-only')!.textContent).to.equal(', $99.00');
+
+      const slotted = await fixture<PayLinkButton>(html`<pay-link-button proxy=${PROXY} product="chai"><b>Buy chai</b></pay-link-button>`);
+      const slot = shadow(slotted).querySelector<HTMLSlotElement>('[part=label] slot')!;
+      expect(slot.assignedElements()[0]!.textContent).to.equal('Buy chai');
+      expect(shadow(slotted).querySelector('[part=label]')!.textContent!.trim()).to.equal('');
+    });
+
+    it('ignores whitespace-only content, which would otherwise hide the default label', async () => {
+      const el = await fixture<PayLinkButton>(`<pay-link-button proxy="${PROXY}" product="chai">
+      </pay-link-button>`);
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Pay');
+    });
+
+    it('re-renders when attributes change after upgrade', async () => {
+      const el = await buyButton();
+      el.setAttribute('label', 'Order now');
+      await el.updateComplete;
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Order now');
+      el.setAttribute('theme', 'dark');
+      el.setAttribute('lang', 'es');
+      el.removeAttribute('label');
+      await el.updateComplete;
+      expect(el.theme).to.equal('dark');
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Pagar');
+    });
+
+    it('defaults `proxy` to the origin of the script that defined it', async () => {
+      const el = await fixture<PayLinkButton>(html`<pay-link-button product="chai"></pay-link-button>`);
+      // In the test server the module is served from the page's own origin
+      expect(el.proxy).to.equal(location.origin);
+    });
+
+    it('is accessible', async () => {
+      const el = await buyButton();
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('a purchase through a popup', () => {
+    it('opens the popup inside the click, mints, sends the popup to the checkout, and shows paid once', async () => {
+      const proxy = serveLink();
+      const popup = fakePopup();
+      const open = stubOpen(popup);
+      const el = await buyButton('customer-email="asha@example.com"');
+      const paid = collect(document, 'pay-link-paid');
+      const created = oneEvent(el, 'pay-link-created');
+
+      mainButton(el)!.click();
+      // Synchronously, inside the click: the blank window exists before any request was even sent.
+      expect(open.callCount).to.equal(1);
+      expect(open.firstCall.args[0]).to.equal('');
+      expect(open.firstCall.args[2]).to.match(/^popup,width=\d+,height=\d+/);
+      expect(popup.opener).to.equal(null);
+      expect(popup.document.body.textContent).to.equal('Preparing secure checkout…');
+      expect(popup.document.title).to.equal('Preparing secure checkout…');
+
+      await el.updateComplete;
+      expect(el.status).to.equal('minting');
+      expect(mainButton(el)!.getAttribute('aria-busy')).to.equal('true');
+      expect(announced(el)).to.equal('Preparing secure checkout…');
+
+      const { detail } = await created;
+      expect(detail.linkId).to.equal(proxy.state.view.id);
+      const [post] = proxy.state.posts;
+      expect(post!.openCallsAtRequest).to.equal(1);
+      expect(post!.contentType).to.equal('application/json');
+      expect(post!.key).to.match(/^[0-9a-f-]{32,36}$/);
+      expect(post!.body).to.deep.include({ product: 'chai', customer: { email: 'asha@example.com' } });
+      const returnUrl = new URL(post!.body.returnUrl as string);
+      expect(returnUrl.origin + returnUrl.pathname).to.equal(location.origin + location.pathname);
+      expect(returnUrl.searchParams.get('pay_link_for')).to.be.a('string').and.not.empty;
+
+      expect(popup.location.replace.args).to.deep.equal([[proxy.state.view.url]]);
+      await el.updateComplete;
+      expect(el.status).to.equal('pending');
+      expect(announced(el)).to.equal('Complete the payment in the checkout window.');
+      expect(shadow(el).querySelector('[part=label]')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Reopen checkout, ₹1,500.00');
+      expect(shadow(el).querySelector('.sr-only')!.textContent).to.equal(', ₹1,500.00'); // heard, not shown
+      expect(shadow(el).querySelector('[part=secondary]')!.textContent).to.equal('Check again');
+
+      await waitUntil(() => proxy.state.gets.length >= 1, 'polled');
+      proxy.set({ status: 'paid', amountPaid: 150000, paidAt: new Date().toISOString() });
+      await waitUntil(() => paid.length === 1, 'pay-link-paid');
+      await el.updateComplete;
+      const event = paid[0]!;
+      expect(event).to.be.instanceOf(PayLinkPaidEvent);
+      expect(event.detail).to.deep.equal({
+        linkId: proxy.state.view.id,
+        status: 'paid',
+        amount: { value: 150000, currency: 'INR' },
+        provider: 'razorpay',
+      });
+      expect(el.status).to.equal('paid');
+      expect(el.getAttribute('status')).to.equal('paid');
+      expect(announced(el)).to.equal('Paid ✓ ₹1,500.00');
+      expect(mainButton(el) === null, 'no button once paid').to.equal(true);
+
+      // Polling stopped at the terminal status, and the event is not repeated
+      const reads = proxy.state.gets.length;
+      await new Promise((r) => setTimeout(r, 150));
+      expect(proxy.state.gets.length).to.equal(reads);
+      expect(paid.length).to.equal(1);
+      // A new purchase gets a new key: the record is gone
+      expect(Object.keys(sessionStorage).filter((k) => k.startsWith('pay-link:'))).to.deep.equal([]);
+    });
+
+    it('names the price by intent or open amount, passes provider and return-url, and opens a tab on request', async () => {
+      const proxy = serveLink();
+      const open = stubOpen(fakePopup());
+      const invoice = await buyButton('intent="int_0123456789abcdef" provider="xendit" presentation="tab" return-url="https://shop.test/thanks?order=7"');
+      mainButton(invoice)!.click();
+      expect(open.firstCall.args[2]).to.equal(''); // a tab: no popup features
+      await waitUntil(() => proxy.state.posts.length === 1, 'minted');
+      const { body } = proxy.state.posts[0]!;
+      expect(body).to.include({ intent: 'int_0123456789abcdef', provider: 'xendit' });
+      expect(body).to.not.have.property('product');
+      const back = new URL(body.returnUrl as string);
+      expect(back.origin + back.pathname).to.equal('https://shop.test/thanks');
+      expect(back.searchParams.get('order')).to.equal('7');
+
+      const tip = await fixture<PayLinkButton>(html`<pay-link-button proxy=${PROXY} amount="5000" currency="USD" presentation="popup"></pay-link-button>`);
+      mainButton(tip)!.click();
+      await waitUntil(() => proxy.state.posts.length === 2, 'minted');
+      expect(proxy.state.posts[1]!.body).to.include({ amount: 5000, currency: 'USD' });
+    });
+
+    it('starts over when the purchase changes after a finished payment', async () => {
+      serveLink({ status: 'paid', amountPaid: 150000 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'paid', 'paid');
+      el.setAttribute('product', 'samosa');
+      await el.updateComplete;
+      expect(el.status).to.equal('idle');
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Pay');
+    });
+
+    it('exposes custom states when the browser supports them', async () => {
+      const el = await buyButton();
+      if (!CSS.supports('selector(:state(idle))')) return;
+      expect(el.matches(':state(idle)')).to.equal(true);
+    });
+
+    it('shows merchant content in the paid slot', async () => {
+      serveLink({ status: 'paid', amountPaid: 150000 });
+      stubOpen(fakePopup());
+      const container = await fixture<HTMLDivElement>(
+        `<div><pay-link-button proxy="${PROXY}" product="chai" presentation="popup"><span slot="paid">Thanks! Your receipt is on its way.</span></pay-link-button></div>`,
+      );
+      const el = container.querySelector('pay-link-button')!;
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'paid', 'paid');
+      await el.updateComplete;
+      expect(announced(el)).to.equal('Thanks! Your receipt is on its way.');
+    });
+
+    it('is accessible while waiting, when paid and on error', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      el.checkAgain();
+      await waitUntil(() => el.status === 'paid', 'paid');
+      await el.updateComplete;
+      await expect(el).to.be.accessible();
+
+      worker.use(http.post(`${PROXY}/v1/links`, () => problem(404, 'unknown_product', 'No product "tea".')));
+      const failing = await buyButton('product="tea"');
+      openStub!.returns(null);
+      mainButton(failing)!.click();
+      await waitUntil(() => failing.status === 'error', 'error');
+      await failing.updateComplete;
+      await expect(failing).to.be.accessible();
+    });
+
+    it('re-checks at once and returns focus to the button when the buyer closes the checkout window', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      const popup = fakePopup();
+      stubOpen(popup);
+      const el = await buyButton();
+      mainButton(el)!.focus();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(proxy.state.gets.length).to.equal(0); // the mint answer seeded the watcher; next read in 60 s
+
+      mainButton(el)!.blur();
+      proxy.set({ status: 'partially_paid', amountPaid: 50000 });
+      popup.closed = true;
+      await waitUntil(() => proxy.state.gets.length === 1, 're-checked within the 500 ms close poll', { timeout: 2000 });
+      await waitUntil(() => el.status === 'partially_paid', 'partially paid');
+      await el.updateComplete;
+      expect(shadow(el).activeElement === mainButton(el), 'focus on the button').to.equal(true);
+      expect(announced(el)).to.equal('₹500.00 paid, ₹1,000.00 remaining.');
+    });
+
+    it('"Reopen checkout" focuses the open window instead of opening another', async () => {
+      serveLink({ pollAfterMs: 60000 });
+      const popup = fakePopup();
+      const open = stubOpen(popup);
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      await el.updateComplete;
+      mainButton(el)!.click();
+      expect(open.callCount).to.equal(1);
+      expect(popup.focus.callCount).to.equal(2); // once when shown, once on reopen
+    });
+
+    it('"Check again" reads the status now', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      await el.updateComplete;
+      shadow(el).querySelector<HTMLButtonElement>('[part=secondary]')!.click();
+      await waitUntil(() => proxy.state.gets.length === 1, 'read');
+    });
+  });
+
+  describe('fallbacks', () => {
+    it('redirects this tab, says so and fires pay-link-blocked when the popup is blocked', async () => {
+      const proxy = serveLink();
+      stubOpen(null);
+      const el = await buyButton();
+      const blocked = collect(el, 'pay-link-blocked');
+      mainButton(el)!.click();
+      await waitUntil(() => assign.called, 'redirected');
+      expect(assign.args).to.deep.equal([[proxy.state.view.url]]);
+      expect(blocked).to.have.length(1);
+      expect(blocked[0]!.detail.error).to.deep.equal({ code: 'popup_blocked', recoverable: true });
+      await el.updateComplete;
+      expect(announced(el)).to.equal('The checkout window was blocked, so the checkout opens in this tab.');
+      // The link is remembered, so coming back to this page resumes it
+      const stored = Object.entries(sessionStorage).find(([k]) => k.startsWith('pay-link:'))!;
+      expect(JSON.parse(stored[1]).linkId).to.equal(proxy.state.view.id);
+    });
+
+    it('redirects when the buyer closed the blank window before the link arrived', async () => {
+      const proxy = serveLink({}, { mintDelayMs: 50 });
+      const popup = fakePopup();
+      stubOpen(popup);
+      const el = await buyButton();
+      mainButton(el)!.click();
+      popup.closed = true;
+      await waitUntil(() => assign.called, 'redirected');
+      expect(assign.args).to.deep.equal([[proxy.state.view.url]]);
+      expect(popup.location.replace.callCount).to.equal(0);
+    });
+
+    it('uses a same-tab redirect with presentation="redirect", opening no window', async () => {
+      const proxy = serveLink();
+      const open = stubOpen(fakePopup());
+      const el = await buyButton('presentation="redirect"');
+      const opened = collect(el, 'pay-link-opened');
+      mainButton(el)!.click();
+      await waitUntil(() => assign.called, 'redirected');
+      expect(open.callCount).to.equal(0);
+      expect(assign.args).to.deep.equal([[proxy.state.view.url]]);
+      expect(opened).to.have.length(1);
+    });
+  });
+
+  describe('single flight and idempotency', () => {
+    it('mints once for a double click', async () => {
+      const proxy = serveLink({}, { mintDelayMs: 100 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const button = mainButton(el)!;
+      button.click();
+      button.click();
+      await el.updateComplete;
+      button.click();
+      button.dispatchEvent(new MouseEvent('dblclick', { bubbles: true, composed: true }));
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(proxy.state.posts).to.have.length(1);
+    });
+
+    it('keeps one key across reloads, mints again only for a new purchase', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      stubOpen(fakePopup());
+      const first = await buyButton();
+      mainButton(first)!.click();
+      await waitUntil(() => first.status === 'pending', 'pending');
+      first.remove();
+
+      // "Reload": a new element for the same purchase resumes the link from sessionStorage, with no new mint
+      const again = await buyButton();
+      await waitUntil(() => again.status === 'pending', 'resumed');
+      expect(proxy.state.posts).to.have.length(1);
+      expect(proxy.state.gets[0]!.id).to.equal(proxy.state.view.id);
+
+      // A different product is a different purchase with its own key
+      const other = await buyButton('product="samosa"');
+      mainButton(other)!.click();
+      await waitUntil(() => proxy.state.posts.length === 2, 'second mint');
+      expect(proxy.state.posts[1]!.key).to.not.equal(proxy.state.posts[0]!.key);
+    });
+
+    it('waits out a mint still in flight (409), and takes a new key once when the old one no longer fits (422)', async () => {
+      const proxy = serveLink();
+      const refusals = [
+        () => problem(409, 'idempotency_in_flight', 'A request with this Idempotency-Key is still being processed', true),
+        () => problem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request'),
+      ];
+      const refusedKeys: (string | null)[] = [];
+      worker.use(
+        http.post(`${PROXY}/v1/links`, ({ request }) => {
+          const refuse = refusals.shift();
+          if (!refuse) return undefined; // on to the link handler
+          refusedKeys.push(request.headers.get('Idempotency-Key'));
+          return refuse();
+        }),
+      );
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const errors = collect(el, 'pay-link-error');
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending', { timeout: 4000 });
+      expect(errors).to.have.length(0);
+      expect(refusedKeys[1]).to.equal(refusedKeys[0]); // the same key, a second later
+      expect(proxy.state.posts[0]!.key).to.not.equal(refusedKeys[0]); // then a fresh one
+    });
+
+    it('starts a new purchase with a new key after the link expired', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const expired = oneEvent(el, 'pay-link-expired');
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      proxy.set({ status: 'expired' });
+      await expired;
+      await el.updateComplete;
+      expect(announced(el)).to.equal('This payment link has expired.');
+      expect(mainButton(el)!.textContent!.trim()).to.match(/^Get a new link\s*, ₹1,500.00$/);
+
+      proxy.set({ status: 'pending' });
+      mainButton(el)!.click();
+      await waitUntil(() => proxy.state.posts.length === 2, 'minted again');
+      expect(proxy.state.posts[1]!.key).to.not.equal(proxy.state.posts[0]!.key);
+    });
+
+    it('shows a cancelled link and fires pay-link-cancelled', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const cancelled = oneEvent(el, 'pay-link-cancelled');
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      proxy.set({ status: 'cancelled' });
+      const { detail } = await cancelled;
+      expect(detail.status).to.equal('cancelled');
+      await el.updateComplete;
+      expect(announced(el)).to.equal('The payment was cancelled.');
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Pay ₹1,500.00');
+    });
+  });
+
+  describe('errors', () => {
+    it('shows a problem+json detail, exposes its code and closes the blank window', async () => {
+      worker.use(http.post(`${PROXY}/v1/links`, () => problem(404, 'unknown_product', 'There is no product "tea" in the catalog.')));
+      const popup = fakePopup();
+      stubOpen(popup);
+      const el = await buyButton('product="tea"');
+      const error = oneEvent(el, 'pay-link-error');
+      mainButton(el)!.click();
+      const { detail } = await error;
+      expect(detail.error).to.deep.equal({ code: 'unknown_product', recoverable: false });
+      await el.updateComplete;
+      expect(el.status).to.equal('error');
+      expect(el.errorCode).to.equal('unknown_product');
+      expect(shadow(el).querySelector('[part=error]')!.textContent).to.equal('There is no product "tea" in the catalog.');
+      expect(announced(el)).to.equal('There is no product "tea" in the catalog.');
+      expect(popup.closed).to.equal(true);
+    });
+
+    it('turns a network failure into a recoverable error that Retry recovers from, with the same key', async () => {
+      let fail = true;
+      const proxy = serveLink();
+      worker.use(http.post(`${PROXY}/v1/links`, () => (fail ? HttpResponse.error() : undefined)));
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const error = oneEvent(el, 'pay-link-error');
+      mainButton(el)!.click();
+      const { detail } = await error;
+      expect(detail.error).to.deep.equal({ code: 'network_error', recoverable: true });
+      await el.updateComplete;
+      expect(announced(el)).to.equal('Could not reach the payment service. Check your connection.');
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Retry'); // no amount known yet
+      const keyBefore = JSON.parse(Object.entries(sessionStorage).find(([k]) => k.startsWith('pay-link:'))![1]).idempotencyKey;
+
+      fail = false;
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'recovered');
+      expect(proxy.state.posts[0]!.key).to.equal(keyBefore);
+      expect(el.errorCode).to.equal(null);
+    });
+  });
+
+  describe('status watching', () => {
+    it('revalidates with the ETag and treats 304 as unchanged', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      stubOpen(fakePopup());
+      const statuses = collect(document, 'pay-link-status');
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => proxy.state.gets.length >= 3, 'polled a few times');
+      expect(proxy.state.gets[0]!.ifNoneMatch).to.equal(null);
+      expect(proxy.state.gets.slice(1).every((g) => g.ifNoneMatch === '"1"')).to.equal(true);
+      expect(el.status).to.equal('pending');
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      await waitUntil(() => el.status === 'paid', 'paid');
+      expect(statuses.map((e) => e.detail.status)).to.deep.equal(['pending', 'paid']);
+    });
+
+    it('backs off on a failing read without leaving the waiting state', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      let failures = 0;
+      worker.use(http.get(`${PROXY}/v1/links/:id`, () => (failures++ < 2 ? problem(503, 'provider_unavailable', 'Down', true) : undefined)));
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      await waitUntil(() => el.status === 'paid', 'paid after two failures', { timeout: 3000 });
+      expect(failures).to.be.greaterThanOrEqual(3);
+    });
+
+    it('resumes a link named in the return URL (?pay_link_id=) on load', async () => {
+      const proxy = serveLink({ status: 'paid', amountPaid: 150000 });
+      const url = new URL(location.href);
+      url.searchParams.set('pay_link_id', proxy.state.view.id);
+      history.replaceState(null, '', url);
+      const paid = collect(document, 'pay-link-paid');
+      const el = await buyButton();
+      await waitUntil(() => el.status === 'paid', 'paid without a click');
+      expect(paid).to.have.length(1);
+      expect(proxy.state.posts).to.have.length(0);
+      await el.updateComplete;
+      expect(announced(el)).to.equal('Paid ✓ ₹1,500.00');
+    });
+
+    it('leaves a return URL for another purchase on the page alone', async () => {
+      const proxy = serveLink();
+      const url = new URL(location.href);
+      url.searchParams.set('pay_link_id', proxy.state.view.id);
+      url.searchParams.set('pay_link_for', 'someone-else');
+      history.replaceState(null, '', url);
+      const el = await buyButton();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(el.status).to.equal('idle');
+      expect(proxy.state.gets).to.have.length(0);
+    });
+
+    it('shares one request stream between instances watching the same link', async () => {
+      const proxy = serveLink({ pollAfterMs: 40 });
+      const url = new URL(location.href);
+      url.searchParams.set('pay_link_id', proxy.state.view.id);
+      history.replaceState(null, '', url);
+      const container = await fixture<HTMLDivElement>(
+        `<div>${`<pay-link-button proxy="${PROXY}" product="chai"></pay-link-button>`.repeat(3)}</div>`,
+      );
+      const buttons = [...container.querySelectorAll('pay-link-button')];
+      await waitUntil(() => proxy.state.gets.length === 1, 'first read');
+      await waitUntil(() => buttons.every((b) => b.status === 'pending'), 'all pending');
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      await waitUntil(() => buttons.every((b) => b.status === 'paid'), 'all paid');
+      await new Promise((r) => setTimeout(r, 120));
+      expect(proxy.state.gets).to.have.length(2);
+    });
+
+    it('stops polling when the element is removed', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => proxy.state.gets.length >= 1, 'polling');
+      el.remove();
+      await new Promise((r) => setTimeout(r, 40));
+      const reads = proxy.state.gets.length;
+      await new Promise((r) => setTimeout(r, 120));
+      expect(proxy.state.gets.length).to.equal(reads);
+    });
+  });
+
+  describe('events', () => {
+    it('bubble and are composed, so they cross shadow roots', async () => {
+      serveLink();
+      stubOpen(fakePopup());
+      const host = await fixture<HTMLDivElement>(html`<div></div>`);
+      const root = host.attachShadow({ mode: 'open' });
+      root.innerHTML = `<pay-link-button proxy="${PROXY}" product="chai" presentation="popup"></pay-link-button>`;
+      const el = root.querySelector('pay-link-button')!;
+      await el.updateComplete;
+      let origin: EventTarget | undefined;
+      document.addEventListener('pay-link-created', (e) => (origin = e.composedPath()[0]), { once: true });
+      const created = oneEvent(document, 'pay-link-created');
+      mainButton(el)!.click();
+      const event: PayLinkEvent = await created;
+      expect(event.bubbles).to.equal(true);
+      expect(event.composed).to.equal(true);
+      expect(origin === el, 'dispatched by the element inside the shadow root').to.equal(true);
+    });
+
+    it('pay-link-before-open.preventDefault() stops the purchase: no window, no mint', async () => {
+      const proxy = serveLink();
+      const open = stubOpen(fakePopup());
+      const el = await buyButton();
+      el.addEventListener('pay-link-before-open', (e) => e.preventDefault(), { once: true });
+      mainButton(el)!.click();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(open.callCount).to.equal(0);
+      expect(proxy.state.posts).to.have.length(0);
+      expect(el.status).to.equal('idle');
+    });
+  });
+
+  describe('registration', () => {
+    it('a second load of the same version is a no-op; another version warns instead of throwing', async () => {
+      const warn = sinon.stub(console, 'warn');
+      const original = customElements.get('pay-link-button');
+      expect(() => definePayLinkButton()).to.not.throw();
+      expect(warn.callCount).to.equal(0);
+
+      class OtherCopy extends PayLinkButton {
+        static override readonly version = '9.9.9';
+      }
+      expect(() => definePayLinkButton('pay-link-button', OtherCopy)).to.not.throw();
+      expect(warn.callCount).to.equal(1);
+      expect(String(warn.firstCall.args[0])).to.include('9.9.9');
+      expect(customElements.get('pay-link-button') === original, 'first definition kept').to.equal(true);
+    });
+
+    it('upgrades elements that were in the page before the definition, and ones added later', async () => {
+      const container = await fixture<HTMLDivElement>(html`<div></div>`);
+      container.innerHTML = `<acme-pay-late proxy="${PROXY}" product="chai" label="Buy"></acme-pay-late>`;
+      const early = container.firstElementChild as PayLinkButton;
+      expect(early.shadowRoot === null, 'not upgraded yet').to.equal(true);
+      definePayLinkButton('acme-pay-late');
+      await early.updateComplete;
+      expect(early).to.be.instanceOf(PayLinkButton);
+      expect(mainButton(early)!.textContent!.trim()).to.equal('Buy');
+
+      container.innerHTML = `<pay-link-button proxy="${PROXY}" product="chai"></pay-link-button>`;
+      const late = container.firstElementChild as PayLinkButton;
+      await late.updateComplete;
+      expect(mainButton(late)!.textContent!.trim()).to.equal('Pay');
+    });
+
+    it('carries the package version', async () => {
+      const pkg = (await (await fetch('/package.json')).json()) as { version: string };
+      expect(PayLinkButton.version).to.equal(pkg.version);
+    });
+  });
+
+  describe('localization', () => {
+    it('speaks the nearest lang and formats amounts with the currency exponent from Intl', async () => {
+      const container = await fixture<HTMLDivElement>(
+        `<div lang="hi-IN"><pay-link-button proxy="${PROXY}" amount="150000" currency="INR"></pay-link-button></div>`,
+      );
+      const el = container.querySelector('pay-link-button')!;
+      await el.updateComplete;
+      expect(mainButton(el)!.textContent!.trim()).to.equal('₹1,500.00 का भुगतान करें');
+      expect(formatMoney(1500, 'JPY', 'en')).to.equal('¥1,500');
+      expect(formatMoney(1500, 'KWD', 'en')).to.match(/^KWD\s1\.500$/);
+      // ISO 4217 gives IDR two decimals (as the proxy does) although Intl shows none: 15,000,000 sen = Rp 150.000
+      expect(formatMoney(15000000, 'IDR', 'id')).to.match(/^Rp\s150\.000$/);
+      expect(formatMoney(123456, 'HUF', 'en')).to.match(/^HUF\s1,235$/);
+    });
+  });
+});
