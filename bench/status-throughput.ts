@@ -33,7 +33,7 @@ export async function benchStatusThroughput(): Promise<BenchRow[]> {
   let server: ReturnType<typeof bare.listen> | undefined;
   try {
     const proxyUrl = stack.proxyUrl.replace('localhost', '127.0.0.1');
-    const minted = await (await fetch(`${proxyUrl}/v1/links`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"product":"chai-tin"}' })).json();
+    const minted = (await (await fetch(`${proxyUrl}/v1/links`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"product":"chai-tin"}' })).json()) as { id: string };
     const statusUrl = `${proxyUrl}/v1/links/${minted.id}`;
     const first = await fetch(statusUrl);
     const body = await first.text();

@@ -16,7 +16,7 @@ const sizes = (path: string) => {
 
 export async function benchWidgetWeight(): Promise<BenchRow[]> {
   execFileSync('pnpm', ['--filter', '@pay-link/widget', 'build'], { cwd: root, stdio: 'ignore' });
-  execFileSync('pnpm', ['--filter', '@pay-link/widget', 'exec', 'vite', 'build', '-c', join(root, 'bench/lit-floor/vite.config.ts')], {
+  execFileSync('pnpm', ['--filter', '@pay-link/widget', 'exec', 'vite', 'build', '-c', join(root, 'packages/widget/bench/vite.config.ts')], {
     cwd: root,
     stdio: 'ignore',
   });
@@ -26,7 +26,7 @@ export async function benchWidgetWeight(): Promise<BenchRow[]> {
     ['IIFE', 'pay-link-button.iife.js', 'floor.iife.js'],
   ] as const) {
     const ours = sizes(join(root, 'packages/widget/dist', file));
-    const lit = sizes(join(root, 'bench/lit-floor/dist', floor));
+    const lit = sizes(join(root, 'packages/widget/bench/dist', floor));
     rows.push({
       bench: 'widget weight',
       measure: `${label} gzip -9 (min ${ours.min} B)`,
