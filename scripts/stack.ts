@@ -10,7 +10,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { loadConfig, startProxy, type RunningProxy } from '@pay-link/proxy';
-import { DEMO_CREDENTIALS, startSimulator } from '@pay-link/simulator';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '@pay-link/simulator';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoDir = join(root, 'demo');
@@ -25,9 +25,12 @@ export interface StackOptions {
   logLevel?: string;
   /** Simulator request log lines. */
   simulatorLog?: boolean;
+  /** Razorpay's current Payment Links API (default) or the seed's legacy `/v1/invoices`. */
+  razorpayApi?: 'payment_links' | 'invoices';
 }
 
 export interface Stack {
+  simulator: RunningSimulator;
   demoUrl: string;
   proxyUrl: string;
   simulatorUrl: string;
@@ -42,13 +45,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const proxyUrl = `http://localhost:${proxyPort}`;
   const demoUrl = `http://localhost:${demoPort}`;
 
+  const webhook = (provider: string) => `http://127.0.0.1:${proxyPort}/v1/webhooks/${provider}`;
   const simulator = await startSimulator({
     port: simulatorPort,
     host: '127.0.0.1',
     publicUrl: `http://localhost:${simulatorPort}`,
     log: options.simulatorLog ?? false,
-    razorpay: { ...DEMO_CREDENTIALS.razorpay, webhookUrl: `http://127.0.0.1:${proxyPort}/v1/webhooks/razorpay` },
+    razorpay: { ...DEMO_CREDENTIALS.razorpay, webhookUrl: webhook('razorpay') },
+    xendit: { ...DEMO_CREDENTIALS.xendit, webhookUrl: webhook('xendit') },
+    pinelabs: { ...DEMO_CREDENTIALS.pinelabs, webhookUrl: webhook('pinelabs') },
+    payengine: { ...DEMO_CREDENTIALS.payengine, webhookUrl: webhook('payengine') },
+    eximpe: { ...DEMO_CREDENTIALS.eximpe, webhookUrl: webhook('eximpe') },
   });
+  const sim = `http://127.0.0.1:${simulatorPort}`;
 
   const config = loadConfig({
     PORT: String(proxyPort),
@@ -58,15 +67,34 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_ALLOWED_ORIGINS: `${demoUrl},http://127.0.0.1:${demoPort}`,
     PAY_LINK_TEST_MODE: 'true',
     LOG_LEVEL: options.logLevel ?? 'warn',
+    PAY_LINK_PROVIDER: 'razorpay',
+    // Every provider's production URL is the default; the demo points each one at the simulator.
     RAZORPAY_KEY_ID: DEMO_CREDENTIALS.razorpay.keyId,
     RAZORPAY_KEY_SECRET: DEMO_CREDENTIALS.razorpay.keySecret,
     RAZORPAY_WEBHOOK_SECRET: DEMO_CREDENTIALS.razorpay.webhookSecret,
-    RAZORPAY_BASE_URL: `http://127.0.0.1:${simulatorPort}/razorpay`,
+    RAZORPAY_BASE_URL: `${sim}/razorpay`,
+    RAZORPAY_API: options.razorpayApi ?? 'payment_links',
+    XENDIT_SECRET_KEY: DEMO_CREDENTIALS.xendit.secretKey,
+    XENDIT_CALLBACK_TOKEN: DEMO_CREDENTIALS.xendit.callbackToken,
+    XENDIT_BASE_URL: `${sim}/xendit`,
+    PINELABS_CLIENT_ID: DEMO_CREDENTIALS.pinelabs.clientId,
+    PINELABS_CLIENT_SECRET: DEMO_CREDENTIALS.pinelabs.clientSecret,
+    PINELABS_WEBHOOK_SECRET: DEMO_CREDENTIALS.pinelabs.webhookSecret,
+    PINELABS_BASE_URL: `${sim}/pinelabs/api`,
+    PAYENGINE_SECRET_KEY: DEMO_CREDENTIALS.payengine.secretKey,
+    PAYENGINE_MERCHANT_ID: DEMO_CREDENTIALS.payengine.merchantId,
+    PAYENGINE_WEBHOOK_SECRET: DEMO_CREDENTIALS.payengine.webhookSecret,
+    PAYENGINE_BASE_URL: `${sim}/payengine`,
+    EXIMPE_CLIENT_ID: DEMO_CREDENTIALS.eximpe.clientId,
+    EXIMPE_CLIENT_SECRET: DEMO_CREDENTIALS.eximpe.clientSecret,
+    EXIMPE_WEBHOOK_SECRET: DEMO_CREDENTIALS.eximpe.webhookSecret,
+    EXIMPE_BASE_URL: `${sim}/eximpe`,
   });
   const proxy = await startProxy(config);
   const demo = await serveDemo(demoPort, proxyUrl);
 
   return {
+    simulator,
     demoUrl,
     proxyUrl,
     simulatorUrl: `http://localhost:${simulatorPort}`,

@@ -218,7 +218,7 @@ describe('Idempotency-Key', () => {
   it('answers a concurrent duplicate with 409 and Retry-After, and mints one provider link for fifty racing requests', async () => {
     rzp = razorpayHandlers();
     // The provider takes a while, so most of the fifty arrive while the first is still in flight.
-    msw.use(http.post(`${RAZORPAY_BASE}/v1/payment_links`, async () => { await delay(500); }), ...rzp.handlers);
+    msw.use(http.post(`${RAZORPAY_BASE}/v1/payment_links`, async () => { await delay(250); }), ...rzp.handlers);
     const key = crypto.randomUUID();
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => postJson(`${proxy.url}/v1/links`, { product: 'tea' }, { 'idempotency-key': key })),

@@ -9,6 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DEMO_CREDENTIALS, type EximPeControl, type RunningSimulator, startSimulator } from '@pay-link/simulator';
 import type { LinkView } from '../src/contract.ts';
 import { loadConfig } from '../src/config.ts';
+import { returnThrough } from '../src/links/service.ts';
 import { createLogger } from '../src/logger.ts';
 import { type EximPeConfig, eximpeProvider } from '../src/providers/eximpe.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
@@ -121,10 +122,13 @@ describe('proxy ↔ EximPe simulator', () => {
     assert.equal(after.seq, 6);
   });
 
-  it('through the hosted page: Pay lands the webhook before the buyer is sent on', async () => {
-    const view = await mint();
-    const res = await fetch(`${view.url}/pay`, { method: 'POST', redirect: 'manual' });
-    assert.equal(res.status, 303);
+  it('through the hosted page: Pay lands the webhook, then sends the buyer to our return URL', async () => {
+    const res = await postJson(`${proxy.url}/v1/links`, { product: 'consulting', returnUrl: `${SHOP_ORIGIN}/thanks` });
+    const view = (await res.json()) as LinkView;
+    const sent = returnThrough('http://proxy.test', `${SHOP_ORIGIN}/thanks`, view.id);
+    const page = await fetch(`${view.url}/pay`, { method: 'POST', redirect: 'manual' });
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get('location'), sent, 'return_url as the proxy sent it');
     assert.equal((await read(view.id)).status, 'paid');
   });
 

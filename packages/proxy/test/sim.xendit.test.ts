@@ -45,6 +45,13 @@ async function startXenditProxy(sim: RunningSimulator, staleAfterMs?: number): P
   return startProxy({ ...config, port: 0 }, { logger: createLogger('silent'), staleAfterMs });
 }
 
+/** The proxy's `/return` page, forwarding to the shop's `/thanks` with the link id: what Xendit redirects to. */
+function returnPage(linkId: string): string {
+  const url = new URL('http://proxy.test/return');
+  url.searchParams.set('to', `${SHOP_ORIGIN}/thanks?pay_link_id=${linkId}`);
+  return url.toString();
+}
+
 /** Polls until `check` stops throwing (async deliveries), or fails with its last error. */
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -105,7 +112,8 @@ describe('proxy ↔ Xendit simulator', () => {
     assert.equal(invoice.status, 'PENDING');
     assert.equal(invoice.description, 'Air Conditioner');
     assert.equal(invoice.should_send_email, false);
-    assert.equal(invoice.success_redirect_url, `${SHOP_ORIGIN}/thanks?pay_link_id=${view.id}`);
+    assert.equal(invoice.success_redirect_url, returnPage(view.id));
+    assert.equal(invoice.failure_redirect_url, returnPage(view.id));
     assert.equal(view.url, invoice.invoice_url);
     assert.equal(view.expiresAt, invoice.expiry_date);
     // The proxy's default TTL is 60 minutes, sent as invoice_duration.
@@ -139,7 +147,7 @@ describe('proxy ↔ Xendit simulator', () => {
     assert.ok(action, 'a pay button');
     const pay = await fetch(new URL(action, sim.url), { method: 'POST', redirect: 'manual' });
     assert.equal(pay.status, 303);
-    assert.equal(pay.headers.get('location'), `${SHOP_ORIGIN}/thanks?pay_link_id=${view.id}`);
+    assert.equal(pay.headers.get('location'), returnPage(view.id));
     assert.equal((await read(view.id)).status, 'paid');
   });
 

@@ -1,4 +1,8 @@
+import type { EximPeOptions } from './providers/eximpe.ts';
+import type { PayEngineOptions } from './providers/payengine.ts';
+import type { PinelabsOptions } from './providers/pinelabs.ts';
 import type { RazorpayOptions } from './providers/razorpay.ts';
+import type { XenditOptions } from './providers/xendit.ts';
 
 /**
  * Fixed, non-secret demo credentials used by `pnpm start` and the tests. They only ever unlock this simulator;
@@ -10,4 +14,25 @@ export const DEMO_CREDENTIALS = {
     keySecret: 'sim_razorpay_key_secret',
     webhookSecret: 'sim_razorpay_webhook_secret',
   },
-} as const satisfies { razorpay: RazorpayOptions };
+  payengine: {
+    secretKey: 'sk_sandbox_simulator_payengine_secret_key',
+    merchantId: '0b1e5c7a-9d2f-4c61-8e3a-5a1f0e7d2c94',
+    webhookSecret: 'sim_payengine_webhook_secret',
+  },
+  xendit: {
+    secretKey: 'xnd_development_simulator_secret_key',
+    callbackToken: 'sim_xendit_callback_token',
+  },
+  pinelabs: {
+    clientId: '6f1c2a9e-5b7d-4c3e-9a41-0d2e8b7c5f10',
+    clientSecret: 'sim_pinelabs_client_secret',
+    // The same key as the client secret: the official plugin verifies webhooks with the client secret.
+    webhookSecret: 'sim_pinelabs_client_secret',
+  },
+  eximpe: {
+    clientId: 'sim_eximpe_client_id',
+    clientSecret: 'sim_eximpe_client_secret',
+    // Its own key, so the demo exercises EXIMPE_WEBHOOK_SECRET; unset, both sides fall back to the client secret.
+    webhookSecret: 'sim_eximpe_webhook_secret',
+  },
+} as const satisfies { razorpay: RazorpayOptions; payengine: PayEngineOptions; xendit: XenditOptions; pinelabs: PinelabsOptions; eximpe: EximPeOptions };

@@ -2,7 +2,8 @@
  * `pnpm --filter @pay-link/simulator start`: runs the simulator with the demo credentials.
  *
  * Environment: PORT (default 4010), HOST (default 127.0.0.1), SIMULATOR_PUBLIC_URL (base for short_url links),
- * RAZORPAY_WEBHOOK_URL (where Razorpay webhooks go; none are sent without it).
+ * <PROVIDER>_WEBHOOK_URL for each of RAZORPAY, XENDIT, PINELABS, PAYENGINE, EXIMPE (where that provider's webhooks
+ * go; none are sent without it).
  */
 import { z } from 'zod';
 import { DEMO_CREDENTIALS } from './demo-credentials.ts';
@@ -13,6 +14,10 @@ const Env = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   SIMULATOR_PUBLIC_URL: z.url().optional(),
   RAZORPAY_WEBHOOK_URL: z.url().optional(),
+  XENDIT_WEBHOOK_URL: z.url().optional(),
+  PINELABS_WEBHOOK_URL: z.url().optional(),
+  PAYENGINE_WEBHOOK_URL: z.url().optional(),
+  EXIMPE_WEBHOOK_URL: z.url().optional(),
 });
 
 const parsed = Env.safeParse(process.env);
@@ -27,9 +32,14 @@ const simulator = await startSimulator({
   host: env.HOST,
   publicUrl: env.SIMULATOR_PUBLIC_URL,
   razorpay: { ...DEMO_CREDENTIALS.razorpay, webhookUrl: env.RAZORPAY_WEBHOOK_URL },
+  xendit: { ...DEMO_CREDENTIALS.xendit, webhookUrl: env.XENDIT_WEBHOOK_URL },
+  pinelabs: { ...DEMO_CREDENTIALS.pinelabs, webhookUrl: env.PINELABS_WEBHOOK_URL },
+  payengine: { ...DEMO_CREDENTIALS.payengine, webhookUrl: env.PAYENGINE_WEBHOOK_URL },
+  eximpe: { ...DEMO_CREDENTIALS.eximpe, webhookUrl: env.EXIMPE_WEBHOOK_URL },
 });
 console.log(`pay-link simulator listening on ${simulator.url}`);
-console.log(`  razorpay: ${simulator.url}/razorpay (key ${DEMO_CREDENTIALS.razorpay.keyId}); control: ${simulator.url}/_control`);
+for (const provider of ['razorpay', 'xendit', 'pinelabs', 'payengine', 'eximpe']) console.log(`  ${provider}: ${simulator.url}/${provider}`);
+console.log(`  control: ${simulator.url}/_control`);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

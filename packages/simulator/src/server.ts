@@ -11,6 +11,14 @@ import { createFaultInjector } from './faults.ts';
 import type { ProviderContext, SimulatedProvider } from './provider.ts';
 import type { RazorpayControl } from './providers/razorpay/control.ts';
 import { createRazorpayProvider, type RazorpayOptions } from './providers/razorpay.ts';
+import type { PinelabsControl } from './providers/pinelabs/control.ts';
+import { createPinelabsProvider, type PinelabsOptions } from './providers/pinelabs.ts';
+import type { PayEngineControl } from './providers/payengine/control.ts';
+import { createPayEngineProvider, type PayEngineOptions } from './providers/payengine.ts';
+import type { XenditControl } from './providers/xendit/control.ts';
+import { createXenditProvider, type XenditOptions } from './providers/xendit.ts';
+import type { EximPeControl } from './providers/eximpe/control.ts';
+import { createEximPeProvider, type EximPeOptions } from './providers/eximpe.ts';
 import { logRequests } from './request-log.ts';
 import { createWebhookSender } from './webhooks.ts';
 
@@ -22,13 +30,29 @@ export interface SimulatorOptions {
   publicUrl?: string;
   /** Enables the Razorpay simulator under `/razorpay`; without it that path answers 404. */
   razorpay?: RazorpayOptions;
+  /** Enables the Pine Labs simulator under `/pinelabs` (API base `/pinelabs/api`); without it that path answers 404. */
+  pinelabs?: PinelabsOptions;
+  /** Enables the PayEngine simulator under `/payengine`; without it that path answers 404. */
+  payengine?: PayEngineOptions;
+  /** Enables the Xendit simulator under `/xendit`; without it that path answers 404. */
+  xendit?: XenditOptions;
+  /** Enables the EximPe simulator under `/eximpe` (API base `/eximpe`, paths `/pg/…/`); without it that path answers 404. */
+  eximpe?: EximPeOptions;
   /** false silences request logging; default: log one line per request to stdout. */
   log?: boolean;
 }
 
 export interface SimulatorControl extends CoreControl {
+  /** Present when `options.eximpe` was given. */
+  eximpe: EximPeControl | undefined;
   /** Present when `options.razorpay` was given. */
   razorpay: RazorpayControl | undefined;
+  /** Present when `options.pinelabs` was given. */
+  pinelabs: PinelabsControl | undefined;
+  /** Present when `options.payengine` was given. */
+  payengine: PayEngineControl | undefined;
+  /** Present when `options.xendit` was given. */
+  xendit: XenditControl | undefined;
 }
 
 export interface Simulator {
@@ -95,10 +119,22 @@ function buildSimulator(options: SimulatorOptions, listeningUrl: () => string | 
   const razorpay = options.razorpay ? createRazorpayProvider(options.razorpay, context) : undefined;
   const providers = new Map<string, SimulatedProvider>();
   if (razorpay) providers.set(razorpay.name, razorpay);
+  const pinelabs = options.pinelabs ? createPinelabsProvider(options.pinelabs, context) : undefined;
+  if (pinelabs) providers.set(pinelabs.name, pinelabs);
+  const payengine = options.payengine ? createPayEngineProvider(options.payengine, context) : undefined;
+  if (payengine) providers.set(payengine.name, payengine);
+  const xendit = options.xendit ? createXenditProvider(options.xendit, context) : undefined;
+  if (xendit) providers.set(xendit.name, xendit);
+  const eximpe = options.eximpe ? createEximPeProvider(options.eximpe, context) : undefined;
+  if (eximpe) providers.set(eximpe.name, eximpe);
 
   const control: SimulatorControl = {
     ...createCoreControl({ clock, webhooks, faults, providers }),
+    eximpe: eximpe?.control,
     razorpay: razorpay?.control,
+    pinelabs: pinelabs?.control,
+    payengine: payengine?.control,
+    xendit: xendit?.control,
   };
 
   const app = express();

@@ -72,7 +72,8 @@ describe('Razorpay REST: authentication and body handling', () => {
   });
 
   it('answers an unknown path with the 404 envelope', async () => {
-    const res = await h.api('GET', '/v1/invoices');
+    // Orders, payments, … are not simulated (`/v1/invoices` is: the legacy payment links).
+    const res = await h.api('GET', '/v1/orders');
     assert.equal(res.status, 404);
     assert.equal(res.body.error.description, 'The requested URL was not found on the server.');
   });

@@ -235,7 +235,9 @@ export function createLinkService(deps: LinkServiceDeps) {
           await observe(record.id, event.state);
           outcome = 'applied';
         } else {
-          // A hint (weak scheme or payment-level event): ask the provider for the truth.
+          // A hint (weak scheme or payment-level event): ask the provider for the truth. A read already in
+          // flight may have started before the payment, so wait for it and read again.
+          await refreshing.get(record.id)?.catch(() => undefined);
           await this.refresh(record.id);
           outcome = 'applied';
         }

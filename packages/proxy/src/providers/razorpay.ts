@@ -15,9 +15,10 @@
  * - Create is not retried: a duplicate `reference_id` / `receipt` is a 400 (§5.7, seed "Must be a unique
  *   number"). A create that timed out is recovered by `findByReference` (`?reference_id=` / `?receipt=`), never
  *   by a second create.
- * - Legacy API: there is NO callback URL (the seed's create parameters have none), so `returnUrl` is dropped:
- *   popup presentation works as usual, but redirect presentation leaves the buyer on Razorpay's page after paying
- *   (the proxy still learns the outcome from the webhook or a refresh). Cancel works only on an `issued`
+ * - Legacy API: there is NO callback URL (the seed's create parameters have none), so `returnUrl` (the proxy's
+ *   `/return` page) is dropped: popup presentation still works, though the window stays on Razorpay's result page
+ *   until the buyer closes it; redirect presentation leaves the buyer on Razorpay's page after paying. The proxy
+ *   still learns the outcome from the webhook or a refresh. Cancel works only on an `issued`
  *   invoice (seed). The list wrapper is the Invoices API's `items` (api/payments/invoices/fetch-all.md); the
  *   seed shows none for links, so `invoices` is accepted too (assumption).
  * - Webhooks: `X-Razorpay-Signature` = hex HMAC-SHA256 of the raw body with the webhook secret (not the API

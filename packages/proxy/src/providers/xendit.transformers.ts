@@ -150,7 +150,8 @@ export function toXenditInvoiceRequest(input: CreateLinkInput, nowMs: number) {
     // The buyer is on the merchant's page already; no invoice email from Xendit.
     should_send_email: false,
     // Xendit sends the buyer to success_redirect_url after paying; a failed attempt stays on the page (seed,
-    // step 3), so the same URL serves both: the element there reads the status from the proxy either way.
+    // step 3). The return URL is the proxy's /return page, which reads no outcome from the URL, so one URL
+    // serves both fields.
     ...(input.returnUrl && { success_redirect_url: input.returnUrl, failure_redirect_url: input.returnUrl }),
   };
 }

@@ -4,6 +4,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import type { RazorpayInvoice } from './invoice-wire.ts';
+import type { RazorpayInvoiceBook, RazorpayInvoicePaymentResult } from './invoices.ts';
 import type { RazorpayLinkBook, RazorpayPaymentResult } from './links.ts';
 import type { RazorpayWebhookEmitter, RazorpayWebhookSettings } from './webhook-events.ts';
 import type { RazorpayPaymentLink } from './wire.ts';
@@ -29,6 +31,15 @@ export interface RazorpayControl {
    * landing after expiry); `webhook: false` changes the state silently.
    */
   setStatus(id: string, status: RazorpayForcedStatus, options?: { webhook?: boolean }): Promise<RazorpayPaymentLink>;
+  /** Every legacy link (invoice with `type=link`), expiry applied, oldest first. */
+  invoices(): RazorpayInvoice[];
+  /** `pay` for a legacy link: records a captured payment and awaits `invoice.paid` / `invoice.partially_paid`. */
+  payInvoice(id: string, amount?: number): Promise<RazorpayInvoice>;
+  /**
+   * `setStatus` for a legacy link. `expired` sends `invoice.expired`; `cancelled` sends nothing, since the legacy
+   * API has no cancelled event.
+   */
+  setInvoiceStatus(id: string, status: RazorpayForcedStatus, options?: { webhook?: boolean }): Promise<RazorpayInvoice>;
   /** Changes webhook delivery; `url: null` stops sending. Returns the settings now in force. */
   configureWebhooks(
     changes: Partial<Omit<RazorpayWebhookSettings, 'url'>> & { url?: string | null },
@@ -37,6 +48,7 @@ export interface RazorpayControl {
 
 export function createRazorpayControl(deps: {
   book: RazorpayLinkBook;
+  invoices: RazorpayInvoiceBook;
   webhooks: RazorpayWebhookEmitter;
   settings: RazorpayWebhookSettings;
   settle(): void;
@@ -47,6 +59,13 @@ export function createRazorpayControl(deps: {
       await deps.webhooks.emit(event, result.link, { order: result.order, payment: result.payment });
     }
     return result.link;
+  };
+  const emitInvoicePayment = async (result: RazorpayInvoicePaymentResult, webhook: boolean) => {
+    if (webhook) {
+      const event = result.invoice.status === 'paid' ? 'invoice.paid' : 'invoice.partially_paid';
+      await deps.webhooks.emitInvoice(event, result.invoice, { order: result.order, payment: result.payment });
+    }
+    return result.invoice;
   };
   return {
     links() {
@@ -80,6 +99,34 @@ export function createRazorpayControl(deps: {
         }
       }
     },
+    invoices() {
+      deps.settle();
+      return deps.invoices.all();
+    },
+    async payInvoice(id, amount) {
+      deps.settle();
+      return emitInvoicePayment(deps.invoices.pay(id, amount), true);
+    },
+    async setInvoiceStatus(id, status, options = {}) {
+      deps.settle();
+      const webhook = options.webhook ?? true;
+      switch (status) {
+        case 'paid':
+        case 'partially_paid':
+          return emitInvoicePayment(deps.invoices.forcePayment(id, status === 'partially_paid'), webhook);
+        case 'expired': {
+          const invoice = deps.invoices.forceExpire(id);
+          if (webhook) await deps.webhooks.emitInvoice('invoice.expired', invoice);
+          return invoice;
+        }
+        case 'cancelled':
+          return deps.invoices.forceCancel(id);
+        default: {
+          const unreachable: never = status;
+          throw new Error(`unknown status ${String(unreachable)}`);
+        }
+      }
+    },
     configureWebhooks(changes) {
       if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
       if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
@@ -101,6 +148,17 @@ export function createRazorpayControlRouter(control: RazorpayControl): Router {
   router.post('/links/:id/status', async (req, res) => {
     const { status, webhook } = StatusRequest.parse(req.body ?? {});
     res.json(await control.setStatus(req.params.id, status, { webhook }));
+  });
+  router.get('/invoices', (_req, res) => {
+    res.json(control.invoices());
+  });
+  router.post('/invoices/:id/pay', async (req, res) => {
+    const { amount } = PayRequest.parse(req.body ?? {});
+    res.json(await control.payInvoice(req.params.id, amount));
+  });
+  router.post('/invoices/:id/status', async (req, res) => {
+    const { status, webhook } = StatusRequest.parse(req.body ?? {});
+    res.json(await control.setInvoiceStatus(req.params.id, status, { webhook }));
   });
   router.post('/webhooks', (req, res) => {
     res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));

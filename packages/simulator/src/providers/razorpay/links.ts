@@ -14,9 +14,9 @@ const MIN_EXPIRY_LEAD_SECONDS = 15 * 60;
 /** Default validity and upper bound: "cannot exceed more than six months from the date of creation". */
 const MAX_EXPIRY_MONTHS = 6;
 /** The docs' minimum is INR 1.00; applied to every currency as 100 minor units. */
-const MIN_AMOUNT = 100;
+export const MIN_AMOUNT = 100;
 /** Three-decimal currencies must end in 0 (create-standard.md, `amount`). */
-const THREE_DECIMAL_CURRENCIES = new Set(['KWD', 'BHD', 'OMR']);
+export const THREE_DECIMAL_CURRENCIES = new Set(['KWD', 'BHD', 'OMR']);
 
 export const PAYABLE_STATUSES: ReadonlySet<RazorpayLinkStatus> = new Set(['created', 'partially_paid']);
 
@@ -357,9 +357,10 @@ function validateCreate(input: RazorpayCreateLinkRequest): void {
   }
 }
 
-function uniqueCode(taken: ReadonlyMap<string, string>): string {
+/** A fresh short-URL code; `length` 8 here, 7 for legacy links (their samples' `rzp.io/i/2wxV8Xs`), so the two never collide. */
+export function uniqueCode(taken: ReadonlyMap<string, string>, length = 8): string {
   for (;;) {
-    const code = randomAlphanumeric(8);
+    const code = randomAlphanumeric(length);
     if (!taken.has(code)) return code;
   }
 }

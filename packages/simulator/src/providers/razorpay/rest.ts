@@ -1,11 +1,14 @@
 /**
  * The REST surface, mounted at `/v1` (markdown-docs api/payments/payment-links.md; razorpay-node
- * lib/resources/paymentLink.js). Order: injected faults, auth, body, routes, the 404 envelope, errors.
+ * lib/resources/paymentLink.js), plus the legacy `/v1/invoices` routes (`invoice-rest.ts`). Order: injected
+ * faults, auth, body, routes, the 404 envelope, errors.
  */
 import { Router, type Request } from 'express';
 import { applyFaults, type FaultInjector } from '../../faults.ts';
 import { requireRazorpayAuth } from './auth.ts';
 import { handleRazorpayErrors, razorpayFaultBody, RazorpayError } from './errors.ts';
+import { mountRazorpayInvoiceRoutes } from './invoice-rest.ts';
+import type { RazorpayInvoiceBook } from './invoices.ts';
 import { razorpayJsonBody } from './json-body.ts';
 import type { RazorpayLinkBook } from './links.ts';
 import { parseRazorpayInput, RazorpayCreateLinkRequest, RazorpayListLinksQuery, RazorpayUpdateLinkRequest } from './schemas.ts';
@@ -17,6 +20,8 @@ export interface RazorpayRestDeps {
   keyId: string;
   keySecret: string;
   book: RazorpayLinkBook;
+  /** Legacy links (`/v1/invoices` with `type=link`). */
+  invoices: RazorpayInvoiceBook;
   webhooks: RazorpayWebhookEmitter;
   faults: FaultInjector;
   /** Applies due expiries (and sends their webhooks) so every read sees the current state. */
@@ -71,6 +76,8 @@ export function createRazorpayRestRouter(deps: RazorpayRestDeps): Router {
     }
     res.json({ success: true });
   });
+
+  mountRazorpayInvoiceRoutes(router, { invoices: deps.invoices, shortUrlBase: deps.shortUrlBase });
 
   router.use(() => {
     throw new RazorpayError(404, 'The requested URL was not found on the server.');

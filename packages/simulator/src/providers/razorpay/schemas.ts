@@ -18,26 +18,26 @@ export const UNKNOWN_FIELDS = 'wrong input fields sent.';
 export const MAX_NOTES = 15;
 export const MAX_NOTE_LENGTH = 255;
 
-const label = (field: string) => field.replace(/_/g, ' ');
+export const label = (field: string) => field.replace(/_/g, ' ');
 
-function integerField(field: string) {
+export function integerField(field: string) {
   return z.int({
     error: (issue) =>
       issue.input === undefined ? `The ${label(field)} field is required.` : `The ${label(field)} must be an integer.`,
   });
 }
 
-function booleanField(field: string) {
+export function booleanField(field: string) {
   return z.boolean({ error: `The ${label(field)} field must be true or false.` });
 }
 
-function stringField(field: string, max: number) {
+export function stringField(field: string, max: number) {
   return z
     .string({ error: `The ${label(field)} must be a string.` })
     .max(max, { error: `The ${label(field)} may not be greater than ${max} characters.` });
 }
 
-const notesSchema = z
+export const notesSchema = z
   .record(z.string(), z.union([z.string(), z.number()]), { error: 'The notes must be an object.' })
   .superRefine((notes, ctx) => {
     if (Object.keys(notes).length > MAX_NOTES) {
@@ -51,7 +51,7 @@ const notesSchema = z
   })
   .transform((notes) => Object.fromEntries(Object.entries(notes).map(([key, value]) => [key, String(value)])));
 
-const customerSchema = z.strictObject(
+export const customerSchema = z.strictObject(
   {
     name: stringField('name', 255).optional(),
     email: z.email({ error: 'The email must be a valid email address.' }).optional(),
@@ -70,7 +70,7 @@ const notifySchema = z.strictObject(
   { error: 'The notify must be an object.' },
 );
 
-const bodyError = { error: 'The request body must be a JSON object.' };
+export const bodyError = { error: 'The request body must be a JSON object.' };
 
 export const RazorpayCreateLinkRequest = z.strictObject(
   {
@@ -109,7 +109,7 @@ export const RazorpayUpdateLinkRequest = z.strictObject(
 );
 export type RazorpayUpdateLinkRequest = z.infer<typeof RazorpayUpdateLinkRequest>;
 
-const queryInteger = (field: string, min: number, max: number) =>
+export const queryInteger = (field: string, min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, { error: `The ${label(field)} must be an integer.` })

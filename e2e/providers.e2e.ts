@@ -1,0 +1,134 @@
+/**
+ * Every provider, end to end in Chromium through the demo shop: click → that provider's simulated checkout →
+ * Pay → the button shows Paid; cancelling at the checkout shows Cancelled; letting the link expire shows Expired.
+ */
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type Stack, startStack } from '../scripts/stack.ts';
+import { launchChromium } from './browser.ts';
+
+const PRODUCTS = [
+  ['razorpay', 'chai-tin'],
+  ['xendit', 'bali-kopi'],
+  ['pinelabs', 'gift-hamper'],
+  ['payengine', 'online-class'],
+  ['eximpe', 'export-crate'],
+] as const;
+
+/**
+ * What the buyer sees after the merchant ends the link at the provider. Xendit has no cancel: "Expire invoice"
+ * makes it EXPIRED, indistinguishable from a lapse (providers.md §6); only a cancel made through the proxy reads
+ * Cancelled there.
+ */
+const ENDED_AT_PROVIDER: Record<string, string> = { xendit: 'expired' };
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openShop(stack: Stack): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  await page.goto(`${stack.demoUrl}/`);
+  await page.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
+  return page;
+}
+
+/** Clicks the product's button and returns the checkout popup once the provider's page is up. */
+async function openCheckout(page: Page, product: string): Promise<Page> {
+  const popupOpened = page.waitForEvent('popup');
+  await page.locator(`pay-link-button[product="${product}"]`).locator('button').first().click();
+  const popup = await popupOpened;
+  await popup.getByRole('button', { name: /^Pay\b/ }).first().waitFor({ timeout: 15_000 });
+  return popup;
+}
+
+async function waitForStatus(page: Page, product: string, status: string, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    ([p, s]) => document.querySelector(`pay-link-button[product="${p}"]`)?.getAttribute('status') === s,
+    [product, status] as const,
+    { timeout },
+  );
+}
+
+describe('each provider, end to end', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0 });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  for (const [provider, product] of PRODUCTS) {
+    it(`${provider}: pay at the simulated checkout → Paid`, async () => {
+      const page = await openShop(stack);
+      const popup = await openCheckout(page, product);
+      await popup.getByRole('button', { name: /^Pay\b/ }).first().click();
+      await waitForStatus(page, product, 'paid');
+      await page.context().close();
+    });
+
+    const ended = ENDED_AT_PROVIDER[provider] ?? 'cancelled';
+    it(`${provider}: the merchant ends the link at the provider → ${ended}`, async () => {
+      const page = await openShop(stack);
+      const popup = await openCheckout(page, product);
+      await popup.getByRole('button', { name: /^(Cancel|Deactivate|Expire)\b/i }).first().click();
+      await waitForStatus(page, product, ended);
+      await page.context().close();
+    });
+  }
+});
+
+describe('each provider, a link left to expire', () => {
+  let stack: Stack;
+  before(async () => {
+    // Its own stack: the simulator's clock moves forward here, which would refuse later mints in a shared one.
+    stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0 });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('every provider: the checkout is left open past expiry → Expired', async () => {
+    const page = await openShop(stack);
+    for (const [, product] of PRODUCTS) await (await openCheckout(page, product)).close();
+    for (const [, product] of PRODUCTS) await waitForStatus(page, product, 'pending');
+    await fetch(`${stack.simulatorUrl}/_control/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 200 * 24 * 60 * 60_000 }),
+    });
+    // Webhooks tell some at once; for the others the proxy re-reads the provider once the status is stale.
+    for (const [, product] of PRODUCTS) await waitForStatus(page, product, 'expired', 30_000);
+    await page.context().close();
+  });
+});
+
+describe("Razorpay's legacy /v1/invoices API (RAZORPAY_API=invoices)", () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, razorpayApi: 'invoices' });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('pay → Paid, and a cancel → Cancelled', async () => {
+    const page = await openShop(stack);
+    const popup = await openCheckout(page, 'chai-tin');
+    await popup.getByRole('button', { name: /^Pay\b/ }).first().click();
+    await waitForStatus(page, 'chai-tin', 'paid');
+    const other = await openCheckout(page, 'tasting-box');
+    await other.getByRole('button', { name: /^Cancel\b/i }).first().click();
+    await waitForStatus(page, 'tasting-box', 'cancelled');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Test controls for the PayEngine simulator, in-process (`PayEngineControl`) and over HTTP under
+ * `/_control/payengine`. Not part of PayEngine's API.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { WebhookDelivery } from '../../webhooks.ts';
+import type { PayEngineLinkBook } from './links.ts';
+import {
+  buildPayEngineLinkEvent,
+  buildPayEngineTransactionEvent,
+  emitPayEnginePayment,
+  type PayEngineWebhookEmitter,
+  type PayEngineWebhookSettings,
+} from './webhook-events.ts';
+import { PAYENGINE_PAYMENT_METHODS, type PayEnginePaymentLink, type PayEnginePaymentMethod, type PayEngineTransaction } from './wire.ts';
+
+export const PayEngineForcedStatus = z.enum(['COMPLETED', 'CANCELLED', 'INACTIVE']);
+export type PayEngineForcedStatus = z.infer<typeof PayEngineForcedStatus>;
+
+const PayRequest = z.strictObject({ method: z.enum(PAYENGINE_PAYMENT_METHODS).optional() });
+const StatusRequest = z.strictObject({ status: PayEngineForcedStatus, webhook: z.boolean().default(true) });
+const WebhooksRequest = z.strictObject({
+  enabled: z.boolean().optional(),
+  duplicate: z.boolean().optional(),
+  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
+});
+
+export interface PayEngineControl {
+  /** Every link, window transitions applied, oldest first. */
+  links(): PayEnginePaymentLink[];
+  /** Every payment attempt on a link, oldest first. */
+  transactions(id: string): PayEngineTransaction[];
+  /** Same as a Pay button on the checkout: pays with `method` (default: the link's first) and awaits the webhooks. */
+  pay(id: string, method?: PayEnginePaymentMethod): Promise<PayEnginePaymentLink>;
+  /** Same as the checkout's "Fail this attempt": a declined payment, the link stays ACTIVE. */
+  fail(id: string, method?: PayEnginePaymentMethod): Promise<PayEnginePaymentLink>;
+  /**
+   * Forces a status. `COMPLETED` records a payment even on an INACTIVE or CANCELLED link (a payment landing after
+   * expiry); `INACTIVE` ends the link's window now (no webhook: none is documented for it); `webhook: false`
+   * changes the state silently.
+   */
+  setStatus(id: string, status: PayEngineForcedStatus, options?: { webhook?: boolean }): Promise<PayEnginePaymentLink>;
+  /** Changes webhook delivery; `url: null` stops sending. Returns the settings now in force. */
+  configureWebhooks(changes: Partial<Omit<PayEngineWebhookSettings, 'url'>> & { url?: string | null }): PayEngineWebhookSettings;
+}
+
+export function createPayEngineControl(deps: {
+  book: PayEngineLinkBook;
+  webhooks: PayEngineWebhookEmitter;
+  settings: PayEngineWebhookSettings;
+  settle(): void;
+}): PayEngineControl {
+  const methodFor = (id: string, method?: PayEnginePaymentMethod) => method ?? deps.book.get(id).payment_methods[0] ?? 'CC_DC';
+  return {
+    links() {
+      deps.settle();
+      return deps.book.all();
+    },
+    transactions(id) {
+      return deps.book.transactions(id);
+    },
+    async pay(id, method) {
+      deps.settle();
+      const result = deps.book.pay(id, methodFor(id, method));
+      await emitPayEnginePayment(deps.webhooks, result);
+      return result.link;
+    },
+    async fail(id, method) {
+      deps.settle();
+      const result = deps.book.fail(id, methodFor(id, method));
+      await deps.webhooks.emit(buildPayEngineTransactionEvent('PAYMENT_FAILED', result.link, result.transaction));
+      return result.link;
+    },
+    async setStatus(id, status, options = {}) {
+      deps.settle();
+      const webhook = options.webhook ?? true;
+      let sent: Promise<WebhookDelivery[]> | undefined;
+      let link: PayEnginePaymentLink;
+      switch (status) {
+        case 'COMPLETED': {
+          const result = deps.book.forcePayment(id);
+          link = result.link;
+          if (webhook) sent = emitPayEnginePayment(deps.webhooks, result);
+          break;
+        }
+        case 'CANCELLED':
+          link = deps.book.forceCancel(id);
+          if (webhook) sent = deps.webhooks.emit(buildPayEngineLinkEvent('PAYMENTLINK_CANCELLED', link));
+          break;
+        case 'INACTIVE':
+          link = deps.book.forceExpire(id);
+          break;
+        default: {
+          const unreachable: never = status;
+          throw new Error(`unknown status ${String(unreachable)}`);
+        }
+      }
+      await sent;
+      return link;
+    },
+    configureWebhooks(changes) {
+      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
+      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
+      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
+      return { ...deps.settings };
+    },
+  };
+}
+
+export function createPayEngineControlRouter(control: PayEngineControl): Router {
+  const router = Router();
+  router.get('/links', (_req, res) => {
+    res.json(control.links());
+  });
+  router.get('/links/:id/transactions', (req, res) => {
+    res.json(control.transactions(req.params.id));
+  });
+  router.post('/links/:id/pay', async (req, res) => {
+    const { method } = PayRequest.parse(req.body ?? {});
+    res.json(await control.pay(req.params.id, method));
+  });
+  router.post('/links/:id/fail', async (req, res) => {
+    const { method } = PayRequest.parse(req.body ?? {});
+    res.json(await control.fail(req.params.id, method));
+  });
+  router.post('/links/:id/status', async (req, res) => {
+    const { status, webhook } = StatusRequest.parse(req.body ?? {});
+    res.json(await control.setStatus(req.params.id, status, { webhook }));
+  });
+  router.post('/webhooks', (req, res) => {
+    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
+  });
+  return router;
+}
