@@ -17,6 +17,9 @@ const demoDir = join(root, 'demo');
 /** The proxy origin written in the demo pages; replaced when the stack runs elsewhere. */
 const DEMO_PROXY_ORIGIN = 'http://localhost:4000';
 
+/** Signs the demo's invoice intents. Public on purpose: it only works against this demo stack. */
+export const DEMO_INTENT_SECRET = 'demo_intent_secret_not_for_production_0001';
+
 export interface StackOptions {
   /** 0 picks free ports (tests). */
   demoPort?: number;
@@ -25,6 +28,8 @@ export interface StackOptions {
   logLevel?: string;
   /** Simulator request log lines. */
   simulatorLog?: boolean;
+  /** Signs invoice intents for the pay page (`pay-link intent`); the demo's own when unset. */
+  intentSecret?: string;
   /** Razorpay's current Payment Links API (default) or the seed's legacy `/v1/invoices`. */
   razorpayApi?: 'payment_links' | 'invoices';
 }
@@ -68,6 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_TEST_MODE: 'true',
     LOG_LEVEL: options.logLevel ?? 'warn',
     PAY_LINK_PROVIDER: 'razorpay',
+    PAY_LINK_INTENT_SECRET: options.intentSecret ?? DEMO_INTENT_SECRET,
     // Every provider's production URL is the default; the demo points each one at the simulator.
     RAZORPAY_KEY_ID: DEMO_CREDENTIALS.razorpay.keyId,
     RAZORPAY_KEY_SECRET: DEMO_CREDENTIALS.razorpay.keySecret,

@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './problems.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { assetsRouter } from './routes/assets.ts';
 import { configRouter } from './routes/config.ts';
+import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { linksRouter } from './routes/links.ts';
 import { payPageRouter } from './routes/pay-page.ts';
@@ -80,6 +81,11 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   app.use('/v1', cors(config.allowedOrigins));
   app.use(configRouter(config));
   app.use(linksRouter(config, links, metrics));
+  const events = eventsRouter(links, (count) => metrics.sseClients.set(count));
+  app.use(events.router);
+  // Watched links get no polls, so lost webhooks are caught by re-reading the stale ones on a timer.
+  const sweeper = setInterval(() => void links.refreshWatched(), Math.max(1_000, deps.staleAfterMs ?? 5_000));
+  sweeper.unref();
   app.use(payPageRouter(config, links));
   app.use(
     webhooksRouter(adapters, links, now, {
@@ -101,6 +107,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
     /** Marks the app as draining: `/readyz` answers 503 so a load balancer stops sending new requests. */
     drain(): void {
       draining = true;
+      clearInterval(sweeper);
+      events.closeAll();
     },
   };
 }

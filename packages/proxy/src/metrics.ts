@@ -1,5 +1,5 @@
 /** Prometheus metrics, one registry per app so tests and several apps in one process do not collide. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProviderCallRecord } from './providers/http.ts';
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
@@ -42,8 +42,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     labelNames: ['code'],
     registers: [registry],
   });
+  const sseClients = new Gauge({
+    name: 'paylink_sse_clients',
+    help: 'Open Server-Sent Events streams',
+    registers: [registry],
+  });
   return {
     registry,
+    sseClients,
     mints,
     webhooks,
     webhookFailures,

@@ -46,6 +46,11 @@ export function createLinkService(deps: LinkServiceDeps) {
   const changes = new EventEmitter<{ change: [LinkRecord] }>();
   changes.setMaxListeners(0);
   const refreshing = new Map<string, Promise<LinkRecord | undefined>>();
+  /** Live watchers (SSE) by link id; the changes of a link reach only its own watchers. */
+  const watchers = new Map<string, Set<(record: LinkRecord) => void>>();
+  changes.on('change', (record) => {
+    for (const watcher of watchers.get(record.id) ?? []) watcher(record);
+  });
 
   function adapterFor(provider: ProviderName): ProviderAdapter {
     const adapter = adapters[provider];
@@ -244,6 +249,25 @@ export function createLinkService(deps: LinkServiceDeps) {
       }
       await store.recordEvent(provider, event.dedupeKey, WEBHOOK_DEDUPE_TTL_MS);
       return outcome;
+    },
+
+    /** Calls `onChange` on every change of link `id` until the returned function is called. */
+    subscribe(id: string, onChange: (record: LinkRecord) => void): () => void {
+      let set = watchers.get(id);
+      if (!set) watchers.set(id, (set = new Set()));
+      set.add(onChange);
+      return () => {
+        set.delete(onChange);
+        if (set.size === 0) watchers.delete(id);
+      };
+    },
+
+    /**
+     * Links with live watchers do not poll, so nothing would notice a lost webhook: re-read the stale ones.
+     * Called on a timer; each link is refreshed at most once per `staleAfterMs` (single flight).
+     */
+    async refreshWatched(): Promise<void> {
+      await Promise.all([...watchers.keys()].map((id) => this.read(id).catch(() => undefined)));
     },
 
     view(record: LinkRecord): LinkView {

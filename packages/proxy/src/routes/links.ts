@@ -10,7 +10,7 @@ import { Problem, invalidRequest } from '../problems.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LinkRecord } from '../store/types.ts';
 
-const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
+export const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics): Router {
