@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * Lit's `css` literals reach the bundle verbatim. Collapse their comments and whitespace at build time so the
+ * CSS literals (`unsafeCSS(`…`)`) reach the bundle verbatim. Collapse their comments and whitespace at build time so the
  * source stays readable and the bundle stays small. Only `*.styles.ts`, whose CSS has no strings that need spaces.
  */
 const minifyCssLiterals: Plugin = {
@@ -10,13 +10,16 @@ const minifyCssLiterals: Plugin = {
   transform(code, id) {
     if (!id.endsWith('.styles.ts')) return;
     return {
-      code: code.replace(/css`([^`]*)`/g, (_, body: string) => {
+      code: code.replace(/unsafeCSS\(`([^`]*)`/g, (_, body: string) => {
         const css = body
           .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/\s+/g, ' ')
           .replace(/\s*([{};:,>])\s*/g, '$1')
-          .replace(/;}/g, '}');
-        return `css\`${css.trim()}\``;
+          .replace(/;}/g, '}')
+          .replace(/='([\w-]+)'/g, '=$1') // [part='x'] → [part=x]
+          .replace(/([^\w.])0\./g, '$1.') // 0.5rem → .5rem
+          .replace(/#(\w)\1(\w)\2(\w)\3\b/g, '#$1$2$3'); // #ffffff → #fff
+        return `unsafeCSS(\`${css.trim()}\``;
       }),
       map: null,
     };

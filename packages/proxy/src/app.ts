@@ -11,6 +11,7 @@ import { type Logger, createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
 import type { ProviderAdapter } from './providers/types.ts';
+import { adminRouter } from './routes/admin.ts';
 import { assetsRouter } from './routes/assets.ts';
 import { configRouter } from './routes/config.ts';
 import { eventsRouter } from './routes/events.ts';
@@ -55,7 +56,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
   app.use(
     helmet({
@@ -78,6 +79,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   app.use(healthRouter(metrics.registry, () => !draining));
   app.use(assetsRouter(config.widgetDir, VERSION));
   app.use(returnPageRouter(config.allowedOrigins));
+  // Before the /v1 CORS: the admin API is for servers and the CLI, never a browser page.
+  app.use('/v1/admin', adminRouter(config, links, logger, now));
   app.use('/v1', cors(config.allowedOrigins));
   app.use(configRouter(config));
   app.use(linksRouter(config, links, metrics));

@@ -46,8 +46,14 @@ export interface ProxyConfig {
   openAmounts: OpenAmountRange[];
   /** Secrets that verify signed intents; the first signs. Empty: intents are refused. */
   intentSecrets: Secret[];
+  /** Bearer tokens of the admin API (`/v1/admin`); any one is accepted (rotation). Empty: the admin API is off. */
+  adminTokens: Secret[];
   /** The providers whose variables are set, by name. */
   providers: Partial<Record<ProviderName, ConfiguredProvider>>;
+  /** Per client address; 0 turns a limit off. */
+  rateLimits: { mintPerMinute: number; readPerMinute: number };
+  /** Express `trust proxy`: whose X-Forwarded-For to believe for the client address (behind a reverse proxy). */
+  trustProxy: boolean | number | string;
   /** Folder holding the built widget bundles. */
   widgetDir: string;
 }
@@ -83,6 +89,15 @@ const Env = z.object({
   PAY_LINK_TEST_MODE: bool.optional(),
   PAY_LINK_WIDGET_DIR: z.string().min(1).optional(),
   PAY_LINK_INTENT_SECRET: csv(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)')).optional(),
+  PAY_LINK_ADMIN_TOKEN: csv(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)')).optional(),
+  /** Only the CLI reads it: where the running proxy's admin API is. */
+  PAY_LINK_ADMIN_URL: httpUrl.optional(),
+  PAY_LINK_RATE_MINT_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(30),
+  PAY_LINK_RATE_READ_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(600),
+  PAY_LINK_TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|loopback|uniquelocal|linklocal|\d{1,2})$/, 'false, loopback, uniquelocal, linklocal, true, or a hop count such as 1')
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -204,7 +219,10 @@ export function loadConfig(
     products,
     openAmounts,
     intentSecrets: (e.PAY_LINK_INTENT_SECRET ?? []).map((s) => new Secret(s)),
+    adminTokens: (e.PAY_LINK_ADMIN_TOKEN ?? []).map((s) => new Secret(s)),
     providers,
+    rateLimits: { mintPerMinute: e.PAY_LINK_RATE_MINT_PER_MINUTE, readPerMinute: e.PAY_LINK_RATE_READ_PER_MINUTE },
+    trustProxy: e.PAY_LINK_TRUST_PROXY === 'false' ? false : e.PAY_LINK_TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.PAY_LINK_TRUST_PROXY) ? Number(e.PAY_LINK_TRUST_PROXY) : e.PAY_LINK_TRUST_PROXY,
     widgetDir: e.PAY_LINK_WIDGET_DIR ?? DEFAULT_WIDGET_DIR,
   };
 }
@@ -264,4 +282,24 @@ export function loadSigningConfig(env: Record<string, string | undefined> = proc
     secret: new Secret(secret),
     publicUrl: (parsed.data.PAY_LINK_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, ''),
   };
+}
+
+/**
+ * What the `pay-link links …` commands need: where the running proxy's admin API is (`PAY_LINK_ADMIN_URL`, else
+ * `PAY_LINK_PUBLIC_URL`, else `http://localhost:4000`) and the token to present (the first of
+ * `PAY_LINK_ADMIN_TOKEN`). No provider required.
+ */
+export function loadAdminClientConfig(env: Record<string, string | undefined> = process.env): { url: string; token: Secret } {
+  const parsed = Env.pick({ PORT: true, PAY_LINK_PUBLIC_URL: true, PAY_LINK_ADMIN_URL: true, PAY_LINK_ADMIN_TOKEN: true }).safeParse(
+    stripEmpty(env),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name}: expected ${issue.message}${describeGot(env[name], name)}`);
+  }
+  const token = parsed.data.PAY_LINK_ADMIN_TOKEN?.[0];
+  if (!token) throw new ConfigError('PAY_LINK_ADMIN_TOKEN: required to use the admin API (the same value the proxy runs with)');
+  const url = parsed.data.PAY_LINK_ADMIN_URL ?? parsed.data.PAY_LINK_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`;
+  return { url: url.replace(/\/+$/, ''), token: new Secret(token) };
 }

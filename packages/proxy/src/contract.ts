@@ -147,6 +147,10 @@ export const PROBLEM_CODES = [
   'idempotency_key_reused',
   'idempotency_in_flight',
   'not_implemented',
+  'unauthorized',
+  'link_not_cancellable',
+  'link_closed',
+  'intents_not_configured',
   'internal_error',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

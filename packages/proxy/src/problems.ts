@@ -32,6 +32,10 @@ const TITLES: Record<ProblemCode, string> = {
   idempotency_key_reused: 'This Idempotency-Key was used for a different request',
   idempotency_in_flight: 'A request with this Idempotency-Key is still in progress',
   not_implemented: 'Not supported by this provider',
+  unauthorized: 'A valid admin token is required',
+  link_not_cancellable: 'This payment link cannot be cancelled',
+  link_closed: 'This payment link is already closed',
+  intents_not_configured: 'This proxy has no intent secret to sign with',
   internal_error: 'Something went wrong on our side',
 };
 
@@ -118,6 +122,11 @@ function toProblem(err: unknown, log: (err: unknown) => void): Problem {
   if (type === 'entity.too.large') return new Problem(413, 'payload_too_large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new Problem(415, 'unsupported_media_type', 'Send UTF-8 JSON');
+  }
+  // Other client errors raised by Express itself (e.g. a path parameter that is not valid percent-encoding).
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new Problem(status === 404 ? 404 : 400, status === 404 ? 'not_found' : 'invalid_request', 'The request could not be read');
   }
   log(err);
   return new Problem(500, 'internal_error');

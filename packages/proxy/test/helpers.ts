@@ -37,6 +37,9 @@ export function testConfig(env: Record<string, string> = {}): ProxyConfig {
       RAZORPAY_BASE_URL: RAZORPAY_BASE,
       PAY_LINK_PROVIDER_TIMEOUT_MS: '500',
       LOG_LEVEL: 'silent',
+      // Tests mint and read far faster than a buyer; test/rate-limit.test.ts sets its own limits.
+      PAY_LINK_RATE_MINT_PER_MINUTE: '0',
+      PAY_LINK_RATE_READ_PER_MINUTE: '0',
       ...env,
     },
     () => JSON.stringify(CATALOG),

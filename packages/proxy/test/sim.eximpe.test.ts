@@ -32,6 +32,8 @@ function eximpeEnv(sim: RunningSimulator): Record<string, string> {
     EXIMPE_BASE_URL: `${sim.url}/eximpe`,
     PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'silent',
+    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
+    PAY_LINK_RATE_READ_PER_MINUTE: '0',
   };
 }
 

@@ -38,6 +38,8 @@ function razorpayEnv(sim: RunningSimulator): Record<string, string> {
     RAZORPAY_API: 'invoices',
     PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'silent',
+    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
+    PAY_LINK_RATE_READ_PER_MINUTE: '0',
   };
 }
 

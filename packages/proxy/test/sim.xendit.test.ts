@@ -37,6 +37,8 @@ function xenditEnv(sim: RunningSimulator): Record<string, string> {
     XENDIT_BASE_URL: `${sim.url}/xendit`,
     PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'silent',
+    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
+    PAY_LINK_RATE_READ_PER_MINUTE: '0',
   };
 }
 

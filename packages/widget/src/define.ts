@@ -20,13 +20,11 @@ const registered = new WeakSet<CustomElementConstructor>();
  */
 export function definePayLinkButton(tagName: string = TAG_NAME, element: typeof PayLinkButton = PayLinkButton): void {
   // Node/SSR without a DOM shim: nothing to register in
-  if (typeof customElements === 'undefined') return;
+  if (!globalThis.customElements) return;
   const existing = customElements.get(tagName) as { version?: string } | undefined;
   if (existing) {
     if (existing.version !== element.version) {
-      console.warn(
-        `<${tagName}>: version ${existing.version ?? 'unknown'} is already defined, so version ${element.version} was not. Load the pay-link script once.`,
-      );
+      console.warn(`<${tagName}> ${existing.version} is already defined, ${element.version} was not: load the pay-link script once.`);
     }
     return;
   }

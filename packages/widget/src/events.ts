@@ -26,14 +26,14 @@ export interface PayLinkEventDetail {
 /** Base of all pay-link events. */
 export abstract class PayLinkEvent extends Event {
   readonly detail: PayLinkEventDetail;
-  constructor(type: keyof PayLinkEventMap, detail: PayLinkEventDetail, cancelable = false) {
+  constructor(type: keyof PayLinkEventMap, detail: PayLinkEventDetail, cancelable?: boolean) {
     super(type, { bubbles: true, composed: true, cancelable });
     this.detail = detail;
   }
 }
 
 /** Makes the subclass for one event name (nine near-identical class bodies cost bytes in a 12 KB budget). */
-function eventClass(type: keyof PayLinkEventMap, cancelable = false) {
+function eventClass(type: keyof PayLinkEventMap, cancelable?: boolean) {
   return class extends PayLinkEvent {
     constructor(detail: PayLinkEventDetail) {
       super(type, detail, cancelable);

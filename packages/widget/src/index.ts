@@ -9,7 +9,7 @@ export { PayLinkButton, type ButtonStatus, type Theme } from './pay-link-button.
 export { definePayLinkButton } from './define.ts';
 export * from './events.ts';
 export { navigation, type Presentation } from './checkout-window.ts';
-// `pollStatus`, the default source, stays reachable as `StatusWatcher.createSource`
+// `liveStatus`, the default source (SSE, polling as the fallback), stays reachable as `StatusWatcher.createSource`
 export { StatusWatcher, type StatusSource, type StatusSink, type StatusSourceFactory } from './status-watcher.ts';
 export { ProxyError, type ErrorCode, type LinkStatus, type LinkView, type Money, type ProviderName } from './proxy-client.ts';
 export { registerTranslation, type Translation } from './localize.ts';

@@ -72,9 +72,8 @@ export function resolveLang(el: Element): string {
 /** The best translation for `lang`: exact, then its base language, then English. */
 export function translate(lang: string): Translation {
   const code = lang.toLowerCase();
-  const find = (wanted: string) => {
-    for (let i = shared.length; i--; ) if (shared[i]!.$code.toLowerCase() === wanted) return shared[i];
-  };
+  // The last one registered for a code wins
+  const find = (wanted: string) => [...shared].reverse().find((t) => t.$code.toLowerCase() === wanted);
   // English fills any gap, so an add-on from an older version never leaves a blank.
   return { ...en, ...(find(code) ?? find(code.split('-')[0]!)) };
 }
@@ -96,18 +95,13 @@ export const currencyExponent = (currency: string): number =>
  * IDR 15000000 → Rp 150.000. Intl decides how it looks; the ISO exponent decides what the number means.
  */
 export function formatMoney(minor: number, currency: string, lang: string): string {
-  try {
-    return numberFormat(lang, currency).format(minor / 10 ** currencyExponent(currency));
-  } catch {
-    return `${currency} ${minor}`; // an unknown currency code: show something true rather than nothing
+  // A language Intl does not know falls back to English; a currency it does not know, to showing something true.
+  for (const locale of [lang, 'en']) {
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** currencyExponent(currency));
+    } catch {
+      // next
+    }
   }
-}
-
-function numberFormat(lang: string, currency: string): Intl.NumberFormat {
-  try {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency });
-  } catch (err) {
-    if (err instanceof RangeError && lang !== 'en') return new Intl.NumberFormat('en', { style: 'currency', currency });
-    throw err;
-  }
+  return `${currency} ${minor}`;
 }

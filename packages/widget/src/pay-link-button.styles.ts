@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { unsafeCSS } from 'lit';
 
 /**
  * Theming: set any `--pay-link-*` property (plus the optional `--pay-link-focus-ring`) on the element (page styles beat these `:host` defaults), style the
@@ -7,11 +7,12 @@ import { css } from 'lit';
  * Before the script loads the element is unknown to the browser and shows its light DOM as plain text. Styling
  * that moment is the page's job, e.g. `pay-link-button:not(:defined) { visibility: hidden; }` or a
  * placeholder of the button's size; the element cannot style itself before it exists.
+ *
+ * `unsafeCSS` on a constant, not the `css` tag: the tag's code (with its long error message) would be the only
+ * reason to bundle it, and a literal without interpolations is as safe either way.
  */
-export const styles = css`
+export const styles = unsafeCSS(`
   :host {
-    --pay-link-radius: 0.5rem;
-    --pay-link-padding: 0.625rem 1.25rem;
     --pay-link-bg: #1d4ed8;
     --pay-link-fg: #ffffff;
     --pay-link-text: #1f2937;
@@ -35,8 +36,8 @@ export const styles = css`
     --pay-link-error: #fca5a5;
   }
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme])),
-    :host([theme='auto']) {
+    /* auto, and anything else but light (no attribute, a typo) */
+    :host(:not([theme='light'])) {
       --pay-link-bg: #93c5fd;
       --pay-link-fg: #0f172a;
       --pay-link-text: #e5e7eb;
@@ -57,8 +58,8 @@ export const styles = css`
     font: inherit;
     font-weight: 600;
     line-height: 1.25;
-    padding: var(--pay-link-padding);
-    border-radius: var(--pay-link-radius);
+    padding: var(--pay-link-padding, 0.625rem 1.25rem);
+    border-radius: var(--pay-link-radius, 0.5rem);
     border: 2px solid var(--pay-link-bg);
     background: var(--pay-link-bg);
     color: var(--pay-link-fg);
@@ -72,12 +73,12 @@ export const styles = css`
     outline-offset: 2px;
   }
   /* Busy, not disabled: a disabled button drops keyboard focus mid-purchase. */
-  button[aria-disabled='true'] {
+  [aria-busy] {
     cursor: progress;
     opacity: 0.85;
   }
   [part='secondary'] {
-    background: transparent;
+    background: none;
     color: inherit;
   }
 
@@ -128,4 +129,4 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
-`;
+`);

@@ -1,5 +1,5 @@
 import { LitElement, html, isServer, nothing, type PropertyValues } from 'lit';
-import { CheckoutWindow, navigation, resolvePresentation, type Presentation } from './checkout-window.ts';
+import { navigation, openCheckout, resolvePresentation, type Presentation } from './checkout-window.ts';
 import {
   PayLinkBeforeOpenEvent,
   PayLinkBlockedEvent,
@@ -11,6 +11,7 @@ import {
   PayLinkPaidEvent,
   PayLinkStatusEvent,
   type ButtonStatus,
+  type PayLinkEvent,
   type PayLinkEventDetail,
 } from './events.ts';
 import { formatMoney, resolveLang, translate, type Translation } from './localize.ts';
@@ -18,6 +19,7 @@ import { styles } from './pay-link-button.styles.ts';
 import {
   isTerminal,
   ProxyError,
+  readIntent,
   type ErrorCode,
   type LinkView,
   type MintRequest,
@@ -42,11 +44,10 @@ const PURCHASE_PROPS = ['proxy', 'product', 'intent', 'amount', 'currency', 'qua
  * `<script>` as `document.currentScript`; the module bundle has `import.meta.url` (`"null"` for file: URLs).
  */
 const DEFAULT_PROXY = (() => {
-  const script = typeof document === 'undefined' ? null : (document.currentScript as HTMLScriptElement | null);
   try {
-    return new URL(script?.src || import.meta.url).origin;
+    return new URL((globalThis.document?.currentScript as HTMLScriptElement | null)?.src || import.meta.url).origin;
   } catch {
-    return '';
+    return ''; // no DOM and no URL (server rendering)
   }
 })();
 
@@ -97,7 +98,7 @@ export class PayLinkButton extends LitElement {
   static readonly version: string = '0.1.0';
 
   static override styles = styles;
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override shadowRootOptions: ShadowRootInit = { mode: 'open', delegatesFocus: true };
   static override properties = {
     proxy: {},
     product: {},
@@ -119,13 +120,14 @@ export class PayLinkButton extends LitElement {
     problem: { state: true },
     notice: { state: true },
     windowOpen: { state: true },
+    invoice: { state: true },
   };
 
   /** Base URL of the pay-link proxy. Default: the origin the script was loaded from. */
   declare proxy: string;
   /** Catalog product id to buy (the proxy decides its price). Default: none. */
   declare product: string | undefined;
-  /** A merchant-signed intent token (invoices). Default: none. */
+  /** A merchant-signed intent token (invoices), read on load to show where the invoice stands. Default: none. */
   declare intent: string | undefined;
   /** Open amount in minor units, with `currency`; the proxy must allow it. Default: none. */
   declare amount: number | undefined;
@@ -157,12 +159,16 @@ export class PayLinkButton extends LitElement {
   protected declare problem: ProxyError | null;
   protected declare notice: string | null;
   protected declare windowOpen: boolean;
+  /** Intent mode: the invoice's amount once read; `undefined` while it is being read. */
+  protected declare invoice: Money | null | undefined;
 
-  /** What a Retry does after an error: mint again (same key) or read the link again. */
-  #retry: 'mint' | 'watch' = 'mint';
+  /** What a Retry does after an error: read the link again (true), or mint again with the same key. */
+  #retryRead = false;
   /** Bumped whenever the purchase changes, so a late mint answer for the old one is dropped. */
   #generation = 0;
-  #checkout: CheckoutWindow | undefined;
+  /** The checkout window on show, polled for `closed` by `#closedPoll`. */
+  #checkout: Window | undefined;
+  #closedPoll: ReturnType<typeof setInterval> | undefined;
   #windowName = `pay-link-checkout-${++checkoutWindows}`;
   #fired = new Set<string>();
   #watcher = new StatusWatcher(
@@ -210,9 +216,8 @@ export class PayLinkButton extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (isServer) return;
-    if (!this.hasUpdated) this.#resume();
-    else if (PURCHASE_PROPS.some((name) => changed.has(name))) {
+    // The first update always has `proxy` among the changes (the constructor sets it), so this also runs on load.
+    if (!isServer && PURCHASE_PROPS.some((name) => changed.has(name))) {
       this.#reset();
       this.#resume();
     }
@@ -222,10 +227,11 @@ export class PayLinkButton extends LitElement {
     if (changed.has('current')) {
       this.setAttribute('status', this.current);
       try {
-        this.#internals?.states.clear();
-        this.#internals?.states.add(this.current);
+        const { states } = this.#internals!;
+        states.clear();
+        states.add(this.current);
       } catch {
-        // custom states unsupported, or only with the old `--name` syntax
+        // no ElementInternals, custom states unsupported, or only with the old `--name` syntax
       }
     }
   }
@@ -234,30 +240,26 @@ export class PayLinkButton extends LitElement {
     const t = this.#t();
     const status = this.current;
     const price = this.#price();
-    const amount = price && this.#money(price);
-    const busy = this.#busy;
-    const waiting = status === 'pending' || status === 'partially_paid';
+    const amount = price && this.#money(price.value, price.currency);
+    const busy = this.#busy && 'true';
+    const waiting = !isTerminal(status);
     const slotted = this.#hasLabelContent();
     const action = waiting ? t.reopen : status === 'expired' ? t.newLink : status === 'error' ? t.retry : null;
     // Only the default label shows the amount; every other one still gets it into the accessible name.
     const label = html`${action ?? html`<slot @slotchange=${() => this.requestUpdate()}></slot>${slotted ? nothing : this.label || t.pay(amount)}`}${
-      (action || slotted || this.label) && amount ? html`<span class="sr-only">, ${amount}</span>` : nothing
+      (action || slotted || this.label) && amount ? html`<span class=sr-only>, ${amount}</span>` : nothing
     }`;
-    return html`
-      <div class="actions">
-        ${status === 'paid' ? nothing : html`<button
-              part="button"
-              type="button"
-              aria-disabled=${busy ? 'true' : nothing}
-              aria-busy=${busy ? 'true' : nothing}
-              @click=${this.#onClick}
-            >
-              ${busy ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}<span part="label">${label}</span>
-            </button>`}
-        ${waiting ? html`<button part="secondary" type="button" @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}
-      </div>
-      <div part="status" role="status" aria-live="polite" tabindex=${status === 'paid' ? '-1' : nothing}>${this.#message(t, amount ?? '')}</div>
-    `;
+    // Templates are written without indentation: whitespace inside `html` reaches the bundle as it is.
+    // No main button once paid, nor after a 410 Gone (an expired intent): trying again cannot help.
+    return html`<div class=actions>${
+      status === 'paid' || this.problem?.status === 410
+        ? nothing
+        : html`<button part=button type=button aria-disabled=${busy || nothing} aria-busy=${busy || nothing} @click=${this.#onClick}>${
+            busy ? html`<span part=spinner aria-hidden=true></span>` : nothing
+          }<span part=label>${label}</span></button>`
+    }${waiting ? html`<button part=secondary type=button @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}</div><div part=status role=status aria-live=polite tabindex=${
+      status === 'paid' ? '-1' : nothing
+    }>${this.#message(t, amount ?? '')}</div>`;
   }
 
   #message(t: Translation, amount: string) {
@@ -269,17 +271,17 @@ export class PayLinkButton extends LitElement {
         return this.notice ?? (this.windowOpen ? t.waiting : t.waitingReturn);
       case 'partially_paid': {
         const { value, currency } = view!.amount;
-        const part = t.partiallyPaid(this.#money({ value: view!.amountPaid, currency }), this.#money({ value: value - view!.amountPaid, currency }));
+        const part = t.partiallyPaid(this.#money(view!.amountPaid, currency), this.#money(value - view!.amountPaid, currency));
         return this.windowOpen ? `${part} ${t.waiting}` : part;
       }
       case 'paid':
-        return html`<slot name="paid">${t.paid(amount)}</slot>`;
+        return html`<slot name=paid>${t.paid(amount)}</slot>`;
       case 'expired':
       case 'cancelled':
       case 'failed':
         return t[this.current];
       case 'error':
-        return html`<span part="error">${this.problem?.detail || (this.problem?.code === 'network_error' ? t.networkError : t.error)}</span>`;
+        return html`<span part=error>${this.problem?.detail || (this.problem?.code === 'network_error' ? t.networkError : t.error)}</span>`;
       default:
         return this.#busy ? t.checking : nothing;
     }
@@ -287,15 +289,16 @@ export class PayLinkButton extends LitElement {
 
   /** Minting, or reading a resumed link for the first time. */
   get #busy(): boolean {
-    return this.current === 'minting' || (this.current === 'idle' && !this.view && !!this.#watcher.linkId);
+    return this.current === 'minting' || (this.current === 'idle' && !this.view && (!!this.#watcher.linkId || this.invoice === undefined));
   }
 
   #onClick(): void {
-    if (this.#busy) return; // single flight: one purchase at a time per element
     const status = this.current;
-    if (status === 'pending' || status === 'partially_paid') this.#reopen();
-    else if (status === 'error' && this.#retry === 'watch') this.checkAgain();
-    else if (status !== 'paid') void this.#purchase(status === 'expired' || status === 'cancelled' || status === 'failed');
+    // single flight: one purchase at a time per element (and none once paid, before the button goes)
+    if (this.#busy || status === 'paid') return;
+    if (!isTerminal(status)) this.#reopen();
+    else if (status === 'error' && this.#retryRead) this.checkAgain();
+    else void this.#purchase(status !== 'idle' && status !== 'error'); // expired, cancelled, failed: a new link
   }
 
   /**
@@ -303,7 +306,7 @@ export class PayLinkButton extends LitElement {
    * inside the click, which is what lets the popup through.
    */
   async #purchase(fresh: boolean): Promise<void> {
-    if (!this.dispatchEvent(new PayLinkBeforeOpenEvent(this.#detail()))) return;
+    if (!this.#emit(PayLinkBeforeOpenEvent)) return;
     const print = this.#fingerprint();
     if (fresh) {
       clearRecord(print); // the last link ended: this is a new purchase with a new key
@@ -320,51 +323,64 @@ export class PayLinkButton extends LitElement {
     try {
       view = await mintPurchase(this.proxy, this.#mintRequest(print), print);
     } catch (err) {
-      checkout.close();
+      checkout?.close();
       if (generation !== this.#generation) return;
-      return this.#fail(err instanceof ProxyError ? err : new ProxyError('bad_response', true), 'mint');
+      return this.#fail(err instanceof ProxyError ? err : new ProxyError('bad_response', true));
     }
     // A newer purchase took over, or the page removed the element meanwhile: show nothing for this one.
-    if (generation !== this.#generation || !this.isConnected) return checkout.close();
+    if (generation !== this.#generation || !this.isConnected) return checkout?.close();
     this.view = view;
-    this.dispatchEvent(new PayLinkCreatedEvent(this.#detail()));
+    this.#emit(PayLinkCreatedEvent);
     this.#watcher.watch(this.proxy, view.id, view);
-    if (isTerminal(view.status)) return checkout.close(); // a replay of a link that has already ended
+    if (isTerminal(view.status)) return checkout?.close(); // a replay of a link that has already ended
     this.#present(checkout, view.url);
   }
 
   /** The "Reopen checkout" action: focus the open window, or open it again (this is a click, so popups pass). */
   #reopen(): void {
-    if (this.#checkout?.isOpen) return this.#checkout.focus();
+    if (this.#checkout?.closed === false) return this.#checkout.focus();
     this.#present(this.#prepareCheckout(this.#t()), this.view!.url);
   }
 
-  /** Opens the blank checkout window (or plans a redirect). Must run inside the click, before any await. */
-  #prepareCheckout(t: Translation): CheckoutWindow {
-    return CheckoutWindow.prepare(resolvePresentation(this.presentation), this.#windowName, t.preparing, resolveLang(this));
+  /**
+   * Opens the blank checkout window: the window, null if blocked, undefined for a redirect. Must run inside the
+   * click, before any await.
+   */
+  #prepareCheckout(t: Translation): Window | null | undefined {
+    return openCheckout(resolvePresentation(this.presentation), this.#windowName, t.preparing, resolveLang(this));
   }
 
-  #present(checkout: CheckoutWindow, url: string): void {
-    if (checkout.mode !== 'redirect') {
-      if (checkout.show(url, () => this.#onCheckoutClosed(checkout))) {
-        this.#checkout = checkout;
+  /** Sends the prepared window to the checkout; without one (blocked, closed early, redirect) this tab goes. */
+  #present(win: Window | null | undefined, url: string): void {
+    if (win !== undefined) {
+      if (win?.closed === false) {
+        win.location.replace(url);
+        win.focus();
+        this.#dropCheckout(); // an earlier window we watched
+        this.#checkout = win;
         this.windowOpen = true;
-        this.dispatchEvent(new PayLinkOpenedEvent(this.#detail()));
+        // Cross-origin windows fire no events we can hear; `closed` stays readable. Closed: re-check at once.
+        this.#closedPoll = setInterval(() => {
+          if (!win.closed) return;
+          this.#dropCheckout();
+          this.#watcher.refresh();
+          void this.#focusMain();
+        }, 500);
+        this.#emit(PayLinkOpenedEvent);
         return;
       }
       this.notice = this.#t().blocked;
-      this.dispatchEvent(new PayLinkBlockedEvent(this.#detail({ code: 'popup_blocked', recoverable: true })));
+      this.#emit(PayLinkBlockedEvent, { code: 'popup_blocked', recoverable: true });
     }
-    this.dispatchEvent(new PayLinkOpenedEvent(this.#detail()));
+    this.#emit(PayLinkOpenedEvent);
     navigation.assign(url);
   }
 
-  #onCheckoutClosed(checkout: CheckoutWindow): void {
-    if (this.#checkout !== checkout) return;
+  /** Stops watching the checkout window (it closed, the link ended, the purchase changed); leaves it open if it is. */
+  #dropCheckout(): void {
+    clearInterval(this.#closedPoll);
     this.#checkout = undefined;
     this.windowOpen = false;
-    this.#watcher.refresh();
-    void this.updateComplete.then(() => this.#focusMain());
   }
 
   #onView(view: LinkView): void {
@@ -374,26 +390,24 @@ export class PayLinkButton extends LitElement {
     if (status === this.current) return;
     const hadFocus = this.matches(':focus-within');
     this.current = status;
-    this.dispatchEvent(new PayLinkStatusEvent(this.#detail()));
+    this.#emit(PayLinkStatusEvent);
     if (!isTerminal(status)) return;
     clearRecord(this.#fingerprint()); // the purchase is over: the next click is a new one
-    this.#checkout?.dispose();
-    this.#checkout = undefined;
-    this.windowOpen = false;
-    const Ended = status === 'paid' ? PayLinkPaidEvent : status === 'expired' ? PayLinkExpiredEvent : status === 'cancelled' ? PayLinkCancelledEvent : null;
+    this.#dropCheckout();
+    const Ended = ({ paid: PayLinkPaidEvent, expired: PayLinkExpiredEvent, cancelled: PayLinkCancelledEvent } as Record<string, typeof PayLinkPaidEvent>)[status];
     const once = `${view.id} ${status}`;
     if (Ended && !this.#fired.has(once)) {
       this.#fired.add(once);
-      this.dispatchEvent(new Ended(this.#detail()));
+      this.#emit(Ended);
     }
-    if (hadFocus) void this.updateComplete.then(() => this.#focusMain());
+    if (hadFocus) void this.#focusMain();
   }
 
   #onWatchError(error: ProxyError): void {
     // While waiting, a failed read is a hiccup: polling backs off and tries again. Say so only before the
     // first answer, or when the link itself is gone.
     if (error.recoverable && this.view) return;
-    this.#fail(error, error.recoverable ? 'watch' : 'mint');
+    this.#fail(error, error.recoverable);
     if (!error.recoverable) {
       clearRecord(this.#fingerprint());
       this.#watcher.unwatch();
@@ -401,13 +415,14 @@ export class PayLinkButton extends LitElement {
     }
   }
 
-  #fail(error: ProxyError, retry: 'mint' | 'watch'): void {
+  /** Shows an error; `retryRead`: a failed read of the link (its repeats are not events again), else a failed mint. */
+  #fail(error: ProxyError, retryRead = false): void {
     const entering = this.current !== 'error';
     this.problem = error;
-    this.#retry = retry;
+    this.#retryRead = retryRead;
     this.current = 'error';
-    if (retry === 'mint' || entering) {
-      this.dispatchEvent(new PayLinkErrorEvent(this.#detail({ code: error.code, recoverable: error.recoverable })));
+    if (!retryRead || entering) {
+      this.#emit(PayLinkErrorEvent, { code: error.code, recoverable: error.recoverable });
     }
   }
 
@@ -424,17 +439,37 @@ export class PayLinkButton extends LitElement {
       if (record) saveRecord(print, { ...record, linkId: id });
     }
     if (id) this.#watcher.watch(this.proxy, id);
+    else if (this.intent) void this.#lookUp(this.intent);
+  }
+
+  /**
+   * Intent mode, on load: what the invoice costs and where its payment stands. A live link is watched (paid shows
+   * at once); an ended one leaves the button idle, and a click mints a fresh link for the same invoice. A refused
+   * intent (invalid, expired) is an error; an unreachable proxy is not, since a click may still work.
+   */
+  async #lookUp(intent: string): Promise<void> {
+    const generation = this.#generation;
+    this.invoice = undefined;
+    try {
+      const { invoice, link } = await readIntent(this.proxy, intent);
+      if (generation !== this.#generation) return;
+      this.invoice = invoice?.amount ?? null;
+      if (link && (link.status === 'paid' || !isTerminal(link.status))) this.#watcher.watch(this.proxy, link.id, link);
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.invoice = null;
+      if ((err as ProxyError).recoverable === false) this.#fail(err as ProxyError);
+    }
   }
 
   #reset(): void {
     this.#generation++;
     this.#watcher.unwatch();
-    this.#checkout?.dispose();
-    this.#checkout = undefined;
+    this.#dropCheckout();
     this.view = null;
     this.problem = null;
     this.notice = null;
-    this.windowOpen = false;
+    this.invoice = null;
     this.current = 'idle';
   }
 
@@ -460,32 +495,35 @@ export class PayLinkButton extends LitElement {
     return fingerprint(PURCHASE_PROPS.map((name) => this[name]));
   }
 
-  #detail(error?: PayLinkEventDetail['error']): PayLinkEventDetail {
+  /** Dispatches one of the element's events with the current detail; false if a listener cancelled it. */
+  #emit(Type: new (detail: PayLinkEventDetail) => PayLinkEvent, error?: PayLinkEventDetail['error']): boolean {
     const view = this.view;
-    return { linkId: view?.id ?? null, status: this.current, amount: this.#price(), provider: view?.provider ?? this.provider ?? null, ...(error && { error }) };
+    return this.dispatchEvent(
+      new Type({ linkId: view?.id ?? null, status: this.current, amount: this.#price(), provider: view?.provider ?? this.provider ?? null, ...(error && { error }) }),
+    );
   }
 
-  /** The link's amount, else the declared open amount, else unknown (a product's price is the proxy's). */
+  /** The link's amount, else the invoice's, else the declared open amount, else unknown (a product's price is the proxy's). */
   #price(): Money | null {
-    return this.view?.amount ?? (this.amount && this.currency ? { value: this.amount, currency: this.currency } : null);
+    return this.view?.amount ?? this.invoice ?? (this.amount && this.currency ? { value: this.amount, currency: this.currency } : null);
   }
 
   #t(): Translation {
     return translate(resolveLang(this));
   }
 
-  #money({ value, currency }: Money): string {
+  #money(value: number, currency: string): string {
     return formatMoney(value, currency, resolveLang(this));
   }
 
   /** Light-DOM label content; whitespace alone does not count (it would hide the default label). */
   #hasLabelContent(): boolean {
-    return [...this.childNodes].some((node) =>
-      node instanceof Element ? !node.hasAttribute('slot') : node.nodeType === Node.TEXT_NODE && !!node.textContent?.trim(),
-    );
+    return [...this.childNodes].some((node) => (node instanceof Element ? !node.slot : node.nodeType === 3 /* text */ && !!node.textContent!.trim()));
   }
 
-  #focusMain(): void {
+  /** After the next render, focus the main button, else the status line. */
+  async #focusMain(): Promise<void> {
+    await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[part=button], [part=status]')?.focus();
   }
 }

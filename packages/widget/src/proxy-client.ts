@@ -15,7 +15,7 @@ export type { LinkStatus, LinkView, MintRequest, Money, ProviderName };
 export type ErrorCode = ProblemCode | 'idempotency_key_reused' | 'idempotency_in_flight' | 'network_error' | 'bad_response';
 
 /** Statuses after which a link never changes again (a late `paid` may still beat `expired`/`cancelled`). */
-export const isTerminal = (status: LinkStatus): boolean => status !== 'pending' && status !== 'partially_paid';
+export const isTerminal = (status: string): boolean => status !== 'pending' && status !== 'partially_paid';
 
 /** How long one request may take before it counts as a network failure. */
 const TIMEOUT_MS = 15_000;
@@ -43,9 +43,31 @@ export interface ReadResult {
   etag: string | null;
 }
 
+/** What `GET {proxy}/v1/intents/:intent` answers: the invoice a signed intent names, and its latest link. */
+export interface IntentView {
+  invoice: { amount: Money; reference: string; description: string | null; expiresAt: string };
+  link: LinkView | null;
+}
+
+/** `{proxy}/v1/{path}`, whether or not `proxy` ends with a slash. */
+const api = (proxy: string, path: string) => `${proxy.replace(/\/+$/, '')}/v1/${path}`;
+
+/** `{proxy}/v1/links/:id`: the link's status; `/events` after it is its event stream. */
+export const linkUrl = (proxy: string, id: string): string => api(proxy, `links/${encodeURIComponent(id)}`);
+
+/** A link view from JSON text: enough to render and poll, else undefined (say, an HTML error page from a misrouted proxy). */
+export function parseView(text: string): LinkView | undefined {
+  try {
+    const view = JSON.parse(text) as LinkView | null;
+    if (view?.id && view.amount) return view;
+  } catch {
+    // not JSON
+  }
+}
+
 /** `POST {proxy}/v1/links`: mint (or, with the same key, replay) a hosted payment link. */
 export async function mintLink(proxy: string, body: MintRequest, idempotencyKey: string, signal?: AbortSignal): Promise<LinkView> {
-  const res = await send(`${trimSlash(proxy)}/v1/links`, signal, {
+  const res = await send(api(proxy, 'links'), signal, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
     body: JSON.stringify(body),
@@ -55,7 +77,7 @@ export async function mintLink(proxy: string, body: MintRequest, idempotencyKey:
 
 /** `GET {proxy}/v1/links/:id`, revalidating with `If-None-Match`; resolves `null` on 304 Not Modified. */
 export async function readLink(proxy: string, id: string, etag: string | null, signal?: AbortSignal): Promise<ReadResult | null> {
-  const res = await send(`${trimSlash(proxy)}/v1/links/${encodeURIComponent(id)}`, signal, {
+  const res = await send(linkUrl(proxy, id), signal, {
     headers: etag ? { 'If-None-Match': etag } : {},
     // The conditional header is ours: keep the HTTP cache out so a 304 reaches us and a stale 200 never does.
     cache: 'no-store',
@@ -64,35 +86,35 @@ export async function readLink(proxy: string, id: string, etag: string | null, s
   return { view: await readView(res), etag: res.headers.get('ETag') };
 }
 
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
+/** `GET {proxy}/v1/intents/:intent`: the invoice and where its payment stands, before any click. */
+export async function readIntent(proxy: string, intent: string): Promise<IntentView> {
+  // The proxy answers `Cache-Control: no-store`
+  return (await send(api(proxy, `intents/${encodeURIComponent(intent)}`))).json();
+}
 
 /** fetch with a timeout; a rejected fetch becomes `network_error`, an abort by the caller stays an AbortError. */
-async function send(url: string, signal: AbortSignal | undefined, init: RequestInit): Promise<Response> {
+async function send(url: string, signal?: AbortSignal, init?: RequestInit): Promise<Response> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, TIMEOUT_MS);
+  // The caller's signal lives no longer than this request (one controller per read), so the listener needs no removal.
   signal?.addEventListener('abort', abort);
   try {
-    // The proxy is usually on another origin and needs no cookies: its routes are capability-based.
-    const res = await fetch(url, { ...init, mode: 'cors', credentials: 'omit', signal: controller.signal });
+    // The proxy is usually on another origin (fetch's default mode is `cors`) and needs no cookies: its routes
+    // are capability-based.
+    const res = await fetch(url, { ...init, credentials: 'omit', signal: controller.signal });
     if (res.ok || res.status === 304) return res;
     throw await toProblem(res);
   } catch (err) {
-    if (signal?.aborted) throw err;
-    if (err instanceof ProxyError) throw err;
-    throw new ProxyError('network_error', true, controller.signal.aborted ? 'timeout' : undefined);
+    throw signal?.aborted || err instanceof ProxyError ? err : new ProxyError('network_error', true, controller.signal.aborted ? 'timeout' : undefined);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
   }
 }
 
 async function readView(res: Response): Promise<LinkView> {
-  const view = (await res.json().catch(() => null)) as LinkView | null;
-  // Enough to render and poll (an HTML error page from a misrouted proxy fails here); the proxy owns the rest.
-  if (!view?.id || !view.amount) {
-    throw new ProxyError('bad_response', true, undefined, res.status);
-  }
+  const view = parseView(await res.text().catch(() => ''));
+  if (!view) throw new ProxyError('bad_response', true, undefined, res.status);
   return view;
 }
 

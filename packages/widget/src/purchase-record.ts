@@ -28,17 +28,17 @@ export function fingerprint(identity: PurchaseIdentity): string {
 }
 
 export function loadRecord(print: string): PurchaseRecord | undefined {
-  let raw: string | null | undefined;
+  let raw = memory.get(print);
   try {
-    raw = sessionStorage.getItem(PREFIX + print) ?? memory.get(print);
+    raw = sessionStorage.getItem(PREFIX + print) ?? raw;
   } catch {
-    raw = memory.get(print);
+    // no storage: memory it is
   }
   try {
-    const record = raw ? (JSON.parse(raw) as PurchaseRecord) : undefined;
-    return typeof record?.idempotencyKey === 'string' ? record : undefined;
+    const record = JSON.parse(raw!) as PurchaseRecord | null;
+    if (typeof record?.idempotencyKey === 'string') return record;
   } catch {
-    return undefined;
+    // nothing stored, or not ours
   }
 }
 

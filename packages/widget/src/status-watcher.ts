@@ -2,12 +2,12 @@
  * Live status of a payment link, as a Lit reactive controller.
  *
  * All instances on a page that watch the same link share one feed (a module-level registry with a refcount),
- * so three buttons for one invoice make one request stream, not three. Where updates come from is a
- * `StatusSource`: polling today (`pollStatus`); a server-sent-events source can implement the same two methods
- * and be installed through `StatusWatcher.createSource` without touching the element.
+ * so three buttons for one invoice make one event stream (or one polling loop), not three. Where updates come
+ * from is a `StatusSource`: `liveStatus` by default (server-sent events, polling as the fallback); another
+ * source can implement the same two methods and be installed through `StatusWatcher.createSource`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { isTerminal, readLink, type LinkView, type ProxyError } from './proxy-client.ts';
+import { isTerminal, linkUrl, parseView, readLink, type LinkView, type ProxyError } from './proxy-client.ts';
 
 /** Receives what a source learns. */
 export interface StatusSink {
@@ -15,11 +15,14 @@ export interface StatusSink {
   fail(error: ProxyError): void;
 }
 
-/** A stream of status updates for one link. It stops by itself once the status is terminal. */
+/**
+ * A stream of status updates for one link. Its feed closes it once the status is terminal or a failure is not
+ * recoverable, and when no element watches the link any more.
+ */
 export interface StatusSource {
   /** Read now: the buyer came back, closed the checkout window or asked to check again. */
   refresh(): void;
-  /** Stop for good and release every listener and timer. */
+  /** Stop for good and release every listener, timer and connection. */
   close(): void;
 }
 
@@ -27,31 +30,49 @@ export type StatusSourceFactory = (proxy: string, id: string, sink: StatusSink, 
 
 /** Longest wait between reads while the proxy keeps failing. */
 const MAX_BACKOFF_MS = 30_000;
+/** How long a new event stream may stay silent before polling takes over. */
+const FIRST_EVENT_MS = 10_000;
 
 /**
- * Polls `GET /v1/links/:id` with the server's `pollAfterMs`, revalidating with the ETag. Failures back off
- * exponentially (with jitter, capped at 30 s); a non-recoverable failure (say `not_found`) stops it. Paused while
- * the page is hidden; reads at once when the page becomes visible, gains focus or is restored from the
- * back/forward cache.
+ * Server-sent events from `GET /v1/links/:id/events`, polling `GET /v1/links/:id` as the fallback.
+ *
+ * The stream sends the current view, then one per change; the browser reconnects by itself (with
+ * `Last-Event-ID`) when the proxy restarts. Polling takes over when `EventSource` is missing, when the stream
+ * fails before its first event (no such route, CORS) or sends none within 10 s (a reverse proxy that buffers),
+ * when the browser gives up on it, or after three errors within a minute. Polling uses the server's `pollAfterMs`, revalidates with the ETag and
+ * backs off exponentially on failures (with jitter, capped at 30 s); it pauses while the page is hidden (the
+ * stream stays: it is cheap). Either way one read happens at once when the page becomes visible, gains focus
+ * or is restored from the back/forward cache, and on `refresh()`.
  */
-export const pollStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
+export const liveStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
   let etag: string | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inflight: AbortController | null = null;
   let again = false;
-  let closed = false;
   let failures = 0;
+  /** Aborted on close: removes the page listeners, and tells every callback that it is over. */
+  const closing = new AbortController();
+  const { signal } = closing;
   let interval = seed?.pollAfterMs ?? 2000;
+  let stream: EventSource | undefined;
+  /** When the stream failed lately; an empty list also means it has not delivered an event yet. */
+  let errors: number[] | undefined;
+
+  const deliver = (view: LinkView) => {
+    interval = view.pollAfterMs;
+    sink.update(view);
+  };
 
   const schedule = (delay: number) => {
     clearTimeout(timer);
-    // While hidden no timer runs at all; `visibilitychange` restarts the loop.
-    if (!closed && !document.hidden) timer = setTimeout(read, delay);
+    // No timer while the stream runs (CLOSED without an error, say by the back/forward cache, does not count) or
+    // the page is hidden; `visibilitychange` restarts the loop.
+    if (!signal.aborted && !(stream && stream.readyState < 2) && !document.hidden) timer = setTimeout(read, delay);
   };
 
   const read = async (): Promise<void> => {
     clearTimeout(timer);
-    if (closed) return;
+    if (signal.aborted) return;
     if (inflight) {
       // A read is under way; make sure one more starts after it, since this trigger may postdate it.
       again = true;
@@ -64,18 +85,13 @@ export const pollStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
       failures = 0;
       if (result) {
         etag = result.etag;
-        interval = result.view.pollAfterMs;
+        deliver(result.view);
         delay = interval;
-        sink.update(result.view);
-        if (isTerminal(result.view.status)) return close();
       }
     } catch (err) {
       if (controller.signal.aborted) return;
-      const error = err as ProxyError;
-      sink.fail(error);
-      if (!error.recoverable) return close();
-      failures++;
-      delay = Math.min(MAX_BACKOFF_MS, interval * 2 ** failures) * (0.75 + Math.random() / 4);
+      sink.fail(err as ProxyError);
+      delay = Math.min(MAX_BACKOFF_MS, interval * 2 ** ++failures) * (0.75 + Math.random() / 4);
     } finally {
       if (inflight === controller) inflight = null;
     }
@@ -87,25 +103,43 @@ export const pollStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
     }
   };
 
-  const onVisibility = () => (document.hidden ? clearTimeout(timer) : void read());
-  const onReturn = () => void read();
-
   const close = () => {
-    closed = true;
+    closing.abort();
     clearTimeout(timer);
     inflight?.abort();
-    document.removeEventListener('visibilitychange', onVisibility);
-    window.removeEventListener('focus', onReturn);
-    window.removeEventListener('pageshow', onReturn);
+    stream?.close();
   };
 
-  document.addEventListener('visibilitychange', onVisibility);
-  window.addEventListener('focus', onReturn);
-  window.addEventListener('pageshow', onReturn);
-  if (seed) schedule(seed.pollAfterMs);
+  document.addEventListener('visibilitychange', () => (document.hidden ? clearTimeout(timer) : read()), { signal });
+  addEventListener('focus', read, { signal });
+  addEventListener('pageshow', read, { signal });
+  if (window.EventSource) {
+    const source = (stream = new EventSource(`${linkUrl(proxy, id)}/events`));
+    const fallBack = () => {
+      clearTimeout(silence);
+      source.close();
+      stream = undefined;
+      void read();
+    };
+    // The proxy sends the current state at once. A stream that stays silent (a buffering reverse proxy in
+    // between) shows no error either, so it gets 10 s to say something.
+    const silence = setTimeout(fallBack, FIRST_EVENT_MS);
+    source.addEventListener('status', (event) => {
+      clearTimeout(silence);
+      errors ??= [];
+      const view = parseView((event as MessageEvent<string>).data);
+      if (view) deliver(view);
+    });
+    source.onerror = () => {
+      const now = Date.now();
+      errors = errors?.filter((at) => now - at < 60_000);
+      // CLOSED: the browser will not reconnect (an HTTP error, a wrong content type)
+      if (!errors || source.readyState > 1 || errors.push(now) > 2) fallBack();
+    };
+  } else if (seed) schedule(interval);
   else void read();
 
-  return { refresh: () => void read(), close };
+  return { refresh: read, close };
 };
 
 /** One link's shared feed: its source, its subscribers and the newest view it has seen. */
@@ -113,22 +147,17 @@ class LinkFeed implements StatusSink {
   readonly watchers = new Set<StatusWatcher>();
   last: LinkView | undefined;
   #source: StatusSource | undefined;
-  readonly #proxy: string;
-  readonly #id: string;
 
   constructor(
     readonly key: string,
-    proxy: string,
-    id: string,
-  ) {
-    this.#proxy = proxy;
-    this.#id = id;
-  }
+    readonly proxy: string,
+    readonly id: string,
+  ) {}
 
   /** Start the source unless it runs or the link has ended. With `fresh`, it reads at once. */
-  start(fresh: boolean): void {
+  start(fresh?: boolean): void {
     if (this.#source || (this.last && isTerminal(this.last.status))) return;
-    this.#source = StatusWatcher.createSource(this.#proxy, this.#id, this, fresh ? undefined : this.last);
+    this.#source = StatusWatcher.createSource(this.proxy, this.id, this, fresh ? undefined : this.last);
   }
 
   /** Read now, restarting a source that stopped after a failure. */
@@ -143,15 +172,15 @@ class LinkFeed implements StatusSink {
   }
 
   update(view: LinkView): void {
-    // `seq` grows with every change: drop anything older than what we showed (out-of-order answers).
-    if (this.last && view.seq < this.last.seq) return;
+    // `seq` grows with every change: drop anything not newer than what we showed (repeats, out-of-order answers).
+    if (this.last && view.seq <= this.last.seq) return;
     this.last = view;
-    if (isTerminal(view.status)) this.#source = undefined; // it stops by itself
+    if (isTerminal(view.status)) this.close();
     for (const watcher of this.watchers) watcher.onView(view);
   }
 
   fail(error: ProxyError): void {
-    if (!error.recoverable) this.#source = undefined; // it stops by itself
+    if (!error.recoverable) this.close();
     for (const watcher of this.watchers) watcher.onError(error);
   }
 }
@@ -160,15 +189,15 @@ const feeds = new Map<string, LinkFeed>();
 
 /**
  * Watches one link for its host element; `onView` and `onError` run on every update. Subscribes while the host
- * is connected and releases the shared feed on disconnect, so a removed element stops polling.
+ * is connected and releases the shared feed on disconnect, so a removed element stops watching.
  *
  * @example
  * this.watcher = new StatusWatcher(this, (view) => this.show(view), (error) => this.fail(error));
  * this.watcher.watch('https://pay.example.com', link.id, link);
  */
 export class StatusWatcher implements ReactiveController {
-  /** Makes each link's source. Polling by default; the place to plug in SSE. */
-  static createSource: StatusSourceFactory = pollStatus;
+  /** Makes each link's source: `liveStatus` (SSE, then polling) by default. */
+  static createSource: StatusSourceFactory = liveStatus;
 
   #target: { proxy: string; id: string; seed?: LinkView } | undefined;
   #feed: LinkFeed | undefined;
@@ -220,11 +249,11 @@ export class StatusWatcher implements ReactiveController {
     const key = `${proxy} ${id}`;
     let feed = feeds.get(key);
     if (!feed) feeds.set(key, (feed = new LinkFeed(key, proxy, id)));
+    if (seed) feed.update(seed); // tells the other watchers, if it is news
     feed.watchers.add(this);
     this.#feed = feed;
-    if (seed) feed.update(seed);
-    else if (feed.last) this.onView(feed.last);
-    feed.start(false);
+    if (feed.last) this.onView(feed.last);
+    feed.start();
   }
 
   #release(): void {

@@ -3,7 +3,8 @@
 // - each bundle defaults `proxy` to the origin it was loaded from (ESM: import.meta.url, IIFE: currentScript);
 // - loading the script several times (ESM twice + IIFE) is harmless;
 // - under a strict CSP (no inline script or style), the real flow works cross-origin: popup opened in the click
-//   with no opener, CORS preflight for Idempotency-Key / If-None-Match, ETag exposed, re-check on popup close;
+//   with no opener, CORS preflight for Idempotency-Key, live status over server-sent events (cross-origin, with a
+//   reconnect that carries Last-Event-ID), no polling while the stream works;
 // - the size budget.
 // Uses playwright-core and tsx from the workspace root, and /usr/bin/chromium.
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const dist = new URL('../dist/', import.meta.url);
-const BUDGET = 12 * 1024; // 12 KiB, gzip -9
+const BUDGET = 12_000; // bytes, gzip -9
 
 // Test what the source builds to now (both builds, as `pnpm build` runs them)
 const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
@@ -40,7 +41,9 @@ test(`each bundle is at most ${BUDGET} bytes gzipped`, () => {
 /** The merchant's proxy: serves the bundles and a fake /v1 API for one link, with CORS for the page's origin. */
 function startProxy(pageOrigin) {
   const link = { id: 'pl_e2e', provider: 'razorpay', status: 'pending', seq: 1, amount: { value: 150000, currency: 'INR' }, amountPaid: 0, url: '', expiresAt: null, paidAt: null, description: null, pollAfterMs: 60000 };
-  const seen = { preflightHeaders: [], ifNoneMatch: [], mints: 0, checkoutOpener: undefined };
+  const seen = { preflightHeaders: [], ifNoneMatch: [], mints: 0, lastEventIds: [] };
+  const streams = new Set();
+  const event = () => `id: ${link.seq}\nevent: status\ndata: ${JSON.stringify(link)}\n\n`;
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     res.setHeader('Access-Control-Allow-Origin', pageOrigin);
@@ -48,7 +51,7 @@ function startProxy(pageOrigin) {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (req.method === 'OPTIONS') {
       seen.preflightHeaders.push(req.headers['access-control-request-headers']);
-      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, If-None-Match' });
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, If-None-Match, Last-Event-ID' });
       return res.end();
     }
     if (url.pathname.endsWith('.js')) {
@@ -61,6 +64,26 @@ function startProxy(pageOrigin) {
       res.writeHead(201, { 'Content-Type': 'application/json', ETag: `"${link.seq}"` });
       return res.end(JSON.stringify(link));
     }
+    if (url.pathname === `/v1/links/${link.id}/events`) {
+      // As the proxy streams it. The first connection ends after its first event, as on a proxy restart; the
+      // browser reconnects after `retry` with Last-Event-ID, and an unchanged link sends nothing new.
+      const lastEventId = req.headers['last-event-id'] ?? null;
+      seen.lastEventIds.push(lastEventId);
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+      res.write(seen.lastEventIds.length === 1 ? 'retry: 50\n\n' : 'retry: 3000\n\n');
+      if (lastEventId !== String(link.seq)) res.write(event());
+      if (seen.lastEventIds.length === 1) return res.end();
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (url.pathname === '/pay') {
+      // The provider's webhook reached the proxy: the link is paid, every stream hears it and ends
+      Object.assign(link, { status: 'paid', amountPaid: 150000, seq: link.seq + 1 });
+      for (const stream of streams) stream.end(event());
+      res.writeHead(204);
+      return res.end();
+    }
     if (url.pathname === `/v1/links/${link.id}`) {
       seen.ifNoneMatch.push(req.headers['if-none-match'] ?? null);
       if (req.headers['if-none-match'] === `"${link.seq}"`) {
@@ -71,8 +94,6 @@ function startProxy(pageOrigin) {
       return res.end(JSON.stringify(link));
     }
     if (url.pathname === '/checkout') {
-      // The hosted checkout: the buyer pays as soon as it loads
-      Object.assign(link, { status: 'paid', amountPaid: 150000, seq: link.seq + 1 });
       res.writeHead(200, { 'Content-Type': 'text/html' });
       return res.end('<!doctype html><title>Checkout</title><p>Paid</p>');
     }
@@ -132,7 +153,7 @@ test('the bundles in a real browser, cross-origin, under a strict CSP', async (t
     });
   }
 
-  await t.test('popup flow: opened in the click, no opener, paid after the buyer closes it', async () => {
+  await t.test('popup flow: opened in the click, no opener, paid live over server-sent events', async () => {
     const tab = await browser.newPage();
     const problems = [];
     tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -142,10 +163,15 @@ test('the bundles in a real browser, cross-origin, under a strict CSP', async (t
     await popup.waitForURL(`${proxyOrigin}/checkout`);
     assert.equal(await popup.evaluate(() => window.opener), null);
     await tab.locator('pay-link-button[status=pending]').waitFor();
-    await popup.close();
+    // The stream is up again after the simulated restart, and resumed where it was
+    for (let i = 0; i < 100 && seen.lastEventIds.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen.lastEventIds, [null, '1']);
+    await fetch(`${proxyOrigin}/pay`);
     await tab.locator('pay-link-button[status=paid]').waitFor({ timeout: 3000 });
+    await popup.close();
     assert.equal(await tab.locator('pay-link-button [role=status]').textContent(), 'Paid ✓ ₹1,500.00');
     assert.equal(seen.mints, 1);
+    assert.deepEqual(seen.ifNoneMatch, [], 'no polling while the stream works');
     assert.ok(seen.preflightHeaders.some((h) => /idempotency-key/i.test(h)), 'preflight for Idempotency-Key');
     assert.deepEqual(problems, []);
     await tab.close();

@@ -11,7 +11,7 @@ import type { LinkView, MintRequest, ProviderName } from '../contract.ts';
 import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
-import type { LinkRecord, Store } from '../store/types.ts';
+import type { LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
 import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { applyObservation, initialState, isTerminal } from './status.ts';
@@ -78,6 +78,19 @@ export function createLinkService(deps: LinkServiceDeps) {
       changes.emit('change', next);
     }
     return next;
+  }
+
+  async function stored(id: string): Promise<LinkRecord> {
+    const record = await store.getLink(id);
+    if (!record) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+    return record;
+  }
+
+  /** A link still open for payment (pending or partially paid). */
+  async function open(id: string): Promise<LinkRecord> {
+    const record = await stored(id);
+    if (isTerminal(record.status)) throw new Problem(409, 'link_closed', `This link is already ${record.status}`);
+    return record;
   }
 
   /**
@@ -226,6 +239,57 @@ export function createLinkService(deps: LinkServiceDeps) {
     },
 
     /**
+     * Cancels a link at its provider (an admin action) and joins the provider's answer in through the same path
+     * as webhooks and reads, so watchers hear of it. A paid link is not cancellable (refund it at the provider);
+     * cancelling a cancelled link answers it as it is.
+     */
+    async cancel(id: string): Promise<LinkRecord> {
+      const record = await stored(id);
+      if (record.status === 'cancelled') return record;
+      if (record.status === 'paid') throw notCancellable(record);
+      if (isTerminal(record.status)) throw new Problem(409, 'link_not_cancellable', `This link is already ${record.status}`);
+      const adapter = adapterFor(record.provider);
+      if (!adapter.capabilities.cancel) throw notImplemented(record.provider, 'cancel a link');
+      let state: ProviderLinkState;
+      try {
+        state = await adapter.cancel(record.providerLinkId);
+      } catch (err) {
+        // A provider refuses to cancel a link the buyer paid meanwhile: read it, so the answer says what happened.
+        if (err instanceof Problem && err.code === 'provider_rejected') {
+          const current = await this.refresh(id).catch(() => undefined);
+          if (current?.status === 'paid') throw notCancellable(current);
+        }
+        throw err;
+      }
+      const next = (await observe(id, state))!;
+      if (next.status === 'paid') throw notCancellable(next);
+      return next;
+    },
+
+    /** Moves a live link's expiry at its provider, where the provider can (`capabilities.extendExpiry`). */
+    async extendExpiry(id: string, expiresAt: Date): Promise<LinkRecord> {
+      const record = await open(id);
+      const adapter = adapterFor(record.provider);
+      if (!adapter.capabilities.extendExpiry || !adapter.extendExpiry) throw notImplemented(record.provider, "extend a link's expiry");
+      const state = await adapter.extendExpiry(record.providerLinkId, expiresAt);
+      return (await observe(id, state))!;
+    },
+
+    /** Asks the provider to send a live link to its customer again, where it can (`capabilities.notify`). */
+    async notify(id: string, channel: 'email' | 'sms'): Promise<LinkRecord> {
+      const record = await open(id);
+      const adapter = adapterFor(record.provider);
+      if (!adapter.capabilities.notify || !adapter.notify) throw notImplemented(record.provider, 'send a link to its customer');
+      await adapter.notify(record.providerLinkId, channel);
+      return record;
+    },
+
+    /** The links this proxy minted, newest first, as stored (no provider calls). */
+    list(query: ListLinksQuery): Promise<LinkRecord[]> {
+      return store.listLinks(query);
+    },
+
+    /**
      * Applies a verified webhook. Dedupe first; the event is recorded only after it was applied, so a crash in
      * between means a redelivery applies it again, which the join makes harmless.
      */
@@ -289,6 +353,14 @@ export function createLinkService(deps: LinkServiceDeps) {
 }
 
 export type LinkService = ReturnType<typeof createLinkService>;
+
+function notCancellable(record: LinkRecord): Problem {
+  return new Problem(409, 'link_not_cancellable', `This link is paid; refund the payment in the ${record.provider} dashboard instead`);
+}
+
+function notImplemented(provider: ProviderName, what: string): Problem {
+  return new Problem(501, 'not_implemented', `${provider} cannot ${what} through its API`);
+}
 
 function pollAfter(record: LinkRecord): number {
   if (isTerminal(record.status)) return 60_000;

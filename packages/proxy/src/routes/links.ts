@@ -7,6 +7,7 @@ import type { ProxyConfig } from '../config.ts';
 import { requireAllowedOrigin } from '../cors.ts';
 import type { LinkService } from '../links/service.ts';
 import { Problem, invalidRequest } from '../problems.ts';
+import { rateLimit } from '../rate-limit.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LinkRecord } from '../store/types.ts';
 
@@ -16,6 +17,10 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics): Router {
   const router = Router();
   const allowedOrigins = new Set(config.allowedOrigins);
+
+  const mintLimit = rateLimit({ perMinute: config.rateLimits.mintPerMinute, burst: Math.max(5, Math.ceil(config.rateLimits.mintPerMinute / 3)) });
+  const readLimit = rateLimit({ perMinute: config.rateLimits.readPerMinute, burst: Math.max(20, Math.ceil(config.rateLimits.readPerMinute / 6)) });
+  router.use('/v1/links', (req, res, next) => (req.method === 'POST' ? mintLimit : readLimit)(req, res, next));
 
   router.post(
     '/v1/links',

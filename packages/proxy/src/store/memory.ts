@@ -43,6 +43,13 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       if (record.source.kind === 'intent') byMerchantReference.set(record.source.reference, record.id);
       byProviderId.set(providerKey(record.provider, record.providerLinkId), record.id);
     },
+    async listLinks({ status, provider, limit }) {
+      // Insertion order is mint order; newest first, with createdAt deciding where clocks allow.
+      const matching = [...links.values()]
+        .reverse()
+        .filter((link) => (status === undefined || link.status === status) && (provider === undefined || link.provider === provider));
+      return matching.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+    },
     async updateLink(id, update) {
       const current = links.get(id);
       if (!current) return undefined;

@@ -2,7 +2,7 @@
  * The store interface: everything the proxy keeps between requests. Narrow on purpose, so the Redis
  * implementation can follow without touching the core. Every method is async even in memory.
  */
-import type { Money, ProviderName } from '../contract.ts';
+import type { LinkStatus, Money, ProviderName } from '../contract.ts';
 import type { StatusState } from '../links/status.ts';
 
 /** How the price of a link was decided; kept for support and for re-minting an expired purchase. */
@@ -28,6 +28,12 @@ export interface LinkRecord extends StatusState {
   checkedAt: number;
 }
 
+export interface ListLinksQuery {
+  status?: LinkStatus;
+  provider?: ProviderName;
+  limit: number;
+}
+
 export type IdempotencyBegin =
   | { kind: 'new' }
   | { kind: 'in_flight' }
@@ -42,6 +48,8 @@ export interface Store {
   insertLink(record: LinkRecord): Promise<void>;
   /** Atomic read-modify-write; `update` returns the same object for "no change". */
   updateLink(id: string, update: (current: LinkRecord) => LinkRecord): Promise<LinkRecord | undefined>;
+  /** The links this store holds, newest first (by `createdAt`), filtered, at most `limit` of them. */
+  listLinks(query: ListLinksQuery): Promise<LinkRecord[]>;
 
   /** Claims an idempotency key for a request fingerprint. */
   beginIdempotent(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyBegin>;

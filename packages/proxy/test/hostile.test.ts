@@ -1,0 +1,151 @@
+/**
+ * Thousands of random and hostile requests to every public route: the answer is always a 2xx/3xx/4xx, errors
+ * are problem+json (HTML pages excepted), nothing hangs, nothing crashes, and no forged or tampered price mints.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { signIntent } from '../src/links/intent.ts';
+import type { RunningProxy } from '../src/server.ts';
+import { SECRETS, SHOP_ORIGIN, createMockServer, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
+
+const INTENT_SECRET = 'intent_secret_for_hostile_tests_0123456789';
+const msw = createMockServer();
+let proxy: RunningProxy;
+let rzp: ReturnType<typeof razorpayHandlers>;
+before(async () => {
+  proxy = await startTestProxy(testConfig({ PAY_LINK_INTENT_SECRET: INTENT_SECRET }));
+  rzp = razorpayHandlers();
+  msw.use(...rzp.handlers);
+});
+after(async () => {
+  await proxy.close();
+  msw.close();
+});
+
+const HTML_ROUTES = /^\/(pay\/|return)/;
+
+async function send(method: string, path: string, headers: Record<string, string>, body?: string | Uint8Array) {
+  const res = await fetch(`${proxy.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(5_000), redirect: 'manual' });
+  const text = await res.text();
+  assert.ok(res.status < 500, `${method} ${path} → ${res.status} ${text.slice(0, 200)}`);
+  if (res.status >= 400 && !HTML_ROUTES.test(path)) {
+    assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8', `${method} ${path} → ${res.status}`);
+    const problem = JSON.parse(text) as { code: string; status: number };
+    assert.equal(problem.status, res.status);
+    assert.match(problem.code, /^[a-z_]+$/);
+    assert.ok(!text.includes('    at '), 'no stack trace');
+  }
+  for (const secret of [SECRETS.keySecret, SECRETS.webhookSecret, INTENT_SECRET]) assert.ok(!text.includes(secret));
+  return res.status;
+}
+
+const segment = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('pl_AAAAAAAAAAAAAAAAAAAAAA', '..', '%2e%2e', '%00', '%ff', 'pl_' + 'x'.repeat(500), '__proto__', 'constructor'),
+);
+const jsonValue = fc.jsonValue({ maxDepth: 4 });
+const hostileBody = fc.oneof(
+  jsonValue.map((v) => JSON.stringify(v)),
+  fc.record(
+    {
+      product: fc.oneof(fc.constantFrom('tea', 'book', 'nope'), fc.string(), fc.integer() as fc.Arbitrary<unknown>),
+      quantity: fc.oneof(fc.integer({ min: -5, max: 1_000 }), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER * 4), fc.string()),
+      amount: fc.oneof(fc.integer(), fc.double(), fc.constant(1e300), fc.string()),
+      currency: fc.oneof(fc.constantFrom('INR', 'USD', 'inr', 'XXX', ''), fc.string()),
+      intent: fc.string({ maxLength: 200 }),
+      provider: fc.oneof(fc.constantFrom('razorpay', 'xendit', 'paypal'), fc.string()),
+      returnUrl: fc.oneof(fc.webUrl(), fc.constantFrom('javascript:alert(1)', `${SHOP_ORIGIN}/ok`), fc.string()),
+      customer: jsonValue,
+      __proto__: jsonValue,
+    },
+    { requiredKeys: [] },
+  ).map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 300 }),
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+);
+const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '');
+const headerValue = fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
+
+describe('hostile input to every public route', () => {
+  it('POST /v1/links never answers 5xx, and never mints from a tampered price', async () => {
+    const before = rzp.calls.length;
+    let minted = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileBody, contentType, headerValue, fc.constantFrom(SHOP_ORIGIN, 'https://evil.test', ''), async (body, type, key, origin) => {
+        const headers: Record<string, string> = { 'idempotency-key': key || 'k' };
+        if (type) headers['content-type'] = type;
+        if (origin) headers.origin = origin;
+        const status = await send('POST', '/v1/links', headers, body);
+        if (status === 201 || status === 200) {
+          minted += 1;
+          // Whatever minted named a catalog product or an in-range amount: the provider saw the proxy's price.
+          const call = rzp.calls.at(-1)!;
+          const amount = (call.body as { amount: number }).amount;
+          assert.ok([49900, 120000].some((unit) => amount % unit === 0) || (amount >= 1000 && amount <= 500000), `minted ${amount}`);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    assert.ok(rzp.calls.length - before >= minted - 0);
+  });
+
+  it('GET routes with random ids and headers never answer 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/v1/links/', '/v1/intents/', '/pay/', '/return?to=', '/v1/links/'),
+        segment,
+        fc.constantFrom('', '/events'),
+        headerValue,
+        async (prefix, id, suffix, etag) => {
+          const path = `${prefix}${encodeURIComponent(id)}${prefix.startsWith('/v1/links') ? suffix : ''}`;
+          const controller = AbortSignal.timeout(2_000);
+          const res = await fetch(`${proxy.url}${path}`, { headers: { 'if-none-match': etag, 'last-event-id': etag }, signal: controller, redirect: 'manual' });
+          assert.ok(res.status < 500, `${path} → ${res.status}`);
+          await res.text(); // no stream here answers 200: every id is unknown
+        },
+      ),
+      { numRuns: 800 },
+    );
+  });
+
+  it('POST /v1/webhooks/:provider never answers 5xx and applies nothing unsigned', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom('razorpay', 'xendit', 'pinelabs'), segment), hostileBody, headerValue, async (provider, body, signature) => {
+        const status = await send('POST', `/v1/webhooks/${encodeURIComponent(provider)}`, { 'content-type': 'application/json', 'x-razorpay-signature': signature }, body);
+        assert.ok(status === 401 || status === 404 || status === 413, `unsigned webhook → ${status}`);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('refuses every forged, tampered or expired intent', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.constantFrom('wrong-secret', 'tamper', 'expired'),
+        async (signed, tampered, how) => {
+          const good = (value: number, expiresInMs = 3_600_000, secret = INTENT_SECRET) =>
+            signIntent({ amount: { value, currency: 'INR' }, reference: 'INV-H', description: 'x', expiresAt: new Date(Date.now() + expiresInMs) }, secret);
+          let token: string;
+          if (how === 'wrong-secret') token = good(signed, 3_600_000, 'another_secret_that_is_long_enough_000000');
+          else if (how === 'expired') token = good(signed, -1_000);
+          else {
+            const [p, body, sig] = good(signed).split('.') as [string, string, string];
+            const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
+            if (tampered === signed) return;
+            token = `${p}.${Buffer.from(JSON.stringify({ ...payload, a: tampered })).toString('base64url')}.${sig}`;
+          }
+          const status = await send('POST', '/v1/links', { 'content-type': 'application/json' }, JSON.stringify({ intent: token }));
+          assert.ok(status === 400 || status === 410, `${how} → ${status}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is still healthy afterwards', async () => {
+    assert.equal((await fetch(`${proxy.url}/healthz`)).status, 200);
+  });
+});
