@@ -10,7 +10,7 @@ const N = 400;
 const WARMUP = 50;
 
 export async function benchMintOverhead(): Promise<BenchRow[]> {
-  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent' });
+  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false });
   try {
     const auth = `Basic ${Buffer.from(`${DEMO_CREDENTIALS.razorpay.keyId}:${DEMO_CREDENTIALS.razorpay.keySecret}`).toString('base64')}`;
     const simulatorApi = `${stack.simulatorUrl.replace('localhost', '127.0.0.1')}/razorpay/v1/payment_links`;

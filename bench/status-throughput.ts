@@ -28,7 +28,7 @@ function autocannon(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 export async function benchStatusThroughput(): Promise<BenchRow[]> {
-  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent' });
+  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false });
   const bare = express();
   let server: ReturnType<typeof bare.listen> | undefined;
   try {
