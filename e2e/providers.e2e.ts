@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type Stack, startStack } from '../scripts/stack.ts';
+import { DEMO_ADMIN_TOKEN, type Stack, startStack } from '../scripts/stack.ts';
 import { launchChromium } from './browser.ts';
 
 const PRODUCTS = [
@@ -21,6 +21,9 @@ const PRODUCTS = [
  * Cancelled there.
  */
 const ENDED_AT_PROVIDER: Record<string, string> = { xendit: 'expired' };
+
+/** Pine Labs cancels only links still CREATED; once the buyer opened the checkout (CLICKED) it refuses. */
+const CANCEL_REFUSED_AFTER_OPEN = new Set(['pinelabs']);
 
 let browser: Browser;
 before(async () => {
@@ -82,6 +85,26 @@ describe('each provider, end to end', () => {
       const popup = await openCheckout(page, product);
       await popup.getByRole('button', { name: /^(Cancel|Deactivate|Expire)\b/i }).first().click();
       await waitForStatus(page, product, ended);
+      await page.context().close();
+    });
+
+    it(`${provider}: the merchant cancels through the proxy (pay-link links cancel) → ${CANCEL_REFUSED_AFTER_OPEN.has(provider) ? 'refused, still payable' : 'Cancelled'}`, async () => {
+      const page = await openShop(stack);
+      const created = page.evaluate(
+        (p) => new Promise<string>((resolve) => document.querySelector(`pay-link-button[product="${p}"]`)!.addEventListener('pay-link-created', (e) => resolve((e as CustomEvent).detail.linkId), { once: true })),
+        product,
+      );
+      const popup = await openCheckout(page, product);
+      const linkId = await created;
+      const res = await fetch(`${stack.proxyUrl}/v1/admin/links/${linkId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${DEMO_ADMIN_TOKEN}` } });
+      if (CANCEL_REFUSED_AFTER_OPEN.has(provider)) {
+        if (res.status !== 422) throw new Error(`expected the provider to refuse, got ${res.status}`);
+        await waitForStatus(page, product, 'pending');
+      } else {
+        if (res.status !== 200) throw new Error(`admin cancel answered ${res.status}: ${await res.text()}`);
+        await waitForStatus(page, product, 'cancelled');
+      }
+      await popup.close();
       await page.context().close();
     });
   }

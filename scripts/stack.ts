@@ -17,6 +17,9 @@ const demoDir = join(root, 'demo');
 /** The proxy origin written in the demo pages; replaced when the stack runs elsewhere. */
 const DEMO_PROXY_ORIGIN = 'http://localhost:4000';
 
+/** The demo proxy's admin token (`pay-link links …`). Public on purpose: it only works against this demo stack. */
+export const DEMO_ADMIN_TOKEN = 'demo_admin_token_not_for_production_000001';
+
 /** Signs the demo's invoice intents. Public on purpose: it only works against this demo stack. */
 export const DEMO_INTENT_SECRET = 'demo_intent_secret_not_for_production_0001';
 
@@ -30,6 +33,8 @@ export interface StackOptions {
   simulatorLog?: boolean;
   /** Signs invoice intents for the pay page (`pay-link intent`); the demo's own when unset. */
   intentSecret?: string;
+  /** The proxy's per-address rate limits (on by default, as in production); benchmarks turn them off. */
+  rateLimits?: boolean;
   /** Razorpay's current Payment Links API (default) or the seed's legacy `/v1/invoices`. */
   razorpayApi?: 'payment_links' | 'invoices';
 }
@@ -71,9 +76,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_CONFIG: join(demoDir, 'shop.json'),
     PAY_LINK_ALLOWED_ORIGINS: `${demoUrl},http://127.0.0.1:${demoPort}`,
     PAY_LINK_TEST_MODE: 'true',
+    ...(options.rateLimits === false && { PAY_LINK_RATE_MINT_PER_MINUTE: '0', PAY_LINK_RATE_READ_PER_MINUTE: '0' }),
     LOG_LEVEL: options.logLevel ?? 'warn',
     PAY_LINK_PROVIDER: 'razorpay',
     PAY_LINK_INTENT_SECRET: options.intentSecret ?? DEMO_INTENT_SECRET,
+    PAY_LINK_ADMIN_TOKEN: DEMO_ADMIN_TOKEN,
     // Every provider's production URL is the default; the demo points each one at the simulator.
     RAZORPAY_KEY_ID: DEMO_CREDENTIALS.razorpay.keyId,
     RAZORPAY_KEY_SECRET: DEMO_CREDENTIALS.razorpay.keySecret,
