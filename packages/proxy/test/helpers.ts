@@ -145,3 +145,32 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/** The environment every proxy-against-the-simulator test shares; each adds its provider's variables. */
+export function simulatorProxyEnv(provider: string, providerEnv: Record<string, string>): Record<string, string> {
+  return {
+    PORT: '1',
+    HOST: '127.0.0.1',
+    PAY_LINK_PUBLIC_URL: 'http://proxy.test',
+    PAY_LINK_CONFIG: 'catalog.json',
+    PAY_LINK_PROVIDER: provider,
+    PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
+    LOG_LEVEL: 'silent',
+    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
+    PAY_LINK_RATE_READ_PER_MINUTE: '0',
+    ...providerEnv,
+  };
+}
+
+/** Polls until `check` stops throwing (async deliveries), or fails with its last error. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}

@@ -13,28 +13,20 @@ import { returnThrough } from '../src/links/service.ts';
 import { createLogger } from '../src/logger.ts';
 import { type EximPeConfig, eximpeProvider } from '../src/providers/eximpe.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
-import { SHOP_ORIGIN, postJson } from './helpers.ts';
+import { SHOP_ORIGIN, postJson, eventually, simulatorProxyEnv } from './helpers.ts';
 
 const CREDS = DEMO_CREDENTIALS.eximpe;
 /** ₹1,500.00, the seed's amount. */
 const CATALOG = { products: [{ id: 'consulting', name: 'Consulting Services', price: '1500.00', currency: 'INR' }], allowedOrigins: [SHOP_ORIGIN] };
 
 function eximpeEnv(sim: RunningSimulator): Record<string, string> {
-  return {
-    PORT: '1',
-    HOST: '127.0.0.1',
-    PAY_LINK_PUBLIC_URL: 'http://proxy.test',
-    PAY_LINK_CONFIG: 'catalog.json',
+  return simulatorProxyEnv('eximpe', {
     EXIMPE_CLIENT_ID: CREDS.clientId,
     EXIMPE_CLIENT_SECRET: CREDS.clientSecret,
     // A retired key and the current one, as during a rotation.
     EXIMPE_WEBHOOK_SECRET: `eximpe_retired_webhook_key,${CREDS.webhookSecret}`,
     EXIMPE_BASE_URL: `${sim.url}/eximpe`,
-    PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
-    LOG_LEVEL: 'silent',
-    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
-    PAY_LINK_RATE_READ_PER_MINUTE: '0',
-  };
+  });
 }
 
 async function startEximPeProxy(sim: RunningSimulator, staleAfterMs: number): Promise<RunningProxy> {
@@ -42,18 +34,6 @@ async function startEximPeProxy(sim: RunningSimulator, staleAfterMs: number): Pr
   return startProxy({ ...config, port: 0 }, { logger: createLogger('silent'), staleAfterMs });
 }
 
-/** Polls until `check` stops throwing (background refreshes), or fails with its last error. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 describe('proxy ↔ EximPe simulator', () => {
   let sim: RunningSimulator;

@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { type PinelabsConfig, pinelabsProvider } from '../src/providers/pinelabs.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
-import { SHOP_ORIGIN, postJson } from './helpers.ts';
+import { SHOP_ORIGIN, postJson, eventually, simulatorProxyEnv } from './helpers.ts';
 
 const CREDS = DEMO_CREDENTIALS.pinelabs;
 /** The demo product: ₹2,500.00. */
@@ -26,21 +26,12 @@ const CATALOG = {
 };
 
 function pinelabsEnv(sim: RunningSimulator): Record<string, string> {
-  return {
-    PORT: '1',
-    HOST: '127.0.0.1',
-    PAY_LINK_PUBLIC_URL: 'http://proxy.test',
-    PAY_LINK_CONFIG: 'catalog.json',
-    PAY_LINK_PROVIDER: 'pinelabs',
+  return simulatorProxyEnv('pinelabs', {
     PINELABS_CLIENT_ID: CREDS.clientId,
     PINELABS_CLIENT_SECRET: CREDS.clientSecret,
     // PINELABS_WEBHOOK_SECRET left unset: it defaults to the client secret, which the simulator signs with.
     PINELABS_BASE_URL: `${sim.url}/pinelabs/api`,
-    PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
-    LOG_LEVEL: 'silent',
-    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
-    PAY_LINK_RATE_READ_PER_MINUTE: '0',
-  };
+  });
 }
 
 async function startPinelabsProxy(sim: RunningSimulator, staleAfterMs?: number): Promise<RunningProxy> {
@@ -48,18 +39,6 @@ async function startPinelabsProxy(sim: RunningSimulator, staleAfterMs?: number):
   return startProxy({ ...config, port: 0 }, { logger: createLogger('silent'), staleAfterMs });
 }
 
-/** Polls until `check` stops throwing (async deliveries), or fails with its last error. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 describe('proxy ↔ Pine Labs simulator', () => {
   let sim: RunningSimulator;

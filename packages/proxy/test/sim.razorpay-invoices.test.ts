@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger.ts';
 import { Problem } from '../src/problems.ts';
 import { type RazorpayConfig, razorpayProvider } from '../src/providers/razorpay.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
-import { SHOP_ORIGIN, postJson } from './helpers.ts';
+import { SHOP_ORIGIN, postJson, eventually, simulatorProxyEnv } from './helpers.ts';
 
 const CREDS = DEMO_CREDENTIALS.razorpay;
 /** ₹499.00, and a price in fils Razorpay cannot take (three-decimal amounts must end in 0). */
@@ -26,21 +26,13 @@ const CATALOG = {
 };
 
 function razorpayEnv(sim: RunningSimulator): Record<string, string> {
-  return {
-    PORT: '1',
-    HOST: '127.0.0.1',
-    PAY_LINK_PUBLIC_URL: 'http://proxy.test',
-    PAY_LINK_CONFIG: 'catalog.json',
+  return simulatorProxyEnv('razorpay', {
     RAZORPAY_KEY_ID: CREDS.keyId,
     RAZORPAY_KEY_SECRET: CREDS.keySecret,
     RAZORPAY_WEBHOOK_SECRET: CREDS.webhookSecret,
     RAZORPAY_BASE_URL: `${sim.url}/razorpay`,
     RAZORPAY_API: 'invoices',
-    PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
-    LOG_LEVEL: 'silent',
-    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
-    PAY_LINK_RATE_READ_PER_MINUTE: '0',
-  };
+  });
 }
 
 async function startLegacyProxy(sim: RunningSimulator, staleAfterMs?: number): Promise<RunningProxy> {
@@ -48,18 +40,6 @@ async function startLegacyProxy(sim: RunningSimulator, staleAfterMs?: number): P
   return startProxy({ ...config, port: 0 }, { logger: createLogger('silent'), staleAfterMs });
 }
 
-/** Polls until `check` stops throwing (async deliveries), or fails with its last error. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 describe('proxy ↔ Razorpay simulator, legacy payment links (RAZORPAY_API=invoices)', () => {
   let sim: RunningSimulator;

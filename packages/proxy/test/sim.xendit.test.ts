@@ -12,7 +12,7 @@ import { createLogger } from '../src/logger.ts';
 import type { XenditConfig } from '../src/providers/xendit.ts';
 import { xenditProvider } from '../src/providers/xendit.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
-import { SHOP_ORIGIN, postJson } from './helpers.ts';
+import { SHOP_ORIGIN, postJson, eventually, simulatorProxyEnv } from './helpers.ts';
 
 const CREDS = DEMO_CREDENTIALS.xendit;
 const ROTATED_TOKEN = 'xendit_rotated_callback_token_02';
@@ -26,20 +26,12 @@ const CATALOG = {
 };
 
 function xenditEnv(sim: RunningSimulator): Record<string, string> {
-  return {
-    PORT: '1',
-    HOST: '127.0.0.1',
-    PAY_LINK_PUBLIC_URL: 'http://proxy.test',
-    PAY_LINK_CONFIG: 'catalog.json',
+  return simulatorProxyEnv('xendit', {
     XENDIT_SECRET_KEY: CREDS.secretKey,
     // The old token and the next one, as during a rotation.
     XENDIT_CALLBACK_TOKEN: `${CREDS.callbackToken},${ROTATED_TOKEN}`,
     XENDIT_BASE_URL: `${sim.url}/xendit`,
-    PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
-    LOG_LEVEL: 'silent',
-    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
-    PAY_LINK_RATE_READ_PER_MINUTE: '0',
-  };
+  });
 }
 
 async function startXenditProxy(sim: RunningSimulator, staleAfterMs?: number): Promise<RunningProxy> {
@@ -54,18 +46,6 @@ function returnPage(linkId: string): string {
   return url.toString();
 }
 
-/** Polls until `check` stops throwing (async deliveries), or fails with its last error. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
 
 describe('proxy ↔ Xendit simulator', () => {
   let sim: RunningSimulator;
