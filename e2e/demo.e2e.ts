@@ -70,8 +70,11 @@ describe('demo shop, end to end in Chromium', () => {
     const popup = await popupOpened;
     await popup.waitForURL(/\/razorpay\/i\//, { timeout: 10_000 });
     assert.match(await popup.textContent('body') ?? '', /499/);
+    const closed = popup.waitForEvent('close', { timeout: 10_000 });
     await popup.getByRole('button', { name: /^Pay\b/ }).first().click();
 
+    // The provider returns the popup to the proxy's /return page, which closes it; the shop page shows Paid.
+    await closed;
     await waitForStatus(page, 'chai-tin', 'paid');
     const status = await button(page, 'chai-tin').locator('[role="status"]').first().textContent();
     assert.match(status ?? '', /paid/i);
