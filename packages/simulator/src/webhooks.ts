@@ -102,3 +102,21 @@ function describeFailure(cause: unknown, timeoutMs: number): string {
   }
   return String(cause);
 }
+
+/** The control API's webhook switches, the same for every simulated provider. */
+export interface WebhookSwitches {
+  url: string | undefined;
+  enabled: boolean;
+  duplicate: boolean;
+}
+
+/** Applies `{enabled?, duplicate?, url?}` from the control API (`url: null` stops deliveries); returns a copy. */
+export function applyWebhookChanges<S extends WebhookSwitches>(
+  settings: S,
+  changes: Partial<Omit<WebhookSwitches, 'url'>> & { url?: string | null },
+): S {
+  if (changes.enabled !== undefined) settings.enabled = changes.enabled;
+  if (changes.duplicate !== undefined) settings.duplicate = changes.duplicate;
+  if (changes.url !== undefined) settings.url = changes.url ?? undefined;
+  return { ...settings };
+}

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { EximPeLinkBook } from './links.ts';
 import type { EximPeWebhookEmitter, EximPeWebhookSettings } from './webhook-events.ts';
 import type { EximPePaymentLink } from './wire.ts';
+import { applyWebhookChanges } from '../../webhooks.ts';
 
 export const EximPeForcedStatus = z.enum(['paid', 'expired', 'cancelled']);
 export type EximPeForcedStatus = z.infer<typeof EximPeForcedStatus>;
@@ -77,10 +78,7 @@ export function createEximPeControl(deps: {
       }
     },
     configureWebhooks(changes) {
-      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
-      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
-      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
-      return { ...deps.settings };
+      return applyWebhookChanges(deps.settings, changes);
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { WebhookDelivery } from '../../webhooks.ts';
+import { type WebhookDelivery, applyWebhookChanges } from '../../webhooks.ts';
 import type { PayEngineLinkBook } from './links.ts';
 import {
   buildPayEngineLinkEvent,
@@ -100,10 +100,7 @@ export function createPayEngineControl(deps: {
       return link;
     },
     configureWebhooks(changes) {
-      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
-      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
-      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
-      return { ...deps.settings };
+      return applyWebhookChanges(deps.settings, changes);
     },
   };
 }

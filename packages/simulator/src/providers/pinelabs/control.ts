@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { PinelabsLinkBook } from './links.ts';
 import type { PinelabsWebhookEmitter, PinelabsWebhookSettings } from './webhook-events.ts';
 import type { PinelabsOrder, PinelabsPaymentLink } from './wire.ts';
+import { applyWebhookChanges } from '../../webhooks.ts';
 
 export const PinelabsForcedStatus = z.enum(['CLICKED', 'PAYMENT_INITIATED', 'PARTIAL_PROCESSED', 'PROCESSED', 'EXPIRED', 'CANCELLED']);
 export type PinelabsForcedStatus = z.infer<typeof PinelabsForcedStatus>;
@@ -81,10 +82,7 @@ export function createPinelabsControl(deps: {
     },
     tokensIssued: () => deps.tokensIssued(),
     configureWebhooks(changes) {
-      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
-      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
-      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
-      return { ...deps.settings };
+      return applyWebhookChanges(deps.settings, changes);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { RazorpayInvoiceBook, RazorpayInvoicePaymentResult } from './invoic
 import type { RazorpayLinkBook, RazorpayPaymentResult } from './links.ts';
 import type { RazorpayWebhookEmitter, RazorpayWebhookSettings } from './webhook-events.ts';
 import type { RazorpayPaymentLink } from './wire.ts';
+import { applyWebhookChanges } from '../../webhooks.ts';
 
 export const RazorpayForcedStatus = z.enum(['paid', 'partially_paid', 'expired', 'cancelled']);
 export type RazorpayForcedStatus = z.infer<typeof RazorpayForcedStatus>;
@@ -128,10 +129,7 @@ export function createRazorpayControl(deps: {
       }
     },
     configureWebhooks(changes) {
-      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
-      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
-      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
-      return { ...deps.settings };
+      return applyWebhookChanges(deps.settings, changes);
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { WebhookDelivery } from '../../webhooks.ts';
+import { type WebhookDelivery, applyWebhookChanges } from '../../webhooks.ts';
 import type { XenditCallbackEmitter, XenditCallbackSettings } from './callbacks.ts';
 import { XENDIT_PAYMENT_CHANNELS, type XenditInvoiceBook, type XenditPaymentChannel } from './invoices.ts';
 import type { XenditInvoice } from './wire.ts';
@@ -90,11 +90,8 @@ export function createXenditControl(deps: {
       return deps.callbacks.resend(id, options);
     },
     configureWebhooks(changes) {
-      if (changes.enabled !== undefined) deps.settings.enabled = changes.enabled;
-      if (changes.duplicate !== undefined) deps.settings.duplicate = changes.duplicate;
       if (changes.token !== undefined) deps.settings.token = changes.token;
-      if (changes.url !== undefined) deps.settings.url = changes.url ?? undefined;
-      return { ...deps.settings };
+      return applyWebhookChanges(deps.settings, changes);
     },
   };
 }
