@@ -76,14 +76,12 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
     });
     next();
   });
-  app.use(healthRouter(metrics.registry, () => !draining));
-  app.use(assetsRouter(config.widgetDir, VERSION));
-  app.use(returnPageRouter(config.allowedOrigins));
   // Before the /v1 CORS: the admin API is for servers and the CLI, never a browser page.
   app.use('/v1/admin', adminRouter(config, links, logger, now));
   app.use('/v1', cors(config.allowedOrigins));
-  app.use(configRouter(config));
+  // The hottest route first: every router a request walks past costs a status read (bench/RESULTS.md).
   app.use(linksRouter(config, links, metrics));
+  app.use(configRouter(config));
   const events = eventsRouter(links, (count) => metrics.sseClients.set(count));
   app.use(events.router);
   // Watched links get no polls, so lost webhooks are caught by re-reading the stale ones on a timer.
@@ -99,6 +97,9 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
       applied: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
     }),
   );
+  app.use(healthRouter(metrics.registry, () => !draining));
+  app.use(assetsRouter(config.widgetDir, VERSION));
+  app.use(returnPageRouter(config.allowedOrigins));
   app.use(notFoundHandler);
   app.use(errorHandler((err, req) => logger.error({ err, method: req.method, path: req.path }, 'unhandled error')));
 
