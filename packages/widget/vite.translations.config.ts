@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 
 /** Languages shipped as add-ons next to the bundles (English is built in). */
-const LANGUAGES = ['hi', 'id', 'es'];
+const LANGUAGES = ['hi', 'id', 'es', 'ms', 'th', 'vi'];
 const PREFIX = 'pay-link-translation:';
 
 /**

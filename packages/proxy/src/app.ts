@@ -84,8 +84,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   app.use(configRouter(config));
   const events = eventsRouter(links, (count) => metrics.sseClients.set(count));
   app.use(events.router);
-  // Watched links get no polls, so lost webhooks are caught by re-reading the stale ones on a timer.
-  const sweeper = setInterval(() => void links.refreshWatched(), Math.max(1_000, deps.staleAfterMs ?? 5_000));
+  // Watched links get no polls, and expiring ones may get no reads: a timer re-reads the stale ones among them.
+  const sweeper = setInterval(() => void links.sweep(), Math.max(1_000, deps.staleAfterMs ?? 5_000));
   sweeper.unref();
   app.use(payPageRouter(config, links));
   app.use(

@@ -71,6 +71,27 @@ describe('refresh from the provider', () => {
   });
 });
 
+describe('the sweeper', () => {
+  it('re-reads an open link once its expiry has passed, with nobody reading it', async () => {
+    let offset = 0;
+    const swept = await startTestProxy(testConfig(), { staleAfterMs: STALE_MS, now: () => Date.now() + offset });
+    try {
+      const view = (await (await postJson(`${swept.url}/v1/links`, { product: 'tea' })).json()) as LinkView;
+      const providerId = [...rzp.links.keys()].at(-1)!;
+      rzp.setStatus(providerId, 'expired');
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(reads(providerId), 0, 'before its expiry, an unwatched link is left alone');
+      offset = 61 * 60_000; // the default link lives 60 minutes
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.ok(reads(providerId) >= 1, 'the sweeper read it');
+      const after = (await (await fetch(`${swept.url}/v1/links/${view.id}`)).json()) as LinkView;
+      assert.equal(after.status, 'expired');
+    } finally {
+      await swept.close();
+    }
+  });
+});
+
 describe('secrets', () => {
   it('never appear in any log line or response, across mint, status, webhooks, intents and admin calls', async () => {
     const bodies: string[] = [];

@@ -3,7 +3,7 @@
  * its own `lang`, else the nearest ancestor's, else the document's, else the browser's, falling back from
  * `hi-IN` to `hi` to English.
  *
- * The bundles carry English; Hindi, Indonesian and Spanish ship as add-on files next to them, to keep the
+ * The bundles carry English; Hindi, Indonesian, Spanish, Malay, Thai and Vietnamese ship as add-on files next to them, to keep the
  * bundles small. Load one with a plain script tag, or register your own:
  *
  * @example

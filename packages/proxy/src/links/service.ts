@@ -334,6 +334,20 @@ export function createLinkService(deps: LinkServiceDeps) {
       await Promise.all([...watchers.keys()].map((id) => this.read(id).catch(() => undefined)));
     },
 
+    /**
+     * The sweeper: watched links (no polls reach them), and open links whose expiry has just passed, so a link
+     * nobody is looking at still ends expired (and its late payment still lands) without waiting for a read.
+     * Links more than an hour past expiry are left to the next read.
+     */
+    async sweep(): Promise<void> {
+      const t = now();
+      const expiring = await store.findOpenLinksExpiring(t - 60 * 60_000, t, 200);
+      await Promise.all([
+        this.refreshWatched(),
+        ...expiring.map((link) => this.read(link.id).catch(() => undefined)),
+      ]);
+    },
+
     view(record: LinkRecord): LinkView {
       return {
         id: record.id,

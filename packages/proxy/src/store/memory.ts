@@ -43,6 +43,16 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       if (record.source.kind === 'intent') byMerchantReference.set(record.source.reference, record.id);
       byProviderId.set(providerKey(record.provider, record.providerLinkId), record.id);
     },
+    async findOpenLinksExpiring(from, to, limit) {
+      const found: LinkRecord[] = [];
+      for (const link of links.values()) {
+        if (found.length >= limit) break;
+        if (link.status !== 'pending' && link.status !== 'partially_paid') continue;
+        const at = link.expiresAt === null ? Number.NaN : Date.parse(link.expiresAt);
+        if (at >= from && at <= to) found.push(link);
+      }
+      return found;
+    },
     async listLinks({ status, provider, limit }) {
       // Insertion order is mint order; newest first, with createdAt deciding where clocks allow.
       const matching = [...links.values()]

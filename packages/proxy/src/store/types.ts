@@ -50,6 +50,8 @@ export interface Store {
   updateLink(id: string, update: (current: LinkRecord) => LinkRecord): Promise<LinkRecord | undefined>;
   /** The links this store holds, newest first (by `createdAt`), filtered, at most `limit` of them. */
   listLinks(query: ListLinksQuery): Promise<LinkRecord[]>;
+  /** Links still pending or partially paid whose expiry falls in [from, to] (ms since the epoch). */
+  findOpenLinksExpiring(from: number, to: number, limit: number): Promise<LinkRecord[]>;
 
   /** Claims an idempotency key for a request fingerprint. */
   beginIdempotent(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyBegin>;
