@@ -2,6 +2,7 @@
  * Every provider, end to end in Chromium through the demo shop: click → that provider's simulated checkout →
  * Pay → the button shows Paid; cancelling at the checkout shows Cancelled; letting the link expire shows Expired.
  */
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_ADMIN_TOKEN, type Stack, startStack } from '../scripts/stack.ts';
@@ -33,12 +34,18 @@ after(async () => {
   await browser?.close();
 });
 
+const pageErrors: string[] = [];
+
+/** Closes the shop page, failing the test if the page threw meanwhile. */
+async function closeShop(page: Page): Promise<void> {
+  await page.context().close();
+  assert.deepEqual(pageErrors.splice(0), [], 'no errors in the page');
+}
+
 async function openShop(stack: Stack): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto(`${stack.demoUrl}/`);
   await page.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
   return page;
@@ -76,7 +83,7 @@ describe('each provider, end to end', () => {
       const popup = await openCheckout(page, product);
       await popup.getByRole('button', { name: /^Pay\b/ }).first().click();
       await waitForStatus(page, product, 'paid');
-      await page.context().close();
+      await closeShop(page);
     });
 
     const ended = ENDED_AT_PROVIDER[provider] ?? 'cancelled';
@@ -85,7 +92,7 @@ describe('each provider, end to end', () => {
       const popup = await openCheckout(page, product);
       await popup.getByRole('button', { name: /^(Cancel|Deactivate|Expire)\b/i }).first().click();
       await waitForStatus(page, product, ended);
-      await page.context().close();
+      await closeShop(page);
     });
 
     it(`${provider}: the merchant cancels through the proxy (pay-link links cancel) → ${CANCEL_REFUSED_AFTER_OPEN.has(provider) ? 'refused, still payable' : 'Cancelled'}`, async () => {
@@ -105,7 +112,7 @@ describe('each provider, end to end', () => {
         await waitForStatus(page, product, 'cancelled');
       }
       await popup.close();
-      await page.context().close();
+      await closeShop(page);
     });
   }
 });
@@ -131,7 +138,7 @@ describe('each provider, a link left to expire', () => {
     });
     // Webhooks tell some at once; for the others the proxy re-reads the provider once the status is stale.
     for (const [, product] of PRODUCTS) await waitForStatus(page, product, 'expired', 30_000);
-    await page.context().close();
+    await closeShop(page);
   });
 });
 
@@ -152,6 +159,6 @@ describe("Razorpay's legacy /v1/invoices API (RAZORPAY_API=invoices)", () => {
     const other = await openCheckout(page, 'tasting-box');
     await other.getByRole('button', { name: /^Cancel\b/i }).first().click();
     await waitForStatus(page, 'tasting-box', 'cancelled');
-    await page.context().close();
+    await closeShop(page);
   });
 });

@@ -31,6 +31,33 @@ export interface CheckoutPageView {
   actions?: readonly CheckoutAction[];
 }
 
+/** Where a link stands, as the checkout page words it. `closed`: not payable, for a reason with no notice. */
+export type CheckoutPhase = 'open' | 'paid' | 'expired' | 'cancelled' | 'closed';
+
+/**
+ * The notice above the buttons, the same for every provider: the outcome of the action just taken (`?result=`),
+ * else the link's final state.
+ */
+export function checkoutNotice(options: {
+  outcome: { result: string | undefined; paidAmount: number | undefined };
+  phase: CheckoutPhase;
+  /** Minor units still due. */
+  due: number;
+  money: (amount: number) => string;
+}): CheckoutPageView['notice'] {
+  const { outcome, phase, due, money } = options;
+  if (outcome.result === 'paid' && outcome.paidAmount !== undefined && Number.isFinite(outcome.paidAmount)) {
+    return phase === 'paid'
+      ? { tone: 'success', text: 'Payment successful — you can close this window' }
+      : { tone: 'success', text: `Payment of ${money(outcome.paidAmount)} received. ${money(due)} is still due.` };
+  }
+  if (outcome.result === 'failed' && phase === 'open') return { tone: 'error', text: 'Payment failed, try again' };
+  if (phase === 'paid') return { tone: 'info', text: 'This payment link has been paid.' };
+  if (phase === 'expired') return { tone: 'info', text: 'This payment link has expired.' };
+  if (phase === 'cancelled') return { tone: 'info', text: 'This payment link was cancelled.' };
+  return undefined;
+}
+
 const STYLE = `
 :root { color-scheme: light dark; --accent: #2563eb; --accent-ink: #fff; --danger: #b91c1c; --ink: #0f172a;
   --muted: #475569; --card: #fff; --page: #f1f5f9; --line: #e2e8f0; --ok: #15803d; --warn: #b45309; }

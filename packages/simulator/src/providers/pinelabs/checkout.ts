@@ -8,7 +8,7 @@
  * failed transactions", seed). What Pine Labs appends to those URLs for links is not documented: nothing is.
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, type CheckoutPageView, type CheckoutPhase, type CheckoutTone, checkoutNotice, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
 import { PAYABLE_STATUSES, type PinelabsLinkBook, suggestedPartialAmount } from './links.ts';
 import type { PinelabsWebhookEmitter } from './webhook-events.ts';
 import type { PinelabsLinkStatus, PinelabsPaymentLink } from './wire.ts';
@@ -118,20 +118,16 @@ function describeLink(
       ...(payable ? [{ label: 'Expires', value: formatIso(link.expire_by) }] : []),
     ],
   };
-  if (outcome.result === 'paid' && outcome.paidAmount !== undefined && Number.isFinite(outcome.paidAmount)) {
-    view.notice =
-      link.status === 'PROCESSED'
-        ? { tone: 'success', text: 'Payment successful — you can close this window' }
-        : { tone: 'success', text: `Payment of ${money(outcome.paidAmount)} received. ${money(due)} is still due.` };
-  } else if (outcome.result === 'failed' && payable) {
-    view.notice = { tone: 'error', text: 'Payment failed, try again' };
-  } else if (link.status === 'PROCESSED') {
-    view.notice = { tone: 'info', text: 'This payment link has been paid.' };
-  } else if (link.status === 'EXPIRED') {
-    view.notice = { tone: 'info', text: 'This payment link has expired.' };
-  } else if (link.status === 'CANCELLED') {
-    view.notice = { tone: 'info', text: 'This payment link was cancelled.' };
-  }
+  const phase: CheckoutPhase = payable
+    ? 'open'
+    : link.status === 'PROCESSED'
+      ? 'paid'
+      : link.status === 'EXPIRED'
+        ? 'expired'
+        : link.status === 'CANCELLED'
+          ? 'cancelled'
+          : 'closed';
+  view.notice = checkoutNotice({ outcome, phase, due, money });
   if (payable) view.actions = payableActions(link, path, money);
   return view;
 }

@@ -4,7 +4,7 @@
  * path and every POST ends in a 303 (post/redirect/get), so reloading a result page never pays twice.
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, type CheckoutPageView, type CheckoutPhase, type CheckoutTone, checkoutNotice, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
 import type { RazorpayInvoice, RazorpayInvoiceStatus } from './invoice-wire.ts';
 import { PAYABLE_INVOICE_STATUSES, type RazorpayInvoiceBook, suggestedInvoicePartialAmount } from './invoices.ts';
 import { PAYABLE_STATUSES, type RazorpayLinkBook, suggestedPartialAmount } from './links.ts';
@@ -54,7 +54,7 @@ interface CheckoutModel {
   expireBy: number | null;
   badge: Badge;
   /** `open` while payable; otherwise the final state the notice names. */
-  phase: 'open' | 'paid' | 'expired' | 'cancelled' | 'closed';
+  phase: CheckoutPhase;
   cancellable: boolean;
   /** What "Pay partially" pays; absent when partial payments are off or would pay everything. */
   partialAmount?: number;
@@ -256,20 +256,7 @@ function describe(
       ...(open && model.expireBy !== null ? [{ label: 'Expires', value: formatTimestamp(model.expireBy) }] : []),
     ],
   };
-  if (outcome.result === 'paid' && outcome.paidAmount !== undefined) {
-    view.notice =
-      model.phase === 'paid'
-        ? { tone: 'success', text: 'Payment successful — you can close this window' }
-        : { tone: 'success', text: `Payment of ${money(outcome.paidAmount)} received. ${money(due)} is still due.` };
-  } else if (outcome.result === 'failed' && open) {
-    view.notice = { tone: 'error', text: 'Payment failed, try again' };
-  } else if (model.phase === 'paid') {
-    view.notice = { tone: 'info', text: 'This payment link has been paid.' };
-  } else if (model.phase === 'expired') {
-    view.notice = { tone: 'info', text: 'This payment link has expired.' };
-  } else if (model.phase === 'cancelled') {
-    view.notice = { tone: 'info', text: 'This payment link was cancelled.' };
-  }
+  view.notice = checkoutNotice({ outcome, phase: model.phase, due, money });
   if (open) view.actions = payableActions(model, path, money);
   return view;
 }
