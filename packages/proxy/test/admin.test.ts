@@ -125,7 +125,7 @@ function minimalAdapter(): ProviderAdapter {
   });
   return {
     name: 'razorpay',
-    capabilities: { cancel: true, extendExpiry: false, notify: false, list: false, findByReference: false },
+    capabilities: { cancel: true, extendExpiry: false, notify: false, list: false, findByReference: false, uniqueReference: false },
     async create() {
       n += 1;
       return state(`stub_${n}`);
@@ -451,7 +451,7 @@ describe('POST /v1/admin/intents', () => {
     const create = rzp.calls.find((c) => c.method === 'POST' && c.path === '/v1/payment_links')!;
     assert.equal((create.body as { amount: number }).amount, 150000);
     const listed = await admin('/links?limit=1');
-    assert.deepEqual(listed.json.links[0].source, { kind: 'intent', reference: 'INV-2026-042' });
+    assert.deepEqual(listed.json.links[0].source, { kind: 'intent', reference: 'INV-2026-042', attempt: 1 });
   });
 
   it('refuses bad bodies with a 400 naming the fields', async () => {

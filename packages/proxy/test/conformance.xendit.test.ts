@@ -322,7 +322,7 @@ describe('xendit adapter specifics', () => {
 
     it('declares no extend and no resend: Xendit has neither', () => {
       const a = adapter();
-      assert.deepEqual(a.capabilities, { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true });
+      assert.deepEqual(a.capabilities, { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true, uniqueReference: false });
     });
   });
 

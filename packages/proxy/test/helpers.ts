@@ -80,16 +80,22 @@ export function createMockServer() {
 }
 
 /** A small in-memory Razorpay payment-links API for msw, enough for route tests; the simulator does the rest. */
+/** Razorpay's link ids are unique across an account, so across every mock in one test process too. */
+let razorpayLinkCount = 0;
+
 export function razorpayHandlers() {
   const links = new Map<string, Record<string, unknown>>();
   const calls: { method: string; path: string; auth: string | null; body: unknown }[] = [];
-  let n = 0;
   const handlers = [
     http.post(`${RAZORPAY_BASE}/v1/payment_links`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
       calls.push({ method: 'POST', path: '/v1/payment_links', auth: request.headers.get('authorization'), body });
-      n += 1;
-      const id = `plink_test${String(n).padStart(10, '0')}`;
+      if (body.reference_id !== undefined && [...links.values()].some((l) => l.reference_id === body.reference_id)) {
+        const description = 'payment link creation with reference ID already attempted';
+        return HttpResponse.json({ error: { code: 'BAD_REQUEST_ERROR', description, field: 'reference_id' } }, { status: 400 });
+      }
+      razorpayLinkCount += 1;
+      const id = `plink_test${String(razorpayLinkCount).padStart(10, '0')}`;
       const link = {
         id,
         short_url: `https://rzp.test/i/${id}`,
@@ -105,6 +111,13 @@ export function razorpayHandlers() {
       };
       links.set(id, link);
       return HttpResponse.json(link);
+    }),
+    http.get(`${RAZORPAY_BASE}/v1/payment_links`, ({ request }) => {
+      const url = new URL(request.url);
+      calls.push({ method: 'GET', path: `/v1/payment_links${url.search}`, auth: request.headers.get('authorization'), body: null });
+      const reference = url.searchParams.get('reference_id');
+      const found = [...links.values()].filter((l) => reference === null || l.reference_id === reference).reverse();
+      return HttpResponse.json({ count: found.length, payment_links: found });
     }),
     http.get(`${RAZORPAY_BASE}/v1/payment_links/:id`, ({ params, request }) => {
       calls.push({ method: 'GET', path: `/v1/payment_links/${params.id}`, auth: request.headers.get('authorization'), body: null });

@@ -64,10 +64,11 @@ const FaultRequest = z
     provider: z.string().min(1),
     status: z.int().min(400).max(599).optional(),
     delayMs: z.int().min(0).max(60_000).optional(),
+    answerDelayMs: z.int().min(0).max(60_000).optional(),
     times: z.int().min(1).max(1000).default(1),
   })
-  .refine((fault) => fault.status !== undefined || fault.delayMs !== undefined, {
-    error: 'give a status, a delayMs, or both',
+  .refine((fault) => fault.status !== undefined || fault.delayMs !== undefined || fault.answerDelayMs !== undefined, {
+    error: 'give a status, a delayMs, an answerDelayMs, or a combination',
   });
 
 export function createControlRouter(control: CoreControl, providers: ReadonlyMap<string, SimulatedProvider>): Router {

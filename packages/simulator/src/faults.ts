@@ -12,6 +12,11 @@ export interface Fault {
   /** HTTP status to answer with; omitted means "only delay, then answer normally". */
   status?: number;
   delayMs?: number;
+  /**
+   * Handles the call, then holds its answer this long: the provider did the work but, to a client that gave
+   * up meanwhile, the answer never came (a create that timed out yet made the link).
+   */
+  answerDelayMs?: number;
   /** How many calls the fault applies to; defaults to 1. */
   times?: number;
 }
@@ -38,7 +43,7 @@ export function createFaultInjector(): FaultInjector {
       if (!queue || !head) return undefined;
       head.times -= 1;
       if (head.times <= 0) queue.shift();
-      return { status: head.status, delayMs: head.delayMs };
+      return { status: head.status, delayMs: head.delayMs, answerDelayMs: head.answerDelayMs };
     },
     pending() {
       return Object.fromEntries([...queues].map(([provider, queue]) => [provider, queue.map((fault) => ({ ...fault }))]));
@@ -62,6 +67,13 @@ export function applyFaults(
     const fault = injector.take(provider);
     if (!fault) return next();
     if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.answerDelayMs) {
+      const end = res.end.bind(res) as (...args: unknown[]) => unknown;
+      res.end = ((...args: unknown[]) => {
+        setTimeout(() => end(...args), fault.answerDelayMs).unref();
+        return res;
+      }) as typeof res.end;
+    }
     if (fault.status === undefined) return next();
     res.status(fault.status).json(errorBody(fault.status));
   };

@@ -39,6 +39,31 @@ const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 const WEBHOOK_DEDUPE_TTL_MS = 7 * 24 * 60 * 60_000;
 /** Razorpay's minimum (providers.md §5.3); links shorter than this are refused by at least one provider. */
 const MIN_LINK_TTL_MS = 16 * 60_000;
+/** How many links one intent reference may have had (expired, cancelled) before the walk stops looking. */
+const MAX_INTENT_ATTEMPTS = 50;
+/** Intent references already walked at the provider by this process; bounded, cleared when full. */
+const MAX_WALKED = 10_000;
+
+/**
+ * The reference a purchase's link carries at its provider. A purchase that can come back (an intent's
+ * reference, an Idempotency-Key) gets one derived from what identifies it, so after a restart — or a create whose
+ * answer was lost — the link is found at the provider by that reference instead of minted twice (decision 0008).
+ * Hashed: short, in every provider's alphabet (`[A-Za-z0-9_-]`, at most 40), and the key is not sent on.
+ */
+export function providerReference(purchase: { intent: string; attempt: number } | { key: string; fingerprint: string }): string {
+  if ('intent' in purchase) return `pi_${digest(`intent\n${purchase.intent}`)}_${purchase.attempt}`;
+  return `pk_${digest(`key\n${purchase.key}\n${purchase.fingerprint}`)}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/** A failed create that may have created the link all the same (timeout, 5xx) or that met our reference (4xx). */
+function mayHaveCreated(err: unknown): boolean {
+  const code = (err as Problem).code;
+  return code === 'provider_timeout' || code === 'provider_unavailable' || code === 'provider_rejected';
+}
 
 export function createLinkService(deps: LinkServiceDeps) {
   const { config, store, adapters, now, log } = deps;
@@ -103,42 +128,105 @@ export function createLinkService(deps: LinkServiceDeps) {
     const inflight = byReference.get(reference);
     if (inflight) return inflight;
     const run = (async () => {
-      const last = await store.findLinkByMerchantReference(reference);
-      if (last && !['expired', 'cancelled', 'failed'].includes(last.status)) return { record: last, existing: true };
-      return { record: await mintNew(request, price), existing: false };
+      const last = (await store.findLinkByMerchantReference(reference)) ?? (await recoverIntent(reference, price));
+      if (last && !isClosed(last.status)) return { record: last, existing: true };
+      const attempt = (last?.source.kind === 'intent' ? (last.source.attempt ?? 0) : 0) + 1;
+      const priced = { ...price, source: { kind: 'intent' as const, reference, attempt } };
+      return mintNew(request, priced, providerReference({ intent: reference, attempt }));
     })().finally(() => byReference.delete(reference));
     byReference.set(reference, run);
     return run;
   }
 
-  async function mintPriced(request: MintRequest): Promise<{ record: LinkRecord; existing: boolean }> {
-    const price = resolvePrice(config, request, now());
-    if (price.source.kind === 'intent') return mintForReference(price.source.reference, request, price);
-    return { record: await mintNew(request, price), existing: false };
+  /**
+   * After a restart the store has forgotten an intent's links, but its provider has not: walk the references
+   * its links would have had (attempt 1, 2, …) and adopt the last one found. Once per reference per process —
+   * from then on this process mints that reference's links itself — and single flight.
+   */
+  const walked = new Set<string>();
+  const walking = new Map<string, Promise<LinkRecord | undefined>>();
+  function recoverIntent(reference: string, price: ResolvedPrice): Promise<LinkRecord | undefined> {
+    const adapter = adapterFor(price.provider);
+    if (walked.has(reference) || !adapter.findByReference) return Promise.resolve(undefined);
+    const inflight = walking.get(reference);
+    if (inflight) return inflight;
+    const run = (async () => {
+      let found: { state: ProviderLinkState; attempt: number } | undefined;
+      for (let attempt = 1; attempt <= MAX_INTENT_ATTEMPTS; attempt++) {
+        const state = await adapter.findByReference!(providerReference({ intent: reference, attempt }));
+        if (!state) break;
+        found = { state, attempt };
+      }
+      if (walked.size >= MAX_WALKED) walked.clear();
+      walked.add(reference);
+      if (!found) return undefined;
+      const source = { kind: 'intent' as const, reference, attempt: found.attempt };
+      return adopt(found.state, providerReference({ intent: reference, attempt: found.attempt }), { ...price, source });
+    })().finally(() => walking.delete(reference));
+    walking.set(reference, run);
+    return run;
   }
 
-  async function mintNew(request: MintRequest, price: ResolvedPrice): Promise<LinkRecord> {
+  /** `keyed`: the Idempotency-Key and request fingerprint, when the request came with a key. */
+  async function mintPriced(request: MintRequest, keyed?: { key: string; fingerprint: string }) {
+    const price = resolvePrice(config, request, now());
+    if (price.source.kind === 'intent') return mintForReference(price.source.reference, request, price);
+    return mintNew(request, price, keyed && providerReference(keyed));
+  }
+
+  /**
+   * Creates the link at the provider. `reference` is set for a purchase that can come back (decision 0008): a
+   * provider that does not refuse a reused reference is asked first whether it has the link; any other is asked
+   * only when a create fails in a way that may mean the link exists (a timeout, a 5xx, our reference refused).
+   * Links minted without a reference get their own id as one, and the same recovery after a failed create.
+   */
+  async function mintNew(request: MintRequest, price: ResolvedPrice, reference?: string): Promise<{ record: LinkRecord; existing: boolean }> {
     const adapter = adapterFor(price.provider);
     if (adapter.currencies && !adapter.currencies.includes(price.amount.currency)) {
       throw new Problem(400, 'amount_not_allowed', `${price.provider} does not take ${price.amount.currency}`);
     }
-    const id = `pl_${randomBytes(16).toString('base64url')}`;
+    const id = newLinkId();
+    const ref = reference ?? id;
+    if (reference !== undefined && adapter.findByReference && !adapter.capabilities.uniqueReference) {
+      const found = await adapter.findByReference(ref);
+      if (found) return { record: await adopt(found, ref, price), existing: true };
+    }
     const returnUrl = request.returnUrl && returnThrough(config.publicUrl, request.returnUrl, id);
-    const state = await adapter.create({
-      reference: id,
-      amount: price.amount,
-      description: price.description,
-      customer: price.customer,
-      expiresAt: new Date(now() + Math.max(config.linkTtlMs, MIN_LINK_TTL_MS)),
-      returnUrl,
-    });
+    let state: ProviderLinkState;
+    try {
+      state = await adapter.create({
+        reference: ref,
+        amount: price.amount,
+        description: price.description,
+        customer: price.customer,
+        expiresAt: new Date(now() + Math.max(config.linkTtlMs, MIN_LINK_TTL_MS)),
+        returnUrl,
+      });
+    } catch (err) {
+      const found = mayHaveCreated(err) ? await adapter.findByReference?.(ref).catch(() => undefined) : undefined;
+      if (!found) throw err;
+      const code = (err as Problem).code;
+      log.warn({ provider: price.provider, code }, 'create failed, but the provider has the link: adopted');
+      // A refused reference means an earlier request made the link; a lost answer, that this one did.
+      return { record: await adopt(found, ref, price, id), existing: code === 'provider_rejected' };
+    }
+    // Pine Labs answers a reused reference with the link it already has.
+    const known = reference !== undefined && (await store.findLinkByProviderId(price.provider, state.providerLinkId));
+    if (known) return { record: known, existing: true };
+    const record = linkRecord(id, ref, state, price);
+    await store.insertLink(record);
+    log.info({ linkId: id, provider: price.provider, amount: price.amount }, 'link minted');
+    return { record, existing: false };
+  }
+
+  function linkRecord(id: string, reference: string, state: ProviderLinkState, price: ResolvedPrice): LinkRecord {
     const created = now();
     const record: LinkRecord = {
       ...initialState(),
       id,
       provider: price.provider,
       providerLinkId: state.providerLinkId,
-      reference: id,
+      reference,
       url: state.url,
       amount: price.amount,
       description: price.description,
@@ -147,10 +235,17 @@ export function createLinkService(deps: LinkServiceDeps) {
       createdAt: created,
       checkedAt: created,
     };
-    const observed = { ...record, ...applyObservation(record, state, record.amount.value) };
-    await store.insertLink(observed);
-    log.info({ linkId: id, provider: price.provider, amount: price.amount }, 'link minted');
-    return observed;
+    return { ...record, ...applyObservation(record, state, record.amount.value) };
+  }
+
+  /** Takes in a link found at the provider by its reference: a record under a new id, unless one exists. */
+  async function adopt(state: ProviderLinkState, reference: string, price: ResolvedPrice, id = newLinkId()): Promise<LinkRecord> {
+    const known = await store.findLinkByProviderId(price.provider, state.providerLinkId);
+    if (known) return known;
+    const record = linkRecord(id, reference, state, price);
+    await store.insertLink(record);
+    log.info({ linkId: id, provider: price.provider, status: record.status }, 'link recovered from the provider by its reference');
+    return record;
   }
 
   return {
@@ -187,7 +282,7 @@ export function createLinkService(deps: LinkServiceDeps) {
           break;
       }
       try {
-        const { record, existing } = await mintPriced(request);
+        const { record, existing } = await mintPriced(request, { key: ctx.idempotencyKey, fingerprint });
         await store.completeIdempotent(ctx.idempotencyKey, record.id);
         return { record, replayed: existing };
       } catch (err) {
@@ -203,7 +298,11 @@ export function createLinkService(deps: LinkServiceDeps) {
     async lookupIntent(token: string): Promise<{ intent: Intent; record?: LinkRecord }> {
       if (config.intentSecrets.length === 0) throw new Problem(404, 'not_found', 'This proxy does not take signed intents');
       const intent = verifyIntent(token, config.intentSecrets.map((s) => s.reveal()), now());
-      const last = await store.findLinkByMerchantReference(intent.reference);
+      // After a restart, the provider may know the invoice's link; a provider that cannot answer now leaves
+      // the page showing the invoice without a state, and the click finds the link (or refuses) then.
+      const last =
+        (await store.findLinkByMerchantReference(intent.reference)) ??
+        (await recoverIntent(intent.reference, resolvePrice(config, { intent: token }, now())).catch(() => undefined));
       return { intent, record: last && (await this.read(last.id)) };
     },
 
@@ -367,6 +466,15 @@ export function createLinkService(deps: LinkServiceDeps) {
 }
 
 export type LinkService = ReturnType<typeof createLinkService>;
+
+function newLinkId(): string {
+  return `pl_${randomBytes(16).toString('base64url')}`;
+}
+
+/** Expired, cancelled or failed: a purchase whose link ended without being paid may be minted again. */
+function isClosed(status: LinkRecord['status']): boolean {
+  return status === 'expired' || status === 'cancelled' || status === 'failed';
+}
 
 function notCancellable(record: LinkRecord): Problem {
   return new Problem(409, 'link_not_cancellable', `This link is paid; refund the payment in the ${record.provider} dashboard instead`);

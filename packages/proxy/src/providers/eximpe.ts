@@ -188,7 +188,7 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
 
   return {
     name: 'eximpe',
-    capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true },
+    capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true, uniqueReference: false },
     currencies: ['INR'],
 
     async create(input) {

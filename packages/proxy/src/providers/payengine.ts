@@ -120,7 +120,7 @@ export function createPayEngineAdapter(
 
   return {
     name: 'payengine',
-    capabilities: { cancel: true, extendExpiry: true, notify: false, list: true, findByReference: true },
+    capabilities: { cancel: true, extendExpiry: true, notify: false, list: true, findByReference: true, uniqueReference: true },
 
     async create(input) {
       const link = await http.request({

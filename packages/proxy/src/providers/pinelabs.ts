@@ -133,7 +133,7 @@ export function createPinelabsAdapter(
 
   return {
     name: 'pinelabs',
-    capabilities: { cancel: true, extendExpiry: false, notify: true, list: false, findByReference: true },
+    capabilities: { cancel: true, extendExpiry: false, notify: true, list: false, findByReference: true, uniqueReference: true },
     currencies: ['INR'],
 
     async create(input) {

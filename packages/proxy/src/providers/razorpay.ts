@@ -151,7 +151,7 @@ function buildAdapter<Entity>(
 
   return {
     name: 'razorpay',
-    capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true },
+    capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true, uniqueReference: true },
 
     async create(input) {
       assertRepresentable(input.amount);

@@ -36,6 +36,12 @@ export interface ProviderCapabilities {
   notify: boolean;
   list: boolean;
   findByReference: boolean;
+  /**
+   * The provider refuses a second link with a reference it has seen (Razorpay, PayEngine's slug, EximPe's
+   * simulator reading) or answers the existing link (Pine Labs). When false (Xendit), the core looks a
+   * recoverable reference up before creating, instead of after a failed create. See decision 0008.
+   */
+  uniqueReference: boolean;
 }
 
 export type WebhookVerdict = { ok: true } | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale_timestamp' };

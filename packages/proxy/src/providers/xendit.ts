@@ -100,7 +100,7 @@ export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDep
 
   return {
     name: 'xendit',
-    capabilities: { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true },
+    capabilities: { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true, uniqueReference: false },
     currencies: XENDIT_CURRENCIES,
 
     async create(input) {

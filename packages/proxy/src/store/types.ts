@@ -8,7 +8,8 @@ import type { StatusState } from '../links/status.ts';
 /** How the price of a link was decided; kept for support and for re-minting an expired purchase. */
 export type PriceSource =
   | { kind: 'product'; product: string; quantity: number }
-  | { kind: 'intent'; reference: string }
+  /** `attempt` counts the links minted for one intent reference (1, 2, … after expiries); see decision 0008. */
+  | { kind: 'intent'; reference: string; attempt?: number }
   | { kind: 'amount' };
 
 export interface LinkRecord extends StatusState {
