@@ -51,7 +51,8 @@ export interface ProxyConfig {
   /** The providers whose variables are set, by name. */
   providers: Partial<Record<ProviderName, ConfiguredProvider>>;
   /** Per client address; 0 turns a limit off. */
-  rateLimits: { mintPerMinute: number; readPerMinute: number };
+  /** Per client address; 0 turns one off. `adminFailuresPerMinute` counts refused admin tokens only. */
+  rateLimits: { mintPerMinute: number; readPerMinute: number; adminFailuresPerMinute: number };
   /** Express `trust proxy`: whose X-Forwarded-For to believe for the client address (behind a reverse proxy). */
   trustProxy: boolean | number | string;
   /** Folder holding the built widget bundles. */
@@ -94,6 +95,7 @@ const Env = z.object({
   PAY_LINK_ADMIN_URL: httpUrl.optional(),
   PAY_LINK_RATE_MINT_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(30),
   PAY_LINK_RATE_READ_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(600),
+  PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(10),
   PAY_LINK_TRUST_PROXY: z
     .string()
     .regex(/^(false|true|loopback|uniquelocal|linklocal|\d{1,2})$/, 'false, loopback, uniquelocal, linklocal, true, or a hop count such as 1')
@@ -221,7 +223,11 @@ export function loadConfig(
     intentSecrets: (e.PAY_LINK_INTENT_SECRET ?? []).map((s) => new Secret(s)),
     adminTokens: (e.PAY_LINK_ADMIN_TOKEN ?? []).map((s) => new Secret(s)),
     providers,
-    rateLimits: { mintPerMinute: e.PAY_LINK_RATE_MINT_PER_MINUTE, readPerMinute: e.PAY_LINK_RATE_READ_PER_MINUTE },
+    rateLimits: {
+      mintPerMinute: e.PAY_LINK_RATE_MINT_PER_MINUTE,
+      readPerMinute: e.PAY_LINK_RATE_READ_PER_MINUTE,
+      adminFailuresPerMinute: e.PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE,
+    },
     trustProxy: e.PAY_LINK_TRUST_PROXY === 'false' ? false : e.PAY_LINK_TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.PAY_LINK_TRUST_PROXY) ? Number(e.PAY_LINK_TRUST_PROXY) : e.PAY_LINK_TRUST_PROXY,
     widgetDir: e.PAY_LINK_WIDGET_DIR ?? DEFAULT_WIDGET_DIR,
   };

@@ -15,10 +15,29 @@ const MAX_KEYS = 50_000;
 
 export function rateLimit(limit: RateLimit, now: () => number = Date.now): RequestHandler {
   if (limit.perMinute <= 0) return (_req, _res, next) => next();
+  const buckets = tokenBuckets(limit, now);
+  return (req, _res, next) => {
+    const retryAfter = buckets.take(clientKey(req));
+    if (retryAfter !== undefined) {
+      next(new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter }));
+      return;
+    }
+    next();
+  };
+}
+
+export function clientKey(req: { ip?: string; socket: { remoteAddress?: string } }): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * One token bucket per key, the least recently seen forgotten first once `MAX_KEYS` are held. `take` spends a
+ * token; `wait` only looks. Both answer the seconds to wait when the bucket is empty, else `undefined`.
+ */
+export function tokenBuckets(limit: RateLimit, now: () => number = Date.now) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const perMs = limit.perMinute / 60_000;
-  return (req, res, next) => {
-    const key = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  function refill(key: string) {
     const t = now();
     let bucket = buckets.get(key);
     if (!bucket) {
@@ -31,12 +50,20 @@ export function rateLimit(limit: RateLimit, now: () => number = Date.now): Reque
       bucket.at = t;
     }
     buckets.set(key, bucket);
-    if (bucket.tokens < 1) {
-      const retryAfter = Math.ceil((1 - bucket.tokens) / perMs / 1000);
-      next(new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter }));
-      return;
-    }
-    bucket.tokens -= 1;
-    next();
+    return bucket;
+  }
+  const waitFor = (tokens: number) => Math.ceil((1 - tokens) / perMs / 1000);
+  return {
+    take(key: string): number | undefined {
+      const bucket = refill(key);
+      if (bucket.tokens < 1) return waitFor(bucket.tokens);
+      bucket.tokens -= 1;
+      return undefined;
+    },
+    wait(key: string): number | undefined {
+      if (!buckets.has(key)) return undefined;
+      const bucket = refill(key);
+      return bucket.tokens < 1 ? waitFor(bucket.tokens) : undefined;
+    },
   };
 }

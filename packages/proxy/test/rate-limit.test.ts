@@ -3,10 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningProxy } from '../src/server.ts';
 import { createMockServer, postJson, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
 
+const ADMIN_TOKEN = 'rate_limit_test_admin_token_0123456789abcdef';
 const msw = createMockServer();
 let proxy: RunningProxy;
 before(async () => {
-  proxy = await startTestProxy(testConfig({ PAY_LINK_RATE_MINT_PER_MINUTE: '6', PAY_LINK_RATE_READ_PER_MINUTE: '120' }));
+  proxy = await startTestProxy(
+    testConfig({ PAY_LINK_RATE_MINT_PER_MINUTE: '6', PAY_LINK_RATE_READ_PER_MINUTE: '120', PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN }),
+  );
   msw.use(...razorpayHandlers().handlers);
 });
 after(async () => {
@@ -41,5 +44,23 @@ describe('rate limits', () => {
       else assert.equal(res.status, 404);
     }
     assert.ok(limited > 0 && limited <= 20, `reads: burst of 20 then limited (${limited} limited)`);
+  });
+
+  it('counts refused admin tokens: after a burst of 10, the address waits, even with the right token', async () => {
+    const admin = (token: string) => fetch(`${proxy.url}/v1/admin/links`, { headers: { authorization: `Bearer ${token}` } });
+    const right = await admin(ADMIN_TOKEN);
+    assert.equal(right.status, 200, 'right tokens spend nothing');
+    await right.text();
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await admin(`guess_${i}_${'x'.repeat(32)}`);
+      statuses.push(res.status);
+      await res.text();
+    }
+    assert.deepEqual(statuses, Array(10).fill(401));
+    const limited = await admin(ADMIN_TOKEN);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal(((await limited.json()) as { code: string }).code, 'rate_limited');
   });
 });

@@ -19,6 +19,7 @@ import type { LinkService } from '../links/service.ts';
 import type { Logger } from '../logger.ts';
 import { parseMajorString } from '../money.ts';
 import { Problem, invalidRequest } from '../problems.ts';
+import { clientKey, tokenBuckets } from '../rate-limit.ts';
 import type { LinkRecord, PriceSource } from '../store/types.ts';
 import { LINK_ID } from './links.ts';
 
@@ -75,11 +76,21 @@ export function adminRouter(config: ProxyConfig, links: LinkService, logger: Log
   const ownOrigin = new URL(config.publicUrl).origin;
   const tokenDigests = config.adminTokens.map((token) => digest(token.reveal()));
   const log = logger.child({ area: 'admin' });
+  // Guessing tokens: every refused token spends one of the address's tokens; with none left, even a right
+  // token waits (the guesser may hold one). Bursts of 10 allow a merchant's few typos.
+  const perMinute = config.rateLimits.adminFailuresPerMinute;
+  const failures = perMinute > 0 ? tokenBuckets({ perMinute, burst: Math.max(perMinute, 10) }, now) : undefined;
 
   router.use((req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     if (tokenDigests.length === 0) {
       next(new Problem(404, 'not_found', 'The admin API is disabled on this proxy: set PAY_LINK_ADMIN_TOKEN to turn it on'));
+      return;
+    }
+    const waitSeconds = failures?.wait(clientKey(req));
+    if (waitSeconds !== undefined) {
+      log.warn({ action: 'refused', method: req.method, path: req.path, outcome: 'rate_limited' }, 'admin request refused');
+      next(new Problem(429, 'rate_limited', 'Too many refused admin tokens from this address; try again shortly', { retryAfter: waitSeconds }));
       return;
     }
     const origin = req.headers.origin;
@@ -97,6 +108,7 @@ export function adminRouter(config: ProxyConfig, links: LinkService, logger: Log
       for (const expected of tokenDigests) ok = timingSafeEqual(candidate, expected) || ok;
     }
     if (!ok) {
+      failures?.take(clientKey(req));
       res.setHeader('WWW-Authenticate', presented === undefined ? 'Bearer realm="pay-link admin"' : 'Bearer realm="pay-link admin", error="invalid_token"');
       log.warn({ action: 'refused', method: req.method, path: req.path, outcome: 'unauthorized' }, 'admin request refused');
       next(new Problem(401, 'unauthorized', presented === undefined ? 'Send Authorization: Bearer <PAY_LINK_ADMIN_TOKEN>' : 'The admin token is not valid'));
