@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { signIntent } from '@pay-link/proxy';
 import { launchChromium } from '../e2e/browser.ts';
 import { DEMO_INTENT_SECRET, startStack } from './stack.ts';
+import { shootCms } from './screenshots-cms.ts';
+import { shootInvoice } from './screenshots-invoice.ts';
 
 const out = fileURLToPath(new URL('../docs/img/', import.meta.url));
 mkdirSync(out, { recursive: true });
@@ -50,6 +52,12 @@ try {
   await invoice.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
   await invoice.waitForTimeout(300);
   await invoice.screenshot({ path: join(out, 'invoice-pay-page.png') });
+
+  // The CMS page: the page builder's restyled buttons (one paid) and the snippet builder.
+  await shootCms(browser, stack, out);
+
+  // The invoice path: the sample email, and the pay page paid, partly paid and with an expired link.
+  await shootInvoice(browser, stack, out);
   process.stdout.write(`screenshots written to ${out}\n`);
 } finally {
   await browser.close();

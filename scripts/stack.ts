@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { loadConfig, startProxy, type RunningProxy } from '@pay-link/proxy';
+import { createInvoiceEmail, loadConfig, signIntent, startProxy, type RunningProxy } from '@pay-link/proxy';
 import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '@pay-link/simulator';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +44,8 @@ export interface Stack {
   demoUrl: string;
   proxyUrl: string;
   simulatorUrl: string;
+  /** The sample invoice email served at `<demoUrl>/invoice-email.html`, signed when the stack started. */
+  invoiceEmail: ReturnType<typeof sampleInvoiceEmail>;
   proxy: RunningProxy;
   close(): Promise<void>;
 }
@@ -104,13 +106,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     EXIMPE_BASE_URL: `${sim}/eximpe`,
   });
   const proxy = await startProxy(config);
-  const demo = await serveDemo(demoPort, proxyUrl);
+  const invoiceEmail = sampleInvoiceEmail(proxyUrl, options.intentSecret ?? DEMO_INTENT_SECRET);
+  const demo = await serveDemo(demoPort, proxyUrl, (options.intentSecret ?? DEMO_INTENT_SECRET) === DEMO_INTENT_SECRET, invoiceEmail.html);
 
   return {
     simulator,
     demoUrl,
     proxyUrl,
     simulatorUrl: `http://localhost:${simulatorPort}`,
+    invoiceEmail,
     proxy,
     async close() {
       await Promise.all([
@@ -129,10 +133,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  * The merchant's static site: plain files under demo/, with a strict CSP such as a careful merchant would send,
  * which the button must live with (its script from the proxy, its requests to the proxy, nothing inline).
  */
-async function serveDemo(port: number, proxyUrl: string): Promise<Server> {
+async function serveDemo(port: number, proxyUrl: string, signDemoIntents = false, invoiceEmailHtml?: string): Promise<Server> {
   const app = express();
   app.disable('x-powered-by');
   const proxyOrigin = new URL(proxyUrl).origin;
+  // The sample invoice email, under the CSP of a careful mail client: no script at all, inline styles only.
+  if (invoiceEmailHtml) {
+    app.get('/invoice-email.html', (_req, res) => {
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(invoiceEmailHtml);
+    });
+  }
   app.use((_req, res, next) => {
     res.setHeader(
       'Content-Security-Policy',
@@ -150,6 +162,10 @@ async function serveDemo(port: number, proxyUrl: string): Promise<Server> {
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     next();
   });
+  // DEMO ONLY: signs invoice intents for the CMS page's snippet builder, since a browser must never hold the
+  // intent secret. It signs with the public DEMO_INTENT_SECRET and exists only while the stack uses that secret; a
+  // real merchant signs on their own server (`signIntent`) or with `pay-link intent`, never for any caller.
+  if (signDemoIntents) app.post('/demo-api/intents', express.json({ limit: '2kb' }), signDemoIntent);
   app.get(/.*/, async (req, res, next) => {
     const path = req.path.endsWith('/') ? `${req.path}index.html` : req.path;
     const file = normalize(join(demoDir, path));
@@ -166,12 +182,37 @@ async function serveDemo(port: number, proxyUrl: string): Promise<Server> {
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });
+  app.use((err: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status < 500 ? err.status : 500;
+    res.status(status).type('application/problem+json').json({ type: 'about:blank', title: status === 500 ? 'Internal error' : 'Bad request', status, code: status === 500 ? 'internal' : 'invalid_request' });
+  });
   const server = app.listen(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   return server;
+}
+
+/** `POST /demo-api/intents {amount (minor units), currency, reference, description}` → 201 `{token}`, valid 7 days. */
+function signDemoIntent(req: express.Request, res: express.Response): void {
+  const { amount, currency, reference, description } = (req.body ?? {}) as Record<string, unknown>;
+  const refuse = (detail: string) =>
+    res.status(400).type('application/problem+json').json({ type: 'about:blank', title: 'Invalid request', status: 400, code: 'invalid_request', detail });
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return void refuse('amount: a positive whole number of minor units');
+  if (typeof currency !== 'string' || typeof reference !== 'string' || typeof description !== 'string') {
+    return void refuse('currency, reference and description are required strings');
+  }
+  try {
+    const expiresAt = new Date(Date.now() + 7 * 86_400_000);
+    res.status(201).json({ token: signIntent({ amount: { value: amount, currency }, reference, description, expiresAt }, DEMO_INTENT_SECRET) });
+  } catch (err) {
+    // signIntent checks the payload with zod: name the field it refused, in words a form can show.
+    const FIELDS: Record<string, string> = { a: 'amount', c: 'currency', r: 'reference', d: 'description' };
+    const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    if (!issue) throw err;
+    refuse(`${FIELDS[String(issue.path[0])] ?? 'intent'}: ${issue.message}`);
+  }
 }
 
 /** The port asked for; 0 means any free one. A busy fixed port is an error that names it. */
@@ -186,4 +227,32 @@ async function portOrFree(port: number): Promise<number> {
       probe.close(() => resolve(chosen));
     });
   });
+}
+
+/**
+ * The invoice email a merchant would send for the demo's tea tasting (`pay-link invoice-email` writes the same
+ * kind), signed at stack start with the stack's intent secret so its pay link always works.
+ */
+export function sampleInvoiceEmail(proxyUrl: string, intentSecret: string, now = Date.now()) {
+  return createInvoiceEmail(
+    {
+      amount: { value: 1250000, currency: 'INR' },
+      reference: 'INV-2026-0042',
+      description: 'Tea tasting for 12, 14 December',
+      customer: { name: 'Asha Rao', email: 'asha@example.com' },
+      expiresAt: new Date(now + 14 * 86_400_000),
+    },
+    {
+      secret: intentSecret,
+      publicUrl: proxyUrl,
+      merchant: 'Leaf & Kettle',
+      lines: [
+        { description: 'Guided tasting, 12 guests at ₹850.00', amount: 1020000 },
+        { description: 'Tea flight and snacks', amount: 230000 },
+      ],
+      issuedAt: new Date(now),
+      locale: 'en-IN',
+      timeZone: 'Asia/Kolkata',
+    },
+  );
 }

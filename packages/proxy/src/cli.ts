@@ -4,12 +4,15 @@
  *
  *   pay-link serve                 start the proxy (configured by environment variables, see README)
  *   pay-link intent …              sign an intent for an invoice and print the token and its pay-page URL
+ *   pay-link invoice-email …       sign an intent and write the invoice email (HTML, text or .eml) linking to it
  *   pay-link links …               list, cancel, extend or resend links through a running proxy's admin API
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAdminClientConfig, loadSigningConfig } from './config.ts';
 import type { Money, ProblemBody } from './contract.ts';
-import { signIntent } from './links/intent.ts';
+import { InvoiceEmailError, createInvoiceEmail, toMimeMessage } from './invoice-email.ts';
+import { type Intent, signIntent } from './links/intent.ts';
 import { parseMajorString, toMajorString } from './money.ts';
 import { parseDuration } from './duration.ts';
 import type { AdminLinkView, NotifyResult } from './routes/admin.ts';
@@ -18,6 +21,10 @@ const USAGE = `Usage:
   pay-link serve
   pay-link intent --amount 2500.00 --currency INR --reference INV-2026-001 --description "Invoice INV-2026-001"
                   [--expires-in 7d] [--name "Asha Rao"] [--email asha@example.com] [--contact +919800000000] [--json]
+  pay-link invoice-email --reference INV-2026-001 (--amount 2500.00 | --line "Consulting, May=2000.00" --line "Travel=500.00" …)
+                  [--currency INR] [--description "…"] [--merchant "Leaf & Kettle"] [--name …] [--email …] [--contact …]
+                  [--expires-in 30d] [--due 2026-06-30] [--locale en-IN] [--time-zone Asia/Kolkata]
+                  [--out invoice.html|invoice.txt|invoice.eml] [--from "Leaf & Kettle <billing@example.com>"]
   pay-link links list [--status paid] [--provider razorpay] [--limit 50] [--json]
   pay-link links cancel <link id> [--json]
   pay-link links extend <link id> --expires-in 7d [--json]
@@ -34,50 +41,155 @@ function fail(message: string): never {
 }
 
 
-export function runIntent(args: string[], env: Record<string, string | undefined> = process.env, now = Date.now()): string {
-  const { values } = parseArgs({
-    args,
-    options: {
-      amount: { type: 'string' },
-      currency: { type: 'string', default: 'INR' },
-      reference: { type: 'string' },
-      description: { type: 'string' },
-      'expires-in': { type: 'string', default: '30d' },
-      name: { type: 'string' },
-      email: { type: 'string' },
-      contact: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  for (const required of ['amount', 'reference'] as const) if (!values[required]) fail(`--${required} is required\n\n${USAGE}`);
+/** The flags `intent` and `invoice-email` share: what the signed intent says. */
+const INTENT_OPTIONS = {
+  amount: { type: 'string' },
+  currency: { type: 'string', default: 'INR' },
+  reference: { type: 'string' },
+  description: { type: 'string' },
+  'expires-in': { type: 'string', default: '30d' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  contact: { type: 'string' },
+} as const;
+
+interface IntentFlags {
+  amount?: string;
+  currency: string;
+  reference?: string;
+  description?: string;
+  'expires-in': string;
+  name?: string;
+  email?: string;
+  contact?: string;
+}
+
+/** The intent the flags describe; `amount` may come from elsewhere (the invoice lines). Throws a usage `CliError`. */
+function intentFromFlags(values: IntentFlags, now: number, amount?: number): Intent {
+  const usage = (message: string): never => {
+    throw new CliError(message, 2);
+  };
+  if (!values.amount && amount === undefined) usage(`--amount is required\n\n${USAGE}`);
+  if (!values.reference) usage(`--reference is required\n\n${USAGE}`);
   const currency = values.currency.toUpperCase();
-  const value = parseMajorString(values.amount!, currency);
-  if (value === undefined || value <= 0) fail(`--amount: expected a positive decimal amount in ${currency} such as 2500.00, got "${values.amount}"`);
+  const value = values.amount === undefined ? amount! : parseMajorString(values.amount, currency);
+  if (value === undefined || value <= 0) usage(`--amount: expected a positive decimal amount in ${currency} such as 2500.00, got "${values.amount}"`);
   const ttl = parseDuration(values['expires-in']);
-  if (ttl === undefined) fail(`--expires-in: expected a duration such as 30m, 12h or 7d, got "${values['expires-in']}"`);
-  const { secret, publicUrl } = loadSigningConfig(env);
+  if (ttl === undefined) usage(`--expires-in: expected a duration such as 30m, 12h or 7d, got "${values['expires-in']}"`);
   const customer = values.name || values.email || values.contact
     ? { ...(values.name && { name: values.name }), ...(values.email && { email: values.email }), ...(values.contact && { contact: values.contact }) }
     : undefined;
-  let token: string;
+  return {
+    amount: { value: value!, currency },
+    reference: values.reference!,
+    description: values.description ?? `Invoice ${values.reference}`,
+    customer,
+    expiresAt: new Date(now + ttl!),
+  };
+}
+
+/** Runs `sign`, turning a refused field (zod) into a usage error that names it. */
+function signing<T>(sign: () => T): T {
   try {
-    token = signIntent(
-      {
-        amount: { value, currency },
-        reference: values.reference!,
-        description: values.description ?? `Invoice ${values.reference}`,
-        customer,
-        expiresAt: new Date(now + ttl),
-      },
-      secret.reveal(),
-    );
+    return sign();
   } catch (err) {
+    if (err instanceof InvoiceEmailError) throw new CliError(err.message, 2);
     const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
-    fail(issue ? `invalid ${String(issue.path[0])}: ${issue.message}` : (err as Error).message);
+    throw new CliError(issue ? `invalid ${String(issue.path[0])}: ${issue.message}` : (err as Error).message, 2);
   }
+}
+
+export function runIntent(args: string[], env: Record<string, string | undefined> = process.env, now = Date.now()): string {
+  const { values } = parseArgs({ args, options: { ...INTENT_OPTIONS, json: { type: 'boolean', default: false } }, strict: true });
+  const intent = intentFromFlags(values, now);
+  const { secret, publicUrl } = loadSigningConfig(env);
+  const token = signing(() => signIntent(intent, secret.reveal()));
   const payUrl = `${publicUrl}/pay/${token}`;
-  return values.json ? JSON.stringify({ token, payUrl, expiresAt: new Date(now + ttl).toISOString() }) : `${token}\n${payUrl}`;
+  return values.json ? JSON.stringify({ token, payUrl, expiresAt: intent.expiresAt.toISOString() }) : `${token}\n${payUrl}`;
+}
+
+export interface InvoiceEmailOptions {
+  env?: Record<string, string | undefined>;
+  now?: number;
+  /** Where `--out` goes; the file system by default. */
+  writeFile?: (path: string, content: string) => void;
+}
+
+/**
+ * `pay-link invoice-email …`: signs an intent like `pay-link intent` and writes the invoice email linking to its
+ * pay page. `--out` picks the form by extension: `.eml` (a MIME message, text and HTML), `.txt`, else HTML.
+ * Without `--out` the HTML goes to stdout. Returns what to print; throws `CliError` for usage errors.
+ *
+ * @example
+ * runInvoiceEmail(['--reference', 'INV-7', '--line', 'Tasting for 12=10200.00', '--line', 'Snacks=2300.00',
+ *   '--merchant', 'Leaf & Kettle', '--out', 'invoice.eml'], { env: { PAY_LINK_INTENT_SECRET: '…' } })
+ */
+export function runInvoiceEmail(args: string[], options: InvoiceEmailOptions = {}): string {
+  const now = options.now ?? Date.now();
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...INTENT_OPTIONS,
+      line: { type: 'string', multiple: true },
+      merchant: { type: 'string' },
+      due: { type: 'string' },
+      locale: { type: 'string', default: 'en' },
+      'time-zone': { type: 'string', default: 'UTC' },
+      from: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const usage = (message: string): never => {
+    throw new CliError(message, 2);
+  };
+  const currency = values.currency.toUpperCase();
+  const lines = (values.line ?? []).map((line) => {
+    const at = line.lastIndexOf('=');
+    const amount = at > 0 ? parseMajorString(line.slice(at + 1), currency) : undefined;
+    if (amount === undefined || !line.slice(0, at).trim()) usage(`--line: expected "description=amount" such as "Tasting for 12=10200.00", got "${line}"`);
+    return { description: line.slice(0, at).trim(), amount: amount! };
+  });
+  const intent = intentFromFlags(values, now, lines.length ? lines.reduce((sum, line) => sum + line.amount, 0) : undefined);
+  try {
+    new Intl.DateTimeFormat(values.locale, { timeZone: values['time-zone'] });
+  } catch {
+    usage(`--locale or --time-zone not known: "${values.locale}", "${values['time-zone']}"`);
+  }
+  let dueAt: Date | undefined;
+  if (values.due !== undefined) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(values.due);
+    const day = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
+    if (!match || new Date(day).toISOString().slice(0, 10) !== values.due) usage(`--due: expected a date such as 2026-12-31, got "${values.due}"`);
+    if (day > intent.expiresAt.getTime()) {
+      usage(`--due ${values.due} is after the pay link expires (${intent.expiresAt.toISOString().slice(0, 10)}); raise --expires-in`);
+    }
+    // Noon UTC is the same calendar day in every time zone from UTC-11 to UTC+11.
+    dueAt = new Date(Math.min(day + 12 * 3_600_000, intent.expiresAt.getTime()));
+  }
+  const { secret, publicUrl } = loadSigningConfig(options.env);
+  const email = signing(() =>
+    createInvoiceEmail(intent, {
+      secret: secret.reveal(),
+      publicUrl,
+      lines,
+      merchant: values.merchant,
+      issuedAt: new Date(now),
+      dueAt,
+      locale: values.locale,
+      timeZone: values['time-zone'],
+    }),
+  );
+  if (values.out === undefined) return email.html;
+  const format = values.out.endsWith('.eml') ? 'eml' : values.out.endsWith('.txt') ? 'text' : 'html';
+  const content =
+    format === 'eml'
+      ? signing(() => toMimeMessage(email, { from: values.from, to: intent.customer, date: new Date(now) }))
+      : format === 'text'
+        ? email.text
+        : email.html;
+  (options.writeFile ?? ((path, text) => writeFileSync(path, text)))(values.out, content);
+  return `Wrote ${values.out} (${format}): ${email.subject}\n${email.payUrl}`;
 }
 
 /** A failure the CLI reports as `pay-link: <message>` with an exit code: 1 when the proxy refused, 2 for usage. */
@@ -246,6 +358,9 @@ async function main(argv: string[]): Promise<void> {
     switch (command) {
       case 'intent':
         process.stdout.write(`${runIntent(rest)}\n`);
+        return;
+      case 'invoice-email':
+        process.stdout.write(`${runInvoiceEmail(rest)}\n`);
         return;
       case 'links':
         process.stdout.write(`${await runLinks(rest)}\n`);

@@ -6,3 +6,12 @@ export type { Store, LinkRecord } from './store/types.ts';
 export type { ProviderAdapter, ProviderLinkState } from './providers/types.ts';
 export * from './contract.ts';
 export { signIntent, verifyIntent, type Intent } from './links/intent.ts';
+export {
+  createInvoiceEmail,
+  renderInvoiceEmail,
+  toMimeMessage,
+  InvoiceEmailError,
+  type InvoiceEmail,
+  type InvoiceEmailInput,
+  type InvoiceLine,
+} from './invoice-email.ts';
