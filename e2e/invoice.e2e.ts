@@ -113,7 +113,8 @@ describe('invoice email → pay page, end to end in Chromium', () => {
     await page.reload();
     await settled(page);
     const facts = await invoiceFacts(page);
-    assert.match(facts.Status!, /^Paid on \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    assert.match(facts.Status!, /^Paid ₹12,500\.00 on \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/);
+    assert.match(facts.Receipt!, /^pl_[\w-]{22}$/);
     assert.equal(await button(page).getAttribute('status'), 'paid');
     assert.equal(await button(page).locator('[part=button]').count(), 0, 'nothing left to pay');
     assert.match((await button(page).locator('[role=status]').textContent()) ?? '', /Paid ✓ ₹12,500\.00/);
@@ -176,7 +177,7 @@ describe('invoice email → pay page, end to end in Chromium', () => {
     assert.equal(old.status, 'expired', 'the old link stays expired');
     await page.reload();
     await settled(page);
-    assert.match((await invoiceFacts(page)).Status!, /^Paid on /);
+    assert.match((await invoiceFacts(page)).Status!, /^Paid ₹[\d,.]+ on /);
     await close(context, problems);
   });
 

@@ -89,8 +89,14 @@ export function payPageRouter(config: ProxyConfig, links: LinkService): Router {
 function stateRow(record: LinkRecord | undefined): string {
   if (!record) return '<dt>Status</dt><dd>Not paid yet</dd>';
   switch (record.status) {
-    case 'paid':
-      return `<dt>Status</dt><dd class="paid">Paid${record.paidAt ? ` on ${escapeHtml(new Date(record.paidAt).toUTCString())}` : ''}</dd>`;
+    case 'paid': {
+      // A receipt the buyer can quote: what was paid, when (UTC, stated), and the link it was paid through.
+      const paid = formatMoney({ value: record.amountPaid, currency: record.amount.currency });
+      const when = record.paidAt
+        ? ` on <time datetime="${escapeHtml(record.paidAt)}">${escapeHtml(RECEIPT_TIME.format(new Date(record.paidAt)))} UTC</time>`
+        : '';
+      return `<dt>Status</dt><dd class="paid">Paid ${escapeHtml(paid)}${when}</dd><dt>Receipt</dt><dd><code>${escapeHtml(record.id)}</code></dd>`;
+    }
     case 'partially_paid': {
       const remaining = formatMoney({ value: record.amount.value - record.amountPaid, currency: record.amount.currency });
       return `<dt>Status</dt><dd>Partly paid: ${escapeHtml(remaining)} remaining</dd>`;
@@ -105,6 +111,8 @@ function stateRow(record: LinkRecord | undefined): string {
       return '<dt>Status</dt><dd>Waiting for payment</dd>';
   }
 }
+
+const RECEIPT_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
