@@ -26,6 +26,45 @@ const minifyCssLiterals: Plugin = {
   },
 };
 
+/**
+ * Lit's hooks for legacy polyfills (ShadyDOM/ShadyCSS, for browsers without shadow DOM) and its
+ * `globalThis.lit*Versions` bookkeeping are dead code in these bundles: a browser that needs those polyfills cannot
+ * parse the ES2022 the bundles are (private methods, static blocks), and the Lit copy inside is private, so no
+ * other Lit should count it. About 100 B gzip of a 12 KB budget. `litElementHydrateSupport` stays: a page with
+ * server-rendered markup can still hydrate. Each pattern must match once, so a Lit upgrade that moves them fails
+ * the build instead of silently keeping or breaking them.
+ */
+export function stripLitLegacyHooks(): Plugin {
+  const hooks: Record<string, string[]> = {
+    'reactive-element': ['reactiveElementPolyfillSupport', 'reactiveElementVersions'],
+    'lit-html': ['litHtmlPolyfillSupport', 'litHtmlVersions'],
+    'lit-element': ['litElementPolyfillSupport', 'litElementVersions'],
+  };
+  const seen = new Set<string>();
+  return {
+    name: 'pay-link:strip-lit-legacy-hooks',
+    transform(code, id) {
+      // Lit's production modules, e.g. node_modules/lit-html/lit-html.js, node_modules/@lit/reactive-element/reactive-element.js
+      const file = /[\\/]node_modules[\\/](?:@lit[\\/])?([\w-]+)[\\/]\1\.js$/.exec(id)?.[1];
+      const [polyfill, versions] = (file && hooks[file]) || [];
+      if (!polyfill) return;
+      seen.add(file!);
+      const rules: [RegExp, string][] = [
+        [new RegExp(`\\b\\w+\\.${polyfill}\\b`), 'void 0'], // the minifier then drops the `?.()` call on it
+        [new RegExp(`\\(\\w+\\.${versions}\\?\\?=\\[\\]\\)\\.push\\("[\\d.]+"\\)`), '0'],
+      ];
+      for (const [pattern, replacement] of rules) {
+        if (code.split(pattern).length !== 2) throw new Error(`${pattern} must match once in ${id}: Lit changed, review this plugin`);
+        code = code.replace(pattern, replacement);
+      }
+      return { code, map: null };
+    },
+    buildEnd(error) {
+      if (!error && seen.size !== 3) throw new Error(`Lit's modules were not all found (saw ${[...seen]}): review this plugin`);
+    },
+  };
+}
+
 /** The bundles inline Lit, whose BSD-3-Clause licence asks for its notice to travel with them: next to them, not in them. */
 const thirdPartyLicenses: Plugin = {
   name: 'pay-link:third-party-licenses',
@@ -39,7 +78,7 @@ const thirdPartyLicenses: Plugin = {
 // CMSs and pages that cannot use modules. The entry registers the element as a side effect.
 // Translations other than English are a separate build (vite.translations.config.ts).
 export default defineConfig({
-  plugins: [minifyCssLiterals, thirdPartyLicenses],
+  plugins: [minifyCssLiterals, stripLitLegacyHooks(), thirdPartyLicenses],
   build: {
     target: 'es2022',
     outDir: 'dist',

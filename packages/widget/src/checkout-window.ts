@@ -39,8 +39,9 @@ const POPUP_HEIGHT = 720;
  */
 export function openCheckout(mode: ResolvedPresentation, name: string, preparing: string, lang: string): Window | null | undefined {
   if (mode === 'redirect') return;
-  const left = Math.round(screenX + (outerWidth - POPUP_WIDTH) / 2);
-  const top = Math.round(screenY + (outerHeight - POPUP_HEIGHT) / 3);
+  // Fractions are fine: window features are read as integers up to the first non-digit
+  const left = screenX + (outerWidth - POPUP_WIDTH) / 2;
+  const top = screenY + (outerHeight - POPUP_HEIGHT) / 3;
   const win = open('', name, mode === 'popup' ? `popup,width=${POPUP_WIDTH},height=${POPUP_HEIGHT},left=${left},top=${top}` : '');
   try {
     // `noopener` would make open() return null and leave us nothing to navigate; cut the link by hand.

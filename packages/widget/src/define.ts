@@ -24,7 +24,7 @@ export function definePayLinkButton(tagName: string = TAG_NAME, element: typeof 
   const existing = customElements.get(tagName) as { version?: string } | undefined;
   if (existing) {
     if (existing.version !== element.version) {
-      console.warn(`<${tagName}> ${existing.version} is already defined, ${element.version} was not: load the pay-link script once.`);
+      console.warn(`<${tagName}> ${existing.version} kept, ${element.version} not defined: load the script once`);
     }
     return;
   }

@@ -73,7 +73,7 @@ export function resolveLang(el: Element): string {
 export function translate(lang: string): Translation {
   const code = lang.toLowerCase();
   // The last one registered for a code wins
-  const find = (wanted: string) => [...shared].reverse().find((t) => t.$code.toLowerCase() === wanted);
+  const find = (wanted: string) => shared.findLast((t) => t.$code.toLowerCase() === wanted);
   // English fills any gap, so an add-on from an older version never leaves a blank.
   return { ...en, ...(find(code) ?? find(code.split('-')[0]!)) };
 }

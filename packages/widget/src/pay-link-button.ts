@@ -61,18 +61,20 @@ let checkoutWindows = 0;
  * <pay-link-button product="consulting-q4"></pay-link-button>
  *
  * @tag pay-link-button
+ * @summary Buy one thing through a hosted payment link and show its status live.
+ *
  * @slot - The button label. Default: "Pay" and the amount once known.
  * @slot paid - Shown once paid. Default: "Paid ✓" and the amount.
  *
- * @event pay-link-before-open - Cancelable; in the click, before anything opens or is minted.
- * @event pay-link-created - The link was minted (or replayed).
- * @event pay-link-opened - The checkout was shown (window or redirect).
- * @event pay-link-blocked - The popup was blocked or closed early; falling back to a same-tab redirect.
- * @event pay-link-status - Any status change.
- * @event pay-link-paid - Paid; once per link.
- * @event pay-link-expired - The link expired.
- * @event pay-link-cancelled - The link was cancelled.
- * @event pay-link-error - Minting or watching failed: `detail.error.code`, `detail.error.recoverable`.
+ * @fires {PayLinkBeforeOpenEvent} pay-link-before-open - Cancelable; in the click, before anything opens or is minted.
+ * @fires {PayLinkCreatedEvent} pay-link-created - The link was minted (or replayed).
+ * @fires {PayLinkOpenedEvent} pay-link-opened - The checkout was shown (window or redirect).
+ * @fires {PayLinkBlockedEvent} pay-link-blocked - The popup was blocked or closed early; falling back to a same-tab redirect.
+ * @fires {PayLinkStatusEvent} pay-link-status - Any status change.
+ * @fires {PayLinkPaidEvent} pay-link-paid - Paid; once per link.
+ * @fires {PayLinkExpiredEvent} pay-link-expired - The link expired.
+ * @fires {PayLinkCancelledEvent} pay-link-cancelled - The link was cancelled.
+ * @fires {PayLinkErrorEvent} pay-link-error - Minting or watching failed: `detail.error.code`, `detail.error.recoverable`.
  *
  * @csspart button - The main button.
  * @csspart label - Its label.
@@ -81,17 +83,25 @@ let checkoutWindows = 0;
  * @csspart status - The live status line (`role="status"`).
  * @csspart error - The error text inside it.
  *
- * @cssproperty --pay-link-bg - Button background. Default: #1d4ed8 (dark: #93c5fd).
- * @cssproperty --pay-link-fg - Button text. Default: #ffffff (dark: #0f172a).
- * @cssproperty --pay-link-text - Status text. Default: #1f2937 (dark: #e5e7eb).
- * @cssproperty --pay-link-success - Paid text. Default: #166534 (dark: #86efac).
- * @cssproperty --pay-link-error - Error text. Default: #b91c1c (dark: #fca5a5).
- * @cssproperty --pay-link-focus-ring - Focus outline. Default: `--pay-link-bg`.
- * @cssproperty --pay-link-font - Font. Default: inherited.
- * @cssproperty --pay-link-radius - Button corners. Default: 0.5rem.
- * @cssproperty --pay-link-padding - Button padding. Default: 0.625rem 1.25rem.
+ * @cssprop [--pay-link-bg=#1d4ed8] - Button background (dark theme: #93c5fd).
+ * @cssprop [--pay-link-fg=#ffffff] - Button text (dark theme: #0f172a).
+ * @cssprop [--pay-link-text=#1f2937] - Status text (dark theme: #e5e7eb).
+ * @cssprop [--pay-link-success=#166534] - Paid text (dark theme: #86efac).
+ * @cssprop [--pay-link-error=#b91c1c] - Error text (dark theme: #fca5a5).
+ * @cssprop [--pay-link-focus-ring=var(--pay-link-bg)] - Focus outline colour.
+ * @cssprop [--pay-link-font=inherit] - Font shorthand.
+ * @cssprop [--pay-link-radius=0.5rem] - Button corners.
+ * @cssprop [--pay-link-padding=0.625rem 1.25rem] - Button padding.
  *
- * @cssstate idle | minting | pending | partially_paid | paid | expired | cancelled | failed | error - Mirrors `status`.
+ * @cssstate idle - Nothing bought yet (also while a resumed link is read).
+ * @cssstate minting - The link is being minted.
+ * @cssstate pending - Waiting for the buyer to pay.
+ * @cssstate partially_paid - Part of the amount is paid.
+ * @cssstate paid - Paid in full.
+ * @cssstate expired - The link expired unpaid.
+ * @cssstate cancelled - The link was cancelled.
+ * @cssstate failed - The payment failed.
+ * @cssstate error - Minting or reading failed; `errorCode` says why.
  */
 export class PayLinkButton extends LitElement {
   /** Version of this build; `define.ts` compares it when a second copy of the script registers. */
@@ -166,6 +176,8 @@ export class PayLinkButton extends LitElement {
   #retryRead = false;
   /** Bumped whenever the purchase changes, so a late mint answer for the old one is dropped. */
   #generation = 0;
+  /** The link last re-minted for, then the link that gave: if that one is gone too, the error shows (no loop). */
+  #recovered: string | undefined;
   /** The checkout window on show, polled for `closed` by `#closedPoll`. */
   #checkout: Window | undefined;
   #closedPoll: ReturnType<typeof setInterval> | undefined;
@@ -352,28 +364,27 @@ export class PayLinkButton extends LitElement {
 
   /** Sends the prepared window to the checkout; without one (blocked, closed early, redirect) this tab goes. */
   #present(win: Window | null | undefined, url: string): void {
-    if (win !== undefined) {
-      if (win?.closed === false) {
-        win.location.replace(url);
-        win.focus();
-        this.#dropCheckout(); // an earlier window we watched
-        this.#checkout = win;
-        this.windowOpen = true;
-        // Cross-origin windows fire no events we can hear; `closed` stays readable. Closed: re-check at once.
-        this.#closedPoll = setInterval(() => {
-          if (!win.closed) return;
-          this.#dropCheckout();
-          this.#watcher.refresh();
-          void this.#focusMain();
-        }, 500);
-        this.#emit(PayLinkOpenedEvent);
-        return;
+    if (win?.closed === false) {
+      win.location.replace(url);
+      win.focus();
+      this.#dropCheckout(); // an earlier window we watched
+      this.#checkout = win;
+      this.windowOpen = true;
+      // Cross-origin windows fire no events we can hear; `closed` stays readable. Closed: re-check at once.
+      this.#closedPoll = setInterval(() => {
+        if (!win.closed) return;
+        this.#dropCheckout();
+        this.#watcher.refresh();
+        void this.#focusMain();
+      }, 500);
+    } else {
+      if (win !== undefined) {
+        this.notice = this.#t().blocked;
+        this.#emit(PayLinkBlockedEvent, { code: 'popup_blocked', recoverable: true });
       }
-      this.notice = this.#t().blocked;
-      this.#emit(PayLinkBlockedEvent, { code: 'popup_blocked', recoverable: true });
+      navigation.assign(url); // the page unloads after this task, so the event below still reaches listeners
     }
     this.#emit(PayLinkOpenedEvent);
-    navigation.assign(url);
   }
 
   /** Stops watching the checkout window (it closed, the link ended, the purchase changed); leaves it open if it is. */
@@ -407,11 +418,40 @@ export class PayLinkButton extends LitElement {
     // While waiting, a failed read is a hiccup: polling backs off and tries again. Say so only before the
     // first answer, or when the link itself is gone.
     if (error.recoverable && this.view) return;
+    const print = this.#fingerprint();
+    const id = this.#watcher.linkId;
+    // Gone, but minted here (the record holds its key): ask for the same purchase again, once
+    if (error.code === 'not_found' && id !== this.#recovered && loadRecord(print)?.linkId === id) {
+      return void this.#recover(print, id!);
+    }
     this.#fail(error, error.recoverable);
     if (!error.recoverable) {
-      clearRecord(this.#fingerprint());
+      clearRecord(print);
       this.#watcher.unwatch();
       this.view = null;
+    }
+  }
+
+  /**
+   * The proxy no longer knows a link this tab minted (it restarted with an in-memory store, say). Minting the same
+   * purchase again under the same Idempotency-Key lets it find the purchase at the provider and answer with the
+   * link as it stands (paid, say) under a new id, which is watched from then on. Silent: no window, no navigation,
+   * no `pay-link-created` (the purchase is not new). Once per link; a failed re-mint shows its error, and keeps the
+   * key when it may pass later, so Retry asks again for the same purchase.
+   */
+  async #recover(print: string, id: string): Promise<void> {
+    const generation = this.#generation;
+    this.#recovered = id;
+    try {
+      const view = await mintPurchase(this.proxy, this.#mintRequest(print), print, false);
+      if (generation !== this.#generation) return;
+      this.#recovered = view.id;
+      this.#watcher.watch(this.proxy, view.id, view);
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.#watcher.unwatch();
+      this.view = null;
+      this.#fail(err as ProxyError);
     }
   }
 

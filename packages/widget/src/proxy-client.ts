@@ -66,8 +66,8 @@ export function parseView(text: string): LinkView | undefined {
 }
 
 /** `POST {proxy}/v1/links`: mint (or, with the same key, replay) a hosted payment link. */
-export async function mintLink(proxy: string, body: MintRequest, idempotencyKey: string, signal?: AbortSignal): Promise<LinkView> {
-  const res = await send(api(proxy, 'links'), signal, {
+export async function mintLink(proxy: string, body: MintRequest, idempotencyKey: string): Promise<LinkView> {
+  const res = await send(api(proxy, 'links'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
     body: JSON.stringify(body),
@@ -77,11 +77,15 @@ export async function mintLink(proxy: string, body: MintRequest, idempotencyKey:
 
 /** `GET {proxy}/v1/links/:id`, revalidating with `If-None-Match`; resolves `null` on 304 Not Modified. */
 export async function readLink(proxy: string, id: string, etag: string | null, signal?: AbortSignal): Promise<ReadResult | null> {
-  const res = await send(linkUrl(proxy, id), signal, {
-    headers: etag ? { 'If-None-Match': etag } : {},
-    // The conditional header is ours: keep the HTTP cache out so a 304 reaches us and a stale 200 never does.
-    cache: 'no-store',
-  });
+  const res = await send(
+    linkUrl(proxy, id),
+    {
+      headers: etag ? { 'If-None-Match': etag } : {},
+      // The conditional header is ours: keep the HTTP cache out so a 304 reaches us and a stale 200 never does.
+      cache: 'no-store',
+    },
+    signal,
+  );
   if (res.status === 304) return null;
   return { view: await readView(res), etag: res.headers.get('ETag') };
 }
@@ -92,8 +96,11 @@ export async function readIntent(proxy: string, intent: string): Promise<IntentV
   return (await send(api(proxy, `intents/${encodeURIComponent(intent)}`))).json();
 }
 
-/** fetch with a timeout; a rejected fetch becomes `network_error`, an abort by the caller stays an AbortError. */
-async function send(url: string, signal?: AbortSignal, init?: RequestInit): Promise<Response> {
+/**
+ * fetch with a timeout; a rejected or timed-out fetch becomes `network_error` (with no `detail`, so the buyer reads
+ * the translated "Could not reach…"), an abort by the caller stays an AbortError.
+ */
+async function send(url: string, init?: RequestInit, signal?: AbortSignal): Promise<Response> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, TIMEOUT_MS);
@@ -106,7 +113,7 @@ async function send(url: string, signal?: AbortSignal, init?: RequestInit): Prom
     if (res.ok || res.status === 304) return res;
     throw await toProblem(res);
   } catch (err) {
-    throw signal?.aborted || err instanceof ProxyError ? err : new ProxyError('network_error', true, controller.signal.aborted ? 'timeout' : undefined);
+    throw signal?.aborted || err instanceof ProxyError ? err : new ProxyError('network_error', true);
   } finally {
     clearTimeout(timer);
   }

@@ -82,13 +82,12 @@ function randomUuid(): string {
  * Mints this purchase's link under its key and remembers the link. Two answers are dealt with here instead of
  * being shown to the buyer: `idempotency_in_flight` (the same purchase is still being minted, say by a request
  * a reload cut short): wait a second, three times at most; `idempotency_key_reused` (the request changed under
- * the same key, say the page URL or the customer fields): start over once with a new key. A refusal drops the
- * key, since nothing was minted.
+ * the same key, say the customer fields): start over once with a new key, unless `renew` is false (a recovery
+ * must find the old purchase, not start another). A refusal drops the key, since nothing was minted.
  */
-export async function mintPurchase(proxy: string, body: MintRequest, print: string): Promise<LinkView> {
+export async function mintPurchase(proxy: string, body: MintRequest, print: string, renew = true): Promise<LinkView> {
   let record = ensureRecord(print);
   let waits = 0;
-  let renewed = false;
   for (;;) {
     try {
       const view = await mintLink(proxy, body, record.idempotencyKey);
@@ -97,8 +96,8 @@ export async function mintPurchase(proxy: string, body: MintRequest, print: stri
     } catch (err) {
       const { code, recoverable } = err as ProxyError;
       if (code === 'idempotency_in_flight' && waits++ < 3) await new Promise((done) => setTimeout(done, 1000));
-      else if (code === 'idempotency_key_reused' && !renewed) {
-        renewed = true;
+      else if (code === 'idempotency_key_reused' && renew) {
+        renew = false;
         clearRecord(print);
         record = ensureRecord(print);
       } else {

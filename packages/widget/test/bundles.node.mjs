@@ -1,5 +1,6 @@
-// Checks what only the built files and a real browser can show (run: `node --import tsx test/bundles.node.mjs`):
-// - the source imports in Node with no DOM (server rendering, tooling);
+// Checks what only the built files and a real browser can show (run: `node --import tsx --test test/bundles.node.mjs`):
+// - the source, and the package as Node resolves it (its `node` build), import in Node with no DOM (server
+//   rendering, tooling); with no custom element registry at all, registering does nothing;
 // - each bundle defaults `proxy` to the origin it was loaded from (ESM: import.meta.url, IIFE: currentScript);
 // - loading the script several times (ESM twice + IIFE) is harmless;
 // - under a strict CSP (no inline script or style), the real flow works cross-origin: popup opened in the click
@@ -20,21 +21,51 @@ const BUDGET = 12_000; // bytes, gzip -9
 
 // Test what the source builds to now (both builds, as `pnpm build` runs them)
 const vite = new URL('../node_modules/vite/bin/vite.js', import.meta.url).pathname;
-for (const config of ['vite.config.ts', 'vite.translations.config.ts']) {
+for (const config of ['vite.config.ts', 'vite.translations.config.ts', 'vite.node.config.ts']) {
   execFileSync(process.execPath, [vite, 'build', '-c', config, '--logLevel', 'error'], { cwd: new URL('..', import.meta.url), stdio: 'inherit' });
 }
 
+// Rendering to a string is left to @lit-labs/ssr (not a dependency here): it needs the one Lit the element was
+// defined with, which is why Node gets a build with `lit` external (vite.node.config.ts). What these tests hold is the
+// precondition for it: importing the element in Node neither throws nor needs a DOM, and it lands in Lit's registry.
+const DOM_GLOBALS = ['window', 'document', 'HTMLElement', 'customElements'];
+
 test('the source imports in Node without DOM globals and registers harmlessly', async () => {
-  assert.equal(typeof globalThis.HTMLElement, 'undefined');
+  assert.deepEqual(DOM_GLOBALS.map((name) => typeof globalThis[name]), DOM_GLOBALS.map(() => 'undefined'));
   const widget = await import('../src/index.ts');
   assert.equal(typeof widget.PayLinkButton, 'function');
   assert.doesNotThrow(() => widget.definePayLinkButton());
 });
 
-test(`each bundle is at most ${BUDGET} bytes gzipped`, () => {
+test('the package, as Node resolves it, imports without DOM globals; with no registry at all, define is a no-op', () => {
+  // A fresh process: nothing imported yet, so no shim from an earlier import either
+  const script = `
+    const before = ${JSON.stringify(DOM_GLOBALS)}.map((name) => typeof globalThis[name]);
+    const widget = await import('@pay-link/widget');
+    const registered = customElements.get('pay-link-button') === widget.PayLinkButton; // Lit's shim registry
+    delete globalThis.customElements; // no registry at all
+    widget.definePayLinkButton('other-pay-button');
+    console.log(JSON.stringify({ before, resolved: import.meta.resolve('@pay-link/widget'), exports: Object.keys(widget).sort(), registered }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' }));
+  assert.deepEqual(out.before, DOM_GLOBALS.map(() => 'undefined'));
+  assert.equal(out.resolved, new URL('node/index.js', dist).href);
+  assert.equal(out.registered, true);
+  // The same API as the browser bundle
+  const esm = readFileSync(new URL('pay-link-button.js', dist), 'utf8');
+  const browserExports = [...esm.slice(esm.lastIndexOf('export{')).matchAll(/ as (\w+)/g)].map(([, name]) => name).sort();
+  assert.ok(browserExports.length >= 10);
+  assert.deepEqual(out.exports, browserExports);
+});
+
+test(`each bundle is at most ${BUDGET} bytes gzipped`, (t) => {
   for (const file of ['pay-link-button.js', 'pay-link-button.iife.js']) {
-    const size = gzipSync(readFileSync(new URL(file, dist)), { level: 9 }).length;
+    const code = readFileSync(new URL(file, dist));
+    const size = gzipSync(code, { level: 9 }).length;
+    t.diagnostic(`${file}: ${size} B gzip`);
     assert.ok(size <= BUDGET, `${file}: ${size} B gzip`);
+    // Lit's legacy-polyfill hooks and version bookkeeping are stripped (vite.config.ts), its hydration hook is not
+    assert.doesNotMatch(String(code), /PolyfillSupport|lit\w*Versions|reactiveElementVersions/);
+    assert.match(String(code), /litElementHydrateSupport/);
   }
 });
 
@@ -120,6 +151,15 @@ function startPage(proxyOrigin) {
 
 const listen = (server, host) => new Promise((done) => server.listen(0, host, () => done(server.address().port)));
 
+/** Records the page's CSP violations from its first script on (init scripts run outside the page's CSP). */
+async function recordCspViolations(tab) {
+  await tab.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+  });
+  return () => tab.evaluate(() => window.cspViolations);
+}
+
 test('the bundles in a real browser, cross-origin, under a strict CSP', async (t) => {
   // Two origins: the page on localhost, the proxy (and the bundles) on 127.0.0.1
   const pageServer = startPage('http://127.0.0.1:PORT');
@@ -141,6 +181,7 @@ test('the bundles in a real browser, cross-origin, under a strict CSP', async (t
   for (const page of ['esm.html', 'iife.html']) {
     await t.test(`${page}: proxy defaults to the script's origin; repeated loads are harmless`, async () => {
       const tab = await browser.newPage();
+      const violations = await recordCspViolations(tab);
       const problems = [];
       tab.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
       tab.on('pageerror', (e) => problems.push(String(e)));
@@ -149,12 +190,18 @@ test('the bundles in a real browser, cross-origin, under a strict CSP', async (t
       assert.equal(await tab.evaluate(() => document.querySelector('pay-link-button').proxy), proxyOrigin);
       assert.equal((await tab.locator('pay-link-button button').textContent()).trim(), 'Pay');
       assert.deepEqual(problems, []);
+      assert.deepEqual(await violations(), []);
+      // The recorder hears violations: an inline <style> is one under `style-src 'none'`
+      await tab.evaluate(() => document.head.append(Object.assign(document.createElement('style'), { textContent: 'p{}' })));
+      await tab.waitForFunction(() => window.cspViolations.length === 1);
+      assert.deepEqual(await violations(), ['style-src-elem inline']);
       await tab.close();
     });
   }
 
   await t.test('popup flow: opened in the click, no opener, paid live over server-sent events', async () => {
     const tab = await browser.newPage();
+    const violations = await recordCspViolations(tab);
     const problems = [];
     tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     await tab.goto(`${pageOrigin}/iife.html`);
@@ -174,6 +221,7 @@ test('the bundles in a real browser, cross-origin, under a strict CSP', async (t
     assert.deepEqual(seen.ifNoneMatch, [], 'no polling while the stream works');
     assert.ok(seen.preflightHeaders.some((h) => /idempotency-key/i.test(h)), 'preflight for Idempotency-Key');
     assert.deepEqual(problems, []);
+    assert.deepEqual(await violations(), [], 'a strict CSP page with zero violations');
     await tab.close();
   });
 });

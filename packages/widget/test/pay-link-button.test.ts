@@ -157,6 +157,33 @@ function serveEvents(proxy: ReturnType<typeof serveLink>, options: { status?: nu
   };
 }
 
+/**
+ * The proxy restarted with an in-memory store: it no longer knows the link it had (GET and the stream answer 404
+ * `not_found`), and a mint under the purchase's key recovers the purchase from the provider, answering as a replay
+ * (200, `Idempotent-Replayed: true`) with the link as it stands under a new id. With `lost`, the new link is unknown
+ * too. Returns the re-mints' keys, the link it answers with, and the 404s served for the forgotten link.
+ */
+function restartProxy(proxy: ReturnType<typeof serveLink>, recovered: Partial<LinkView>, options: { lost?: boolean } = {}) {
+  const forgotten = proxy.state.view.id;
+  const answer = linkView(recovered);
+  // serveLink answers only its current link: point it at the recovered one, or at one nobody asks for
+  proxy.state.view = options.lost ? linkView() : answer;
+  const keys: (string | null)[] = [];
+  const notFound: string[] = [];
+  worker.use(
+    http.post(`${PROXY}/v1/links`, ({ request }) => {
+      keys.push(request.headers.get('Idempotency-Key'));
+      return HttpResponse.json(answer, { headers: { 'Idempotent-Replayed': 'true', ETag: `"${answer.seq}"` } });
+    }),
+    http.get(`${PROXY}/v1/links/:id`, ({ params }) => {
+      if (params.id !== forgotten && !(options.lost && params.id === answer.id)) return undefined; // on to serveLink
+      notFound.push(String(params.id));
+      return problem(404, 'not_found', 'No such link.');
+    }),
+  );
+  return { keys, answer, forgotten, notFound };
+}
+
 /** What a window opened with window.open('') looks like to the opener, minus the real window. */
 function fakePopup() {
   const popup = {
@@ -656,6 +683,29 @@ describe('<pay-link-button>', () => {
       expect(proxy.state.posts[0]!.key).to.equal(keyBefore);
       expect(el.errorCode).to.equal(null);
     });
+
+    it('gives up on a request that never answers after 15 s: a recoverable error in the buyer\'s words, with Retry', async () => {
+      let answer = false;
+      const proxy = serveLink();
+      worker.use(http.post(`${PROXY}/v1/links`, () => (answer ? undefined : new Promise<never>(() => {}))));
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const errors = collect(el, 'pay-link-error');
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      mainButton(el)!.click();
+      await clock.tickAsync(14_999);
+      expect(el.status).to.equal('minting');
+      await clock.tickAsync(1);
+      clock.restore();
+      await waitUntil(() => el.status === 'error', 'timed out');
+      await el.updateComplete;
+      expect(errors.map((e) => e.detail.error)).to.deep.equal([{ code: 'network_error', recoverable: true }]);
+      expect(announced(el)).to.equal('Could not reach the payment service. Check your connection.');
+      answer = true;
+      mainButton(el)!.click(); // Retry: the same purchase, the same key
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(proxy.state.posts).to.have.length(1);
+    });
   });
 
   describe('status watching', () => {
@@ -744,14 +794,139 @@ describe('<pay-link-button>', () => {
     });
   });
 
+  describe('re-checks at once', () => {
+    it('when the page comes back from the back/forward cache (pageshow, persisted)', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(proxy.state.gets).to.have.length(0); // the mint answer seeded the watcher; next read in 60 s
+
+      // The buyer paid in the checkout tab, went back in history and forward again to this page
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      await waitUntil(() => el.status === 'paid', 'paid after pageshow');
+      expect(proxy.state.gets).to.have.length(1);
+    });
+
+    it('pauses polling while the page is hidden, and reads when it is shown again', async () => {
+      let hidden = false;
+      sinon.stub(document, 'hidden').get(() => hidden);
+      const proxy = serveLink({ pollAfterMs: 20 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => proxy.state.gets.length >= 2, 'polling');
+
+      hidden = true;
+      document.dispatchEvent(new Event('visibilitychange'));
+      await new Promise((r) => setTimeout(r, 60)); // a read already under way may still land
+      const reads = proxy.state.gets.length;
+      await new Promise((r) => setTimeout(r, 200)); // ten polling intervals
+      expect(proxy.state.gets.length).to.equal(reads);
+      expect(el.status).to.equal('pending');
+
+      // No timer runs while hidden: only the visibilitychange read can see the payment
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      hidden = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+      await waitUntil(() => el.status === 'paid', 'paid once visible');
+      expect(proxy.state.gets.length).to.equal(reads + 1);
+    });
+  });
+
+  describe('after a proxy restart that lost the link', () => {
+    /** A purchase through a popup left pending, then the element removed ("reload"); the next one resumes it. */
+    async function boughtThenReloaded() {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      const open = stubOpen(fakePopup());
+      const first = await buyButton();
+      mainButton(first)!.click();
+      await waitUntil(() => first.status === 'pending', 'pending');
+      first.remove();
+      return { proxy, open, key: proxy.state.posts[0]!.key, returnUrl: new URL(proxy.state.posts[0]!.body.returnUrl as string) };
+    }
+
+    it('re-mints silently with the same key and shows the recovered link paid (resumed from sessionStorage)', async () => {
+      const { proxy, open, key } = await boughtThenReloaded();
+      const restart = restartProxy(proxy, { status: 'paid', amountPaid: 150000, paidAt: new Date().toISOString() });
+      const paid = collect(document, 'pay-link-paid');
+      const errors = collect(document, 'pay-link-error');
+      const created = collect(document, 'pay-link-created');
+
+      const el = await buyButton();
+      await waitUntil(() => el.status === 'paid', 'paid');
+      await el.updateComplete;
+      expect(restart.notFound).to.deep.equal([restart.forgotten]);
+      expect(restart.keys).to.deep.equal([key]); // one re-mint, under the original key
+      expect(paid.map((e) => e.detail.linkId)).to.deep.equal([restart.answer.id]);
+      expect(errors).to.have.length(0);
+      expect(created).to.have.length(0); // not a new purchase
+      expect(open.callCount).to.equal(1); // the first click's window only
+      expect(assign.callCount).to.equal(0);
+      expect(announced(el)).to.equal('Paid ✓ ₹1,500.00');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(paid).to.have.length(1);
+    });
+
+    it('keeps watching the recovered link while it is still pending, under its new id', async () => {
+      const { proxy, key } = await boughtThenReloaded();
+      const restart = restartProxy(proxy, { pollAfterMs: 20 });
+      const el = await buyButton();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      await waitUntil(() => proxy.state.gets.length >= 1, 'polling the new link');
+      expect(proxy.state.gets.every((g) => g.id === restart.answer.id)).to.equal(true);
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      await waitUntil(() => el.status === 'paid', 'paid');
+      expect(restart.keys).to.deep.equal([key]);
+      const stored = Object.keys(sessionStorage).filter((k) => k.startsWith('pay-link:'));
+      expect(stored).to.deep.equal([]); // ended: the next click is a new purchase
+    });
+
+    it('re-mints once only: when the recovered link is gone too, shows the error (resumed from ?pay_link_id=)', async () => {
+      const { proxy, returnUrl } = await boughtThenReloaded();
+      const restart = restartProxy(proxy, { status: 'pending' }, { lost: true });
+      const url = new URL(location.href);
+      url.searchParams.set('pay_link_for', returnUrl.searchParams.get('pay_link_for')!);
+      url.searchParams.set('pay_link_id', restart.forgotten);
+      history.replaceState(null, '', url);
+      const errors = collect(document, 'pay-link-error');
+
+      const el = await buyButton();
+      await waitUntil(() => el.status === 'error', 'error');
+      await el.updateComplete;
+      expect(el.errorCode).to.equal('not_found');
+      expect(restart.notFound).to.deep.equal([restart.forgotten, restart.answer.id]);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(restart.keys).to.have.length(1); // no loop
+      expect(errors.map((e) => e.detail.error)).to.deep.equal([{ code: 'not_found', recoverable: false }]);
+      expect(mainButton(el)!.textContent!.trim()).to.equal('Retry');
+    });
+
+    it('shows the error as before for a link it has no purchase record of (an unknown ?pay_link_id=)', async () => {
+      const proxy = serveLink();
+      const url = new URL(location.href);
+      url.searchParams.set('pay_link_id', 'pl_unknown');
+      history.replaceState(null, '', url);
+      const el = await buyButton();
+      await waitUntil(() => el.status === 'error', 'error');
+      expect(el.errorCode).to.equal('not_found');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(proxy.state.posts).to.have.length(0);
+    });
+  });
+
   describe('live status by server-sent events', () => {
     let close: sinon.SinonSpy;
     let opened: string[];
+    let sources: EventSource[];
 
     beforeEach(() => {
       noEventSource.restore();
       close = sinon.spy(EventSource.prototype, 'close');
       opened = [];
+      sources = [];
       const Real = EventSource;
       // Counts connections while keeping the real EventSource (msw's worker intercepts its requests)
       sinon.stub(window, 'EventSource').value(
@@ -759,6 +934,7 @@ describe('<pay-link-button>', () => {
           constructor(url: string | URL, init?: EventSourceInit) {
             super(url, init);
             opened.push(String(url));
+            sources.push(this);
           }
         },
       );
@@ -891,6 +1067,78 @@ describe('<pay-link-button>', () => {
       expect(proxy.state.gets).to.have.length(1); // no polling loop while the stream runs
       expect(close.callCount).to.equal(0);
       expect(el.status).to.equal('pending');
+    });
+
+    it('reads at once on a return from the back/forward cache, and polls if the browser closed the stream meanwhile', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      const events = serveEvents(proxy);
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => events.requests.length === 1, 'stream opened');
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(proxy.state.gets).to.have.length(0);
+
+      // Entering the back/forward cache closed the connection without an error event; the page is shown again
+      sources[0]!.close();
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      await waitUntil(() => proxy.state.gets.length >= 2, 'read at once, then polling');
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      await waitUntil(() => el.status === 'paid', 'paid by polling');
+      expect(events.requests).to.have.length(1);
+    });
+
+    it('recovers a link the proxy lost in a restart while it was watched live: the stream reconnects to a 404', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      const events = serveEvents(proxy);
+      const open = stubOpen(fakePopup());
+      const el = await buyButton();
+      const paid = collect(el, 'pay-link-paid');
+      const errors = collect(el, 'pay-link-error');
+      mainButton(el)!.click();
+      await waitUntil(() => events.requests.length === 1, 'stream opened');
+      await waitUntil(() => el.status === 'pending', 'pending');
+
+      const restart = restartProxy(proxy, { status: 'paid', amountPaid: 150000 });
+      events.end(); // the proxy went down; the browser reconnects after `retry: 20` and meets the 404
+      await waitUntil(() => el.status === 'paid', 'paid');
+      expect(events.requests).to.have.length(1); // the reconnect is refused before it counts as a stream
+      expect(restart.notFound).to.deep.equal([restart.forgotten]); // the polling read that confirms it is gone
+      expect(restart.keys).to.deep.equal([proxy.state.posts[0]!.key]);
+      expect(paid.map((e) => e.detail.linkId)).to.deep.equal([restart.answer.id]);
+      expect(errors).to.have.length(0);
+      expect(open.callCount).to.equal(1);
+      expect(assign.callCount).to.equal(0);
+    });
+
+    it('falls back to polling when the stream stays silent for 10 s (a buffering reverse proxy in between)', async () => {
+      const proxy = serveLink({ pollAfterMs: 20 });
+      let connections = 0;
+      worker.use(
+        http.get(`${PROXY}/v1/links/:id/events`, () => {
+          connections++;
+          // Headers arrive, events never do
+          const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode(': buffered\n\n')) });
+          return new HttpResponse(body, { headers: { 'Content-Type': 'text/event-stream' } });
+        }),
+      );
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      const realTimeout = setTimeout;
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      mainButton(el)!.click();
+      // The mint and the connection take real time; the 10 s the stream gets are the fake clock's
+      while (connections < 1) await new Promise((r) => realTimeout(r, 10));
+      await clock.tickAsync(9_999);
+      expect(proxy.state.gets).to.have.length(0);
+      expect(close.callCount).to.equal(0);
+      await clock.tickAsync(1);
+      clock.restore();
+      await waitUntil(() => proxy.state.gets.length >= 1, 'polling took over');
+      expect(close.callCount).to.equal(1);
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      await waitUntil(() => el.status === 'paid', 'paid by polling');
+      expect(connections).to.equal(1);
     });
   });
 
