@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { type Stack, startStack } from '../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, recordProblems } from './browser.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -27,16 +27,7 @@ async function openCms() {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.demoUrl });
   const page = await context.newPage();
   const problems: string[] = [];
-  const watch = (p: Page) => {
-    p.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    p.on('console', (msg) => {
-      if (/^Failed to load resource/.test(msg.text())) return; // reported with its URL below
-      if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    p.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.url()}`);
-    });
-  };
+  const watch = (p: Page) => recordProblems(p, problems);
   watch(page);
   context.on('page', watch);
   await page.goto(`${stack.demoUrl}/cms.html`);

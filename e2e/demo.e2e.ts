@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
 import { type Stack, startStack } from '../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, recordProblems } from './browser.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-results');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -34,16 +34,8 @@ async function openShop() {
   const problems: string[] = [];
   const bodies: Promise<string>[] = [];
   const watch = (p: Page) => {
-    p.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    p.on('console', (msg) => {
-      // Failed loads are reported with their URL by the response listener below.
-      if (/^Failed to load resource/.test(msg.text())) return;
-      if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    p.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.url()}`);
-      bodies.push(res.body().then((b) => b.toString('utf8')).catch(() => ''));
-    });
+    recordProblems(p, problems);
+    p.on('response', (res) => bodies.push(res.body().then((b) => b.toString('utf8')).catch(() => '')));
   };
   watch(page);
   context.on('page', watch);

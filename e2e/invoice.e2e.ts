@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signIntent } from '@pay-link/proxy';
 import type { RazorpayControl } from '@pay-link/simulator';
 import { DEMO_INTENT_SECRET, type Stack, startStack } from '../scripts/stack.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, recordProblems } from './browser.ts';
 import { abandonThenForce, currentLink, invoiceFacts, openCheckout, payButton as button, payInCheckout, settled, waitForStatus } from './pay-page.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-results');
@@ -44,16 +44,7 @@ async function openPage(url: string) {
   const page = await context.newPage();
   const problems: string[] = [];
   const opened: Page[] = [];
-  const watch = (p: Page) => {
-    p.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    p.on('console', (msg) => {
-      if (/^Failed to load resource/.test(msg.text())) return; // reported with its URL below
-      if (msg.type() === 'error' || /Content Security Policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    p.on('response', (res) => {
-      if (res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.url()}`);
-    });
-  };
+  const watch = (p: Page) => recordProblems(p, problems);
   watch(page);
   context.on('page', (p) => {
     opened.push(p);
