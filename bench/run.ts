@@ -2,6 +2,9 @@
  * `pnpm bench`: measures pay-link against a baseline run in the same invocation, prints a table and appends it to
  * bench/RESULTS.md with the date, the machine and the commit. Load stays on loopback and stops by itself.
  * No assertion fails the run: a missed target is reported, not hidden. Exits non-zero only if it could not run.
+ *
+ * `pnpm bench [name…] [--watchers=1000,5000] [--no-append]`: names pick benches (weight, mint, status, latency,
+ * watchers); `--watchers` sets the watcher counts; `--no-append` prints without touching RESULTS.md (trials).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -11,19 +14,33 @@ import { fileURLToPath } from 'node:url';
 import { benchWidgetWeight } from './widget-weight.ts';
 import { benchMintOverhead } from './mint-overhead.ts';
 import { benchStatusThroughput } from './status-throughput.ts';
+import { benchWatchers, DEFAULT_WATCHER_COUNTS } from './watchers.ts';
 import { benchWebhookLatency } from './webhook-latency.ts';
 import type { BenchRow } from './table.ts';
 import { renderTable } from './table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith('--'));
+const flags = new Map(args.filter((a) => a.startsWith('--')).map((a) => [a.slice(2).split('=')[0]!, a.split('=')[1] ?? ''] as const));
+const watcherCounts = flags.get('watchers')?.split(',').map(Number) ?? DEFAULT_WATCHER_COUNTS;
+if (watcherCounts.some((n) => !Number.isInteger(n) || n < 1)) {
+  process.stderr.write('bench: --watchers takes counts such as --watchers=1000,5000\n');
+  process.exit(2);
+}
 
 const BENCHES: [string, () => Promise<BenchRow[]>][] = [
   ['weight', benchWidgetWeight],
   ['mint', benchMintOverhead],
   ['status', benchStatusThroughput],
   ['latency', benchWebhookLatency],
+  ['watchers', () => benchWatchers(watcherCounts)],
 ];
+const unknown = only.filter((name) => !BENCHES.some(([known]) => known === name));
+if (unknown.length) {
+  process.stderr.write(`bench: no bench named ${unknown.join(', ')}; there are ${BENCHES.map(([name]) => name).join(', ')}\n`);
+  process.exit(2);
+}
 
 const rows: BenchRow[] = [];
 for (const [name, run] of BENCHES) {
@@ -48,6 +65,7 @@ const header = `## ${new Date().toISOString()} — commit ${commit}\n\nMachine: 
 const table = renderTable(rows);
 process.stdout.write(`\n${header}${table}\n`);
 
+if (flags.has('no-append')) process.exit(rows.some((r) => r.verdict === 'error') ? 1 : 0);
 const results = join(root, 'bench', 'RESULTS.md');
 if (!existsSync(results) || !readFileSync(results, 'utf8').startsWith('# ')) {
   appendFileSync(results, '# Benchmark results\n\nAppended by `pnpm bench`, newest last. Each figure is measured against a baseline in the same run.\n\n');

@@ -1,9 +1,9 @@
 /**
  * `createApp(config, deps)` builds the proxy as an Express app, separate from `listen`, so tests drive it on an
- * ephemeral port. Middleware in a visible order: security headers, logging, CORS, routes, problems.
+ * ephemeral port. Middleware in a visible order: security headers (added as each head is written), logging, CORS,
+ * routes, problems.
  */
 import express from 'express';
-import helmet from 'helmet';
 import type { ProxyConfig } from './config.ts';
 import { cors } from './cors.ts';
 import { createLinkService } from './links/service.ts';
@@ -17,9 +17,11 @@ import { configRouter } from './routes/config.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
 import { linksRouter } from './routes/links.ts';
+import { openApiRouter } from './routes/openapi.ts';
 import { payPageRouter } from './routes/pay-page.ts';
 import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
+import { addSecurityHeaders } from './security-headers.ts';
 import { createMemoryStore } from './store/memory.ts';
 import type { Store } from './store/types.ts';
 import { VERSION } from './version.ts';
@@ -34,6 +36,9 @@ export interface AppDeps {
   staleAfterMs?: number;
   defaultMetrics?: boolean;
 }
+
+/** What `app.use('/v1', …)` would match: /v1 itself or below it, any case. */
+const V1_PATH = /^\/v1(?:\/|$)/i;
 
 export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   const now = deps.now ?? Date.now;
@@ -58,29 +63,34 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
-      crossOriginResourcePolicy: { policy: 'same-site' },
-      // The pay page opens the provider's checkout in a popup and watches it; `same-origin` would sever that.
-      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
-    }),
-  );
-  app.use((req, res, next) => {
-    const started = performance.now();
-    res.on('finish', () => {
-      logger.info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
-        'request',
-      );
-    });
-    next();
+  // helmet's headers, on every response but a 304 (see security-headers.ts for why, and why not a middleware).
+  addSecurityHeaders(app, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+    // The pay page opens the provider's checkout in a popup and watches it; `same-origin` would sever that.
+    crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   });
+  // No request log layer at all when its lines would be dropped (LOG_LEVEL above info): each layer costs every request.
+  if (logger.isLevelEnabled('info')) {
+    app.use((req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () => {
+        logger.info(
+          { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          'request',
+        );
+      });
+      next();
+    });
+  }
   // Before the /v1 CORS: the admin API is for servers and the CLI, never a browser page.
   app.use('/v1/admin', adminRouter(config, links, logger, now));
-  app.use('/v1', cors(config.allowedOrigins));
-  // The hottest route first: every router a request walks past costs a status read (bench/RESULTS.md).
-  app.use(linksRouter(config, links, metrics));
+  // Checked in place, not mounted at /v1: a mount rewrites req.url on the way in and out of every request.
+  const corsV1 = cors(config.allowedOrigins);
+  app.use((req, res, next) => (V1_PATH.test(req.path) ? corsV1(req, res, next) : next()));
+  // The hottest routes first, on the app's own router rather than a nested one: every router and layer a request
+  // walks past costs a status read (bench/RESULTS.md).
+  linksRouter(config, links, metrics, app.router);
   app.use(configRouter(config));
   const events = eventsRouter(links, (count) => metrics.sseClients.set(count));
   app.use(events.router);
@@ -100,6 +110,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
   app.use(healthRouter(metrics.registry, () => !draining));
   app.use(assetsRouter(config.widgetDir, VERSION));
   app.use(returnPageRouter(config.allowedOrigins));
+  app.use(openApiRouter());
   app.use(notFoundHandler);
   app.use(errorHandler((err, req) => logger.error({ err, method: req.method, path: req.path }, 'unhandled error')));
 

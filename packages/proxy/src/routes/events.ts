@@ -12,7 +12,8 @@ import type { LinkRecord } from '../store/types.ts';
 import { LINK_ID } from './links.ts';
 
 const RETRY_MS = 3_000;
-const HEARTBEAT_MS = 15_000;
+/** How often an open stream gets a `: ping` comment (bench/watchers.ts holds its streams open past one). */
+export const HEARTBEAT_MS = 15_000;
 
 export function eventsRouter(links: LinkService, onClients: (count: number) => void) {
   const router = Router();

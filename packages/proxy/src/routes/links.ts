@@ -14,13 +14,16 @@ import type { LinkRecord } from '../store/types.ts';
 export const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics): Router {
-  const router = Router();
+/** Adds the link routes to `router` (the app's own router in app.ts, to save a nested router per request). */
+export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics, router: Router = Router()): Router {
   const allowedOrigins = new Set(config.allowedOrigins);
 
   const mintLimit = rateLimit({ perMinute: config.rateLimits.mintPerMinute, burst: Math.max(5, Math.ceil(config.rateLimits.mintPerMinute / 3)) });
   const readLimit = rateLimit({ perMinute: config.rateLimits.readPerMinute, burst: Math.max(20, Math.ceil(config.rateLimits.readPerMinute / 6)) });
-  router.use('/v1/links', (req, res, next) => (req.method === 'POST' ? mintLimit : readLimit)(req, res, next));
+  // Only when a limit is on: even a pass-through layer costs every status read a prefix match.
+  if (config.rateLimits.mintPerMinute > 0 || config.rateLimits.readPerMinute > 0) {
+    router.use('/v1/links', (req, res, next) => (req.method === 'POST' ? mintLimit : readLimit)(req, res, next));
+  }
 
   router.post(
     '/v1/links',
@@ -54,6 +57,7 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
     },
   );
 
+  const reads = { fresh: metrics.statusReads.labels('200'), unchanged: metrics.statusReads.labels('304') };
   router.get('/v1/links/:id', async (req, res) => {
     const id = req.params.id;
     if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
@@ -62,13 +66,16 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
     res.setHeader('Cache-Control', 'no-cache');
     const view = links.view(record);
     res.setHeader('Retry-After', String(Math.ceil(view.pollAfterMs / 1000)));
-    if (req.get('if-none-match') === etag) {
-      metrics.statusReads.inc({ code: '304' });
-      res.status(304).end();
+    if (noneMatch(req.headers['if-none-match'], etag)) {
+      reads.unchanged.inc();
+      res.statusCode = 304;
+      res.end();
       return;
     }
-    metrics.statusReads.inc({ code: '200' });
-    res.json(view);
+    reads.fresh.inc();
+    // What res.json() sends, without its detours (send(), a freshness check already made above).
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(view));
   });
 
   return router;
@@ -78,6 +85,16 @@ function setEtag(res: express.Response, record: LinkRecord): string {
   const etag = `"${record.seq}"`;
   res.setHeader('ETag', etag);
   return etag;
+}
+
+/** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly; the widget sends one, as given. */
+function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header === etag) return true;
+  return header.split(',').some((item) => {
+    const tag = item.trim();
+    return tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
+  });
 }
 
 const requireJson: express.RequestHandler = (req, _res, next) => {

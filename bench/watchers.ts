@@ -1,0 +1,386 @@
+/**
+ * 5. Watchers per instance: N concurrent SSE watchers (`GET /v1/links/:id/events`) on one proxy. The proxy runs alone
+ * in a child process so its RSS is its own; its provider, the simulator, in another (bench/watchers-target.ts), as a
+ * real provider is elsewhere. Per N, in fresh processes: RSS idle, with the links minted (settled), with the N streams
+ * open past a heartbeat (after a GC), and the peak meanwhile; bytes (and JS heap) per watcher; event-loop delay and
+ * CPU while they sit open; the time to connect them all, and to fan one change out to all of them (every
+ * link paid at the simulator, which signs and sends its webhook). The baseline is a bare node:http server holding
+ * the same N streams with the same frames, in the same run.
+ *
+ * Links: one per WATCHERS_PER_LINK watchers. A link is one purchase, watched by its buyer's open tabs (the shop page,
+ * the pay page), so a few watchers each. Every watched link also costs the proxy a provider re-read per stale
+ * window (the sweeper), part of what holding watchers costs, so it is in the figures (provider reads/s).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_CREDENTIALS } from '@pay-link/simulator';
+import { HEARTBEAT_MS } from '../packages/proxy/src/routes/events.ts';
+import { type BenchRow, fmt } from './table.ts';
+import type { TargetCommand, TargetKind, TargetReply, TargetSample } from './watchers-target.ts';
+
+export const DEFAULT_WATCHER_COUNTS = [1_000, 5_000, 10_000];
+const WATCHERS_PER_LINK = 2;
+/** Connections opened but not yet answered with their first status event. */
+const CONNECT_WINDOW = 128;
+const TIMEOUT_MS = 120_000;
+/** Idle time after minting, for V8 to hand back the burst's pages (its memory reducer waits for an idle spell). */
+const SETTLE_MS = 10_000;
+const TARGET = { watchers: 10_000, rssBytes: 300 * 2 ** 20, eldP99Ms: 50 };
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Extra Node flags for the measured process, e.g. `BENCH_TARGET_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
+const targetFlags = process.env.BENCH_TARGET_FLAGS?.split(' ').filter(Boolean) ?? [];
+const targetFile = fileURLToPath(new URL('./watchers-target.ts', import.meta.url));
+
+interface Run {
+  links: number;
+  /** Started, nothing minted. */
+  idle: TargetSample;
+  /** With the links minted, before any watcher. */
+  base: TargetSample;
+  /** Right after the last watcher connected: the delay and peak while connecting. */
+  connected: TargetSample;
+  /** After sitting open past a heartbeat: the delay, CPU and peak meanwhile. */
+  held: TargetSample;
+  /** Then after a GC: the RSS and heap with the watchers. */
+  settled: TargetSample;
+  fanned: TargetSample;
+  connectMs: number;
+  fanoutMs: number;
+  pings: number;
+  /** The proxy's provider calls per second while the streams sit open (its sweeper re-reading watched links). */
+  providerReadsPerS: number;
+  /** Share of one core used while the streams sit open. */
+  holdCpu: number;
+}
+
+export async function benchWatchers(counts: number[] = DEFAULT_WATCHER_COUNTS): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const n of counts) {
+    const limit = openFilesLimit();
+    // The load generator and the proxy each hold a socket per watcher; the proxy may also open one per watched link
+    // to its provider when its sweeper re-reads them all at once; and some files of its own.
+    const needed = n + Math.ceil(n / WATCHERS_PER_LINK) + 1_024;
+    if (limit !== undefined && limit < needed) {
+      rows.push(errorRow(n, `raise ulimit -n to at least ${needed} (it is ${limit})`));
+      continue;
+    }
+    try {
+      const bare = await measure('bare', n);
+      const ours = await measure('proxy', n);
+      rows.push(...toRows(n, ours, bare));
+    } catch (err) {
+      rows.push(errorRow(n, (err as Error).message));
+    }
+  }
+  return rows;
+}
+
+const mb = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MB`;
+const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`;
+
+function toRows(n: number, ours: Run, bare: Run): BenchRow[] {
+  const perWatcher = (run: Run) => (run.settled.rss - run.base.rss) / n;
+  const heapPerWatcher = (run: Run) => (run.settled.heapUsed - run.base.heapUsed) / n;
+  /** Holding the watchers: the highest RSS seen while they connected and sat open. */
+  const holding = (run: Run) => Math.max(run.connected.peakRss, run.held.peakRss, run.settled.rss);
+  const targeted = n === TARGET.watchers;
+  const eld = (s: TargetSample) => `${fmt(s.eld.p50, 1)} / ${fmt(s.eld.p99, 1)} ms`;
+  return [
+    {
+      bench: 'watchers',
+      measure: `N=${n}, ${ours.links} links: RSS idle → links minted → with the watchers → peak holding them (fanning out); per watcher (JS heap)`,
+      value: `${mb(ours.idle.rss)} → ${mb(ours.base.rss)} → ${mb(ours.settled.rss)} → ${mb(holding(ours))} (${mb(ours.fanned.peakRss)}); ${kb(perWatcher(ours))} (${kb(heapPerWatcher(ours))})`,
+      baseline: `bare node:http ${mb(bare.base.rss)} → ${mb(bare.settled.rss)}; ${kb(perWatcher(bare))} (${kb(heapPerWatcher(bare))})`,
+      ratio: `${fmt(perWatcher(ours) / perWatcher(bare), 1)}× bare per watcher`,
+      target: targeted ? `peak RSS < ${mb(TARGET.rssBytes)}` : '',
+      verdict: targeted ? (holding(ours) < TARGET.rssBytes ? 'met' : 'missed') : 'info',
+    },
+    {
+      bench: 'watchers',
+      measure: `N=${n}: event-loop delay p50 / p99, ${fmt((HEARTBEAT_MS + 1_000) / 1000, 0)} s connected (${ours.pings}/${n} heartbeats)`,
+      value: `${eld(ours.held)}; CPU ${fmt(ours.holdCpu * 100, 0)}%, ${fmt(ours.providerReadsPerS, 0)} provider reads/s`,
+      baseline: `bare ${eld(bare.held)}; CPU ${fmt(bare.holdCpu * 100, 0)}%`,
+      ratio: `p99 +${fmt(ours.held.eld.p99 - bare.held.eld.p99, 1)} ms`,
+      target: targeted ? `p99 < ${TARGET.eldP99Ms} ms` : '',
+      verdict: targeted ? (ours.held.eld.p99 < TARGET.eldP99Ms ? 'met' : 'missed') : 'info',
+    },
+    {
+      bench: 'watchers',
+      measure: `N=${n}: connect all (ELD p99) / fan out one change to all (ELD p99)`,
+      value: `${fmt(ours.connectMs / 1000, 1)} s (${fmt(ours.connected.eld.p99, 0)} ms) / ${fmt(ours.fanoutMs / 1000, 2)} s (${fmt(ours.fanned.eld.p99, 0)} ms)`,
+      baseline: `bare ${fmt(bare.connectMs / 1000, 1)} s / ${fmt(bare.fanoutMs / 1000, 2)} s`,
+      ratio: `${fmt(ours.connectMs / bare.connectMs, 1)}× / ${fmt(ours.fanoutMs / bare.fanoutMs, 0)}×`,
+      target: '',
+      verdict: 'info',
+    },
+  ];
+}
+
+function errorRow(n: number, message: string): BenchRow {
+  return { bench: 'watchers', measure: `N=${n}: could not run`, value: message, baseline: '', ratio: '', target: '', verdict: 'error' };
+}
+
+/**
+ * One target in fresh children: prepare links, connect N watchers, hold past a heartbeat, fan out a change, close.
+ * The proxy's provider (the simulator) runs in a process of its own, so the proxy's figures are the proxy's.
+ */
+async function measure(kind: 'proxy' | 'bare', n: number): Promise<Run> {
+  const simulator = kind === 'proxy' ? startTarget('simulator') : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'pay-link-bench-'));
+  const clients = new Watchers();
+  let target: ReturnType<typeof startTarget> | undefined;
+  try {
+    const simulatorPort = simulator && (await simulator.ready).port;
+    target = startTarget(kind, simulatorPort === undefined ? {} : { BENCH_PROXY_ENV: JSON.stringify(proxyEnv(`http://127.0.0.1:${simulatorPort}`, dir)) });
+    const port = (await target.ready).port;
+    await simulator?.ask({ type: 'webhooks', url: `http://127.0.0.1:${port}/v1/webhooks/razorpay` }, 'configured');
+    const links = Math.ceil(n / WATCHERS_PER_LINK);
+    const idle = await target.ask({ type: 'sample', gc: true }, 'sample');
+    const { ids, providerLinkIds } = await target.ask({ type: 'prepare', links }, 'prepared');
+    // V8 hands back the pages the minting burst used only once the process idles: measure after that, or the
+    // watchers would fill free pages counted in the base and look cheaper than they are.
+    await sleep(SETTLE_MS);
+    const base = await target.ask({ type: 'sample', gc: true }, 'sample');
+    await newWindow(target);
+
+    const connectStarted = performance.now();
+    await clients.open(port, Array.from({ length: n }, (_, i) => ids[i % ids.length]!));
+    const connectMs = performance.now() - connectStarted;
+    const connected = await target.ask({ type: 'sample' }, 'sample');
+
+    const holdStarted = performance.now();
+    await sleep(HEARTBEAT_MS + 1_000);
+    const held = await target.ask({ type: 'sample' }, 'sample');
+    const heldMs = performance.now() - holdStarted;
+    const providerReadsPerS = ((held.providerCalls - connected.providerCalls) * 1000) / heldMs;
+    const holdCpu = (held.cpu.user + held.cpu.system - connected.cpu.user - connected.cpu.system) / heldMs;
+    const settled = await target.ask({ type: 'sample', gc: true }, 'sample');
+    if (settled.streams !== n) throw new Error(`${kind} holds ${settled.streams} streams, expected ${n}`);
+    await newWindow(target);
+
+    const fanoutStarted = performance.now();
+    const delivered = clients.allPaid();
+    await (simulator ?? target).ask({ type: 'fanout', providerLinkIds }, 'fanned');
+    const fanoutMs = (await delivered) - fanoutStarted;
+    const fanned = await target.ask({ type: 'sample' }, 'sample');
+    process.stderr.write(
+      `bench: watchers ${kind} N=${n}: RSS ${mb(idle.rss)} idle, ${mb(base.rss)} with ${links} links, ${mb(settled.rss)} with the watchers, ` +
+        `peak ${mb(Math.max(connected.peakRss, held.peakRss))} held, ${mb(fanned.peakRss)} fanning out; heap ${mb(base.heapUsed)} → ${mb(settled.heapUsed)}\n`,
+    );
+    return {
+      links,
+      idle,
+      base,
+      connected,
+      held,
+      settled,
+      fanned,
+      connectMs,
+      fanoutMs,
+      pings: clients.pingedStreams(),
+      providerReadsPerS,
+      holdCpu,
+    };
+  } finally {
+    clients.close();
+    await target?.stop();
+    await simulator?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The proxy's environment: the demo's Razorpay products, Razorpay at the simulator, no rate limits (one client address). */
+function proxyEnv(simulatorUrl: string, dir: string): Record<string, string> {
+  const demo = JSON.parse(readFileSync(join(root, 'demo', 'shop.json'), 'utf8')) as { products: { provider?: string }[] };
+  const catalog = join(dir, 'shop.json');
+  writeFileSync(catalog, JSON.stringify({ products: demo.products.filter((p) => p.provider === 'razorpay') }));
+  return {
+    HOST: '127.0.0.1',
+    PAY_LINK_PUBLIC_URL: 'http://localhost:4000',
+    PAY_LINK_CONFIG: catalog,
+    PAY_LINK_ALLOWED_ORIGINS: 'http://localhost:8080',
+    PAY_LINK_TEST_MODE: 'true',
+    PAY_LINK_RATE_MINT_PER_MINUTE: '0',
+    PAY_LINK_RATE_READ_PER_MINUTE: '0',
+    LOG_LEVEL: 'silent',
+    PAY_LINK_PROVIDER: 'razorpay',
+    RAZORPAY_KEY_ID: DEMO_CREDENTIALS.razorpay.keyId,
+    RAZORPAY_KEY_SECRET: DEMO_CREDENTIALS.razorpay.keySecret,
+    RAZORPAY_WEBHOOK_SECRET: DEMO_CREDENTIALS.razorpay.webhookSecret,
+    RAZORPAY_BASE_URL: `${simulatorUrl}/razorpay`,
+    RAZORPAY_API: 'payment_links',
+  };
+}
+
+function startTarget(kind: TargetKind, env: Record<string, string> = {}) {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...targetFlags, '--import', 'tsx', targetFile, kind, String(HEARTBEAT_MS)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let waiting: { type: TargetReply['type']; resolve: (reply: TargetReply) => void; reject: (err: Error) => void } | undefined;
+  let exited = false;
+  const fail = (err: Error) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.reject(err);
+  };
+  child.on('message', (reply: TargetReply) => {
+    if (reply.type === 'failed') return fail(new Error(`${kind}: ${reply.message}`));
+    if (waiting?.type === reply.type) {
+      const w = waiting;
+      waiting = undefined;
+      w.resolve(reply);
+    }
+  });
+  child.on('exit', (code) => {
+    exited = true;
+    fail(new Error(`${kind} exited with ${code}`));
+  });
+  const next = <T extends TargetReply['type']>(type: T) =>
+    new Promise<Extract<TargetReply, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`${kind}: no ${type} within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+      waiting = {
+        type,
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply as Extract<TargetReply, { type: T }>);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+    });
+  return {
+    ready: next('ready'),
+    ask<T extends TargetReply['type']>(command: TargetCommand, type: T) {
+      const reply = next(type);
+      child.send(command);
+      return reply;
+    },
+    async stop(): Promise<void> {
+      if (exited) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'exit' } satisfies TargetCommand);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * The load generator: one raw socket per watcher and a few numbers, no HTTP client objects. A stream counts as
+ * connected at its first `event: status` frame and as delivered at its `paid` one.
+ */
+class Watchers {
+  private sockets: Socket[] = [];
+  private pinged = 0;
+  private paid = 0;
+  private lastPaidAt = 0;
+  private onPaid?: () => void;
+  private failure?: (err: Error) => void;
+
+  async open(port: number, ids: string[]): Promise<void> {
+    let next = 0;
+    let connected = 0;
+    await new Promise<void>((resolve, reject) => {
+      this.failure = reject;
+      const timer = setTimeout(() => reject(new Error(`${connected} of ${ids.length} watchers connected within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+      const openOne = () => {
+        const id = ids[next++]!;
+        this.watch(port, id, () => {
+          connected += 1;
+          if (next < ids.length) openOne();
+          else if (connected === ids.length) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      };
+      for (let i = 0; i < Math.min(CONNECT_WINDOW, ids.length); i++) openOne();
+    });
+  }
+
+  /** Resolves at the moment the last stream saw `paid`. */
+  allPaid(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.failure = reject;
+      const timer = setTimeout(() => reject(new Error(`${this.paid} of ${this.sockets.length} watchers saw the change within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+      this.onPaid = () => {
+        if (this.paid < this.sockets.length) return;
+        clearTimeout(timer);
+        resolve(this.lastPaidAt);
+      };
+    });
+  }
+
+  pingedStreams(): number {
+    return this.pinged;
+  }
+
+  close(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  private watch(port: number, id: string, onConnected: () => void): void {
+    const socket = connect(port, '127.0.0.1');
+    this.sockets.push(socket);
+    socket.setEncoding('utf8');
+    socket.write(`GET /v1/links/${id}/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+    let rest = '';
+    let state: 'head' | 'open' | 'pinged' | 'paid' = 'head';
+    socket.on('data', (chunk: string) => {
+      if (state === 'head' && !rest && !chunk.startsWith('HTTP/1.1 200')) {
+        this.failure?.(new Error(`a watcher got ${chunk.split('\r\n', 1)[0]}`));
+        return;
+      }
+      const frames = (rest + chunk).split('\n\n');
+      rest = frames.pop()!;
+      for (const frame of frames) {
+        if (frame.includes('event: status')) {
+          const status = /"status":"([a-z_]+)"/.exec(frame)?.[1];
+          if (state === 'head') {
+            state = 'open';
+            onConnected();
+          }
+          if (status === 'paid' && state !== 'paid') {
+            state = 'paid';
+            this.paid += 1;
+            this.lastPaidAt = performance.now();
+            this.onPaid?.();
+          }
+        } else if (frame.endsWith(': ping') && state === 'open') {
+          state = 'pinged';
+          this.pinged += 1;
+        }
+      }
+    });
+    socket.on('error', (err) => this.failure?.(new Error(`a watcher's socket failed: ${err.message}`)));
+  }
+}
+
+/** The soft `ulimit -n` of this process (the child inherits it), from /proc; undefined where there is no /proc. */
+function openFilesLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts a fresh delay window, one timer tick after a forced GC so its pause does not land in the window. */
+async function newWindow(target: { ask: (command: TargetCommand, type: 'sample') => Promise<TargetSample> }): Promise<void> {
+  await sleep(50);
+  await target.ask({ type: 'sample' }, 'sample');
+}

@@ -1,0 +1,711 @@
+/**
+ * The proxy's HTTP API as an OpenAPI 3.1 document, served at `GET /v1/openapi.json`.
+ *
+ * The schemas of the public contract are generated from the zod schemas in `contract.ts` (`z.toJSONSchema`, JSON
+ * Schema 2020-12, the dialect of OpenAPI 3.1), and every closed list (statuses, providers, problem codes, widget
+ * files) is the contract's own constant, so the document cannot drift from what the proxy parses and answers.
+ * Hand-written object schemas are checked against their TypeScript types by `objectSchema<T>()`: a property added
+ * to `ProblemBody` or `SignedIntent` without a schema here fails the typecheck. `test/openapi.test.ts` validates the
+ * document and compares its paths with the routes the app really mounts, in both directions.
+ */
+import { z } from 'zod';
+import { CurrencyCode, Customer, LinkStatus, LinkView, MintRequest, Money, PROBLEM_CODES, type ProblemBody, type ProblemCode, ProviderName, PublicConfig } from './contract.ts';
+import type { AdminLinkView, NotifyResult, SignedIntent } from './routes/admin.ts';
+import { TRANSLATION_FILE, WIDGET_FILES } from './routes/assets.ts';
+import type { PriceSource } from './store/types.ts';
+import { LINK_ID } from './routes/links.ts';
+import { VERSION } from './version.ts';
+
+/** A JSON Schema 2020-12 object, as OpenAPI 3.1 embeds it. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface Reference {
+  $ref: string;
+  description?: string;
+}
+
+export interface MediaType {
+  schema?: JsonSchema | Reference;
+  example?: unknown;
+}
+
+export interface Header {
+  description: string;
+  required?: boolean;
+  schema: JsonSchema | Reference;
+}
+
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  description: string;
+  required?: boolean;
+  schema: JsonSchema | Reference;
+}
+
+export interface ApiResponse {
+  description: string;
+  headers?: Record<string, Header | Reference>;
+  content?: Record<string, MediaType>;
+}
+
+export interface RequestBody {
+  description?: string;
+  required: boolean;
+  content: Record<string, MediaType>;
+}
+
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: Tag[];
+  parameters?: (Parameter | Reference)[];
+  requestBody?: RequestBody;
+  responses: Record<string, ApiResponse | Reference>;
+  /** Set on the admin routes only: the rest of the API is public (CORS and rate limits guard it, not a token). */
+  security?: Record<string, string[]>[];
+}
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type PathItem = Partial<Record<HttpMethod, Operation>>;
+
+export interface OpenApiDocument {
+  openapi: '3.1.1';
+  info: { title: string; version: string; summary: string; description: string; license: { name: string; identifier: string } };
+  servers: { url: string; description: string }[];
+  tags: { name: Tag; description: string }[];
+  paths: Record<string, PathItem>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    parameters: Record<string, Parameter>;
+    headers: Record<string, Header>;
+    securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
+  };
+}
+
+type Tag = 'links' | 'config' | 'webhooks' | 'admin' | 'pages' | 'assets' | 'operations';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schemas
+
+const ref = (name: string): Reference => ({ $ref: `#/components/schemas/${name}` });
+
+/** The keys of `T` that are not optional. */
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+
+/**
+ * An object schema whose property list must name every key of `T`, and whose required list every required key of
+ * `T` and nothing else: the compiler keeps hand-written schemas in step with the types the routes answer.
+ */
+function objectSchema<T>(properties: { [K in keyof T]-?: JsonSchema | Reference }, required: { [K in RequiredKeys<T>]: true }): JsonSchema {
+  return { type: 'object', properties, required: Object.keys(required), additionalProperties: false };
+}
+
+/** Schemas generated from the contract's zod schemas; nested registered schemas become `$ref`s. */
+function contractSchemas(): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  const contract = { Money, CurrencyCode, ProviderName, LinkStatus, Customer, LinkView, PublicConfig, MintRequest };
+  for (const [id, schema] of Object.entries(contract)) registry.add(schema, { id });
+  const generate = (io: 'input' | 'output') => z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` }).schemas;
+  // Requests as the proxy accepts them (`input`), answers as it produces them (`output`).
+  const requests = generate('input');
+  const responses = generate('output');
+  const clean = ({ $schema: _dialect, $id: _id, ...schema }: JsonSchema): JsonSchema => schema;
+  const schemas: Record<string, JsonSchema> = {};
+  for (const id of Object.keys(contract)) schemas[id] = clean((id === 'MintRequest' || id === 'Customer' ? requests : responses)[id]!);
+  // The rules zod checks in `superRefine`, which JSON Schema can say too: exactly one way to name the price,
+  // `quantity` only with `product`, `amount` and `currency` together.
+  schemas.MintRequest = {
+    ...schemas.MintRequest,
+    description:
+      'Exactly one way to name the price: `product` (+ optional `quantity`) from the catalog, a merchant-signed `intent`, or `amount` + `currency` within an open-amount range of the config. The browser never decides a price by itself.',
+    oneOf: [{ required: ['product'] }, { required: ['intent'] }, { required: ['amount'] }],
+    dependentRequired: { quantity: ['product'], amount: ['currency'], currency: ['amount'] },
+  };
+  return schemas;
+}
+
+const generated = contractSchemas();
+
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+
+type SourceOf<K extends PriceSource['kind']> = Extract<PriceSource, { kind: K }>;
+const PriceSource: JsonSchema = {
+  description: 'How the price was named when the link was minted.',
+  oneOf: [
+    objectSchema<SourceOf<'product'>>(
+      { kind: { const: 'product' }, product: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } },
+      { kind: true, product: true, quantity: true },
+    ),
+    objectSchema<SourceOf<'intent'>>(
+      {
+        kind: { const: 'intent' },
+        reference: { type: 'string', description: "The merchant's reference (invoice number)." },
+        attempt: { type: 'integer', minimum: 1, description: 'Which link of this reference: 1, then 2, … after expiries.' },
+      },
+      { kind: true, reference: true },
+    ),
+    objectSchema<SourceOf<'amount'>>({ kind: { const: 'amount' } }, { kind: true }),
+  ],
+};
+
+/** `AdminLinkView` is `LinkView` plus support fields; spelled out (not `allOf`), since `LinkView` is closed. */
+const linkView = generated.LinkView as { properties: Record<string, JsonSchema>; required: string[] };
+const adminExtra = objectSchema<Omit<AdminLinkView, keyof LinkView>>(
+  {
+    reference: { type: 'string', description: "The reference sent to the provider (look the link up in its dashboard by it)." },
+    providerLinkId: { type: 'string', description: "The provider's own id of the link." },
+    source: ref('PriceSource'),
+    createdAt: dateTime,
+  },
+  { reference: true, providerLinkId: true, source: true, createdAt: true },
+) as { properties: Record<string, JsonSchema>; required: string[] };
+
+const problemCodeList = PROBLEM_CODES as readonly ProblemCode[];
+
+const schemas: Record<string, JsonSchema> = {
+  ...generated,
+  PriceSource,
+  AdminLinkView: {
+    type: 'object',
+    description: 'A link as the merchant sees it: the public view plus what support needs. Still no customer data.',
+    properties: { ...linkView.properties, ...adminExtra.properties },
+    required: [...linkView.required, ...adminExtra.required],
+    additionalProperties: false,
+  },
+  ProblemCode: { type: 'string', enum: [...problemCodeList], description: 'A stable machine code; the `title` may be reworded, the code never.' },
+  Problem: {
+    ...objectSchema<ProblemBody>(
+      {
+        type: { type: 'string', format: 'uri', description: 'https://pay-link.dev/problems/<code with dashes>' },
+        title: { type: 'string', description: "A short human summary of the code (not of this occurrence)." },
+        status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status, repeated.' },
+        code: ref('ProblemCode'),
+        detail: { type: 'string', description: 'What went wrong this time, written by the proxy: never a provider body or a stack.' },
+        instance: { type: 'string' },
+        errors: {
+          type: 'array',
+          description: 'For a 400: the fields at fault. `field` is a dotted path into the body, or a header name.',
+          items: objectSchema<{ field: string; message: string }>({ field: { type: 'string' }, message: { type: 'string' } }, { field: true, message: true }),
+        },
+        retryable: { type: 'boolean', description: 'Whether the same request may succeed later without any change.' },
+      },
+      { type: true, title: true, status: true, code: true },
+    ),
+    description: 'RFC 9457 problem details with a stable `code`; every error the proxy answers has this shape.',
+  },
+  SignedIntent: objectSchema<SignedIntent>(
+    {
+      token: { type: 'string', description: 'The intent token: `pli1.<payload>.<signature>`.' },
+      payUrl: { type: 'string', format: 'uri', description: 'The pay page for this invoice, to send in an email.' },
+      expiresAt: dateTime,
+    },
+    { token: true, payUrl: true, expiresAt: true },
+  ),
+  NotifyResult: objectSchema<NotifyResult>({ link: ref('AdminLinkView'), channel: { enum: ['email', 'sms'] } }, { link: true, channel: true }),
+  IntentLookup: {
+    ...objectSchema<{ invoice: unknown; link: unknown }>(
+      {
+        invoice: objectSchema<{ amount: Money; reference: string; description: string; expiresAt: string }>(
+          { amount: ref('Money'), reference: { type: 'string' }, description: { type: 'string' }, expiresAt: dateTime },
+          { amount: true, reference: true, description: true, expiresAt: true },
+        ),
+        link: { anyOf: [ref('LinkView'), { type: 'null' }], description: 'The link this invoice last minted, if any.' },
+      },
+      { invoice: true, link: true },
+    ),
+    description: 'What a signed intent stands for, and the link it last minted: the pay page shows it on load.',
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parameters, headers, responses
+
+const parameters: Record<string, Parameter> = {
+  LinkId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'The link id from the mint answer. Opaque and unguessable: it is the capability to read the link.',
+    schema: { type: 'string', pattern: LINK_ID.source },
+  },
+  Intent: { name: 'intent', in: 'path', required: true, description: 'A merchant-signed intent token (`pli1.…`).', schema: { type: 'string' } },
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    description:
+      'Optional. The same key with the same purchase answers the link it already minted (200, `Idempotent-Replayed: true`) for 24 hours; with a different purchase, 422 `idempotency_key_reused`; while the first request is still running, 409 `idempotency_in_flight`.',
+    schema: { type: 'string', pattern: '^[!-~]{1,255}$' },
+  },
+  IfNoneMatch: { name: 'If-None-Match', in: 'header', description: 'The `ETag` of the last answer: 304 while nothing changed.', schema: { type: 'string' } },
+  LastEventId: {
+    name: 'Last-Event-ID',
+    in: 'header',
+    description: 'The last `id:` (seq) the client saw; set by `EventSource` on reconnect. The current state is not sent again when it is that seq.',
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+};
+
+const headers: Record<string, Header> = {
+  ETag: { description: 'The link\'s `seq`, quoted (`"3"`); changes on every status change.', schema: { type: 'string' } },
+  RetryAfter: { description: 'Seconds to wait before asking again.', schema: { type: 'integer', minimum: 0 } },
+  IdempotentReplayed: { description: 'Present on a 200 that replays an earlier mint.', schema: { const: 'true' } },
+  WWWAuthenticate: { description: '`Bearer realm="pay-link admin"`, with `error="invalid_token"` when a token was sent.', schema: { type: 'string' } },
+};
+
+const header = (name: string): Reference => ({ $ref: `#/components/headers/${name}` });
+const parameter = (name: string): Reference => ({ $ref: `#/components/parameters/${name}` });
+
+const json = (schema: JsonSchema | Reference, description: string, extra: Omit<ApiResponse, 'description' | 'content'> = {}): ApiResponse => ({
+  description,
+  ...extra,
+  content: { 'application/json': { schema } },
+});
+
+const text = (type: string, description: string, extra: Omit<ApiResponse, 'description' | 'content'> = {}): ApiResponse => ({
+  description,
+  ...extra,
+  content: { [type]: { schema: { type: 'string' } } },
+});
+
+/** Statuses whose problems carry `Retry-After` (rate limits, a mint still in flight, a provider's 5xx). */
+const RETRY_AFTER_STATUSES = new Set([409, 429, 502, 503]);
+
+/**
+ * The problem responses of an operation, by status, each naming the codes it may carry. Every operation may also
+ * answer 500 `internal_error` (the last error handler), so that is added here.
+ */
+function problems(byStatus: Partial<Record<number, ProblemCode[]>>): Record<string, ApiResponse> {
+  const all: Partial<Record<number, ProblemCode[]>> = { ...byStatus, 500: ['internal_error'] };
+  const responses: Record<string, ApiResponse> = {};
+  for (const [status, codes] of Object.entries(all)) {
+    responses[status] = {
+      description: `Problem: ${codes!.map((code) => `\`${code}\``).join(', ')}`,
+      ...(RETRY_AFTER_STATUSES.has(Number(status)) && { headers: { 'Retry-After': header('RetryAfter') } }),
+      content: {
+        'application/problem+json': { schema: { allOf: [ref('Problem')], properties: { code: { enum: codes } } } },
+      },
+    };
+  }
+  return responses;
+}
+
+/** What a call through a provider may answer besides the route's own problems. */
+const PROVIDER_PROBLEMS = {
+  422: ['provider_rejected'],
+  502: ['provider_unavailable', 'provider_bad_response', 'provider_auth_failed'],
+  503: ['rate_limited'],
+  504: ['provider_timeout'],
+} satisfies Partial<Record<number, ProblemCode[]>>;
+
+const RATE_LIMITED = { 429: ['rate_limited'] } satisfies Partial<Record<number, ProblemCode[]>>;
+
+/** Every admin route answers these before it runs. */
+const ADMIN_GATE = {
+  401: ['unauthorized'],
+  403: ['origin_not_allowed'],
+  404: ['not_found'],
+} satisfies Partial<Record<number, ProblemCode[]>>;
+
+const ADMIN_SECURITY = [{ adminToken: [] }];
+
+const adminUnauthorized = (responses: Record<string, ApiResponse>): Record<string, ApiResponse> => ({
+  ...responses,
+  401: { ...responses[401]!, headers: { 'WWW-Authenticate': header('WWWAuthenticate') } },
+});
+
+const jsonBody = (schema: JsonSchema | Reference, description?: string): RequestBody => ({
+  required: true,
+  ...(description !== undefined && { description }),
+  content: { 'application/json': { schema } },
+});
+
+const widgetFile: Parameter = {
+  name: 'file',
+  in: 'path',
+  required: true,
+  description: 'A widget bundle (ESM or classic script) or its source map.',
+  schema: { enum: WIDGET_FILES.flatMap((file) => [file, `${file}.map`]) },
+};
+
+const translationFile: Parameter = {
+  name: 'file',
+  in: 'path',
+  required: true,
+  description: 'A translation module for `<pay-link-button lang>` (e.g. `hi.js`), or its source map. English is built in.',
+  schema: { type: 'string', pattern: TRANSLATION_FILE.source },
+};
+
+const widgetResponses = (cache: string): Record<string, ApiResponse> => ({
+  200: text('text/javascript', `The bundle, with CORS \`*\` and \`Cross-Origin-Resource-Policy: cross-origin\`. ${cache}`),
+  ...problems({ 404: ['not_found'] }),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Paths
+
+const paths: Record<string, PathItem> = {
+  '/v1/links': {
+    post: {
+      operationId: 'mintLink',
+      summary: 'Mint a payment link',
+      description:
+        "Resolves the price (catalog, signed intent or open amount; never from the browser), calls the provider and answers the link. From a browser, the page's `Origin` must be allowed. Rate limited per client address.",
+      tags: ['links'],
+      parameters: [parameter('IdempotencyKey')],
+      requestBody: jsonBody(ref('MintRequest'), 'Sent as `Content-Type: application/json`, at most 16 kB.'),
+      responses: {
+        201: json(ref('LinkView'), 'Minted.', { headers: { ETag: header('ETag') } }),
+        200: json(ref('LinkView'), 'An earlier mint of the same `Idempotency-Key` or intent reference, answered again.', {
+          headers: { ETag: header('ETag'), 'Idempotent-Replayed': header('IdempotentReplayed') },
+        }),
+        ...problems({
+          400: ['invalid_request', 'invalid_json', 'return_url_not_allowed', 'amount_not_allowed', 'amount_not_representable', 'intent_invalid', 'provider_not_configured'],
+          403: ['origin_not_allowed'],
+          404: ['unknown_product'],
+          409: ['idempotency_in_flight'],
+          410: ['intent_expired'],
+          413: ['payload_too_large'],
+          415: ['unsupported_media_type'],
+          ...RATE_LIMITED,
+          ...PROVIDER_PROBLEMS,
+          422: ['idempotency_key_reused', 'provider_rejected'],
+        }),
+      },
+    },
+  },
+  '/v1/links/{id}': {
+    get: {
+      operationId: 'getLink',
+      summary: "Read a link's status",
+      description:
+        "The stored state; a stale open link is refreshed from the provider in the background. Poll after `pollAfterMs` (also sent as `Retry-After`), with `If-None-Match`. Rate limited per client address.",
+      tags: ['links'],
+      parameters: [parameter('LinkId'), parameter('IfNoneMatch')],
+      responses: {
+        200: json(ref('LinkView'), 'The link.', { headers: { ETag: header('ETag'), 'Retry-After': header('RetryAfter') } }),
+        304: { description: 'Not changed since the `If-None-Match` ETag.', headers: { ETag: header('ETag'), 'Retry-After': header('RetryAfter') } },
+        ...problems({ 404: ['not_found'], ...RATE_LIMITED }),
+      },
+    },
+  },
+  '/v1/links/{id}/events': {
+    get: {
+      operationId: 'watchLink',
+      summary: "Watch a link's status (Server-Sent Events)",
+      description:
+        "`retry: 3000` first, then the current state unless `Last-Event-ID` is already its seq, then one `event: status` per change with `id: <seq>` and a `LinkView` as `data:`. `: ping` comments every 15 s. The stream ends after a terminal status, and with a short `retry:` when the proxy shuts down. Rate limited per client address.",
+      tags: ['links'],
+      parameters: [parameter('LinkId'), parameter('LastEventId')],
+      responses: {
+        200: {
+          description: 'An event stream whose `status` events carry a `LinkView` as JSON.',
+          content: {
+            'text/event-stream': {
+              schema: { type: 'string' },
+              example: 'retry: 3000\n\nid: 0\nevent: status\ndata: {"id":"pl_…","status":"pending","seq":0,…}\n\n',
+            },
+          },
+        },
+        ...problems({ 404: ['not_found'], ...RATE_LIMITED }),
+      },
+    },
+  },
+  '/v1/config': {
+    get: {
+      operationId: 'getConfig',
+      summary: 'Public facts: test mode, providers, catalog',
+      tags: ['config'],
+      responses: { 200: json(ref('PublicConfig'), 'Public facts only; cached for 60 s.') },
+    },
+  },
+  '/v1/intents/{intent}': {
+    get: {
+      operationId: 'lookupIntent',
+      summary: 'What a signed intent stands for, and its last link',
+      description: 'Does not mint. Used by the pay page.',
+      tags: ['links'],
+      parameters: [parameter('Intent')],
+      responses: {
+        200: json(ref('IntentLookup'), 'The invoice and its last link.'),
+        ...problems({ 400: ['intent_invalid'], 404: ['not_found'], 410: ['intent_expired'] }),
+      },
+    },
+  },
+  '/v1/webhooks/{provider}': {
+    post: {
+      operationId: 'receiveWebhook',
+      summary: "Receive a provider's webhook",
+      description:
+        "Called by the provider, not by clients. The body is read raw (up to 256 kB) and the signature checked over exactly those bytes with the provider's scheme: `X-Razorpay-Signature`, Xendit's `X-Callback-Token`, Standard Webhooks `webhook-id`/`webhook-timestamp`/`webhook-signature` (Pine Labs), `X-PF-Signature` (PayEngine), `X-Webhook-Signature` + `X-Webhook-Timestamp` (EximPe). Deliveries are deduplicated; a 2xx means verified and recorded.",
+      tags: ['webhooks'],
+      parameters: [{ name: 'provider', in: 'path', required: true, description: 'The provider that signed the event.', schema: ref('ProviderName') }],
+      requestBody: { required: true, description: "The provider's own event, byte for byte.", content: { 'application/json': { schema: {} } } },
+      responses: {
+        200: json(
+          objectSchema<{ received: true; outcome: string }>(
+            { received: { const: true }, outcome: { enum: ['applied', 'duplicate', 'ignored', 'unknown_link'] } },
+            { received: true, outcome: true },
+          ),
+          'Verified and recorded.',
+        ),
+        ...problems({ 400: ['invalid_request'], 401: ['invalid_signature'], 404: ['unknown_provider'], 413: ['payload_too_large'], ...PROVIDER_PROBLEMS }),
+      },
+    },
+  },
+  '/v1/admin/links': {
+    get: {
+      operationId: 'adminListLinks',
+      summary: 'List minted links, newest first',
+      tags: ['admin'],
+      security: ADMIN_SECURITY,
+      parameters: [
+        { name: 'status', in: 'query', description: 'Only links in this status.', schema: ref('LinkStatus') },
+        { name: 'provider', in: 'query', description: 'Only links of this provider.', schema: ref('ProviderName') },
+        { name: 'limit', in: 'query', description: 'At most this many links.', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+      ],
+      responses: {
+        200: json(objectSchema<{ links: unknown }>({ links: { type: 'array', items: ref('AdminLinkView') } }, { links: true }), 'The links, as stored.'),
+        ...adminUnauthorized(problems({ 400: ['invalid_request'], ...ADMIN_GATE })),
+      },
+    },
+  },
+  '/v1/admin/links/{id}/cancel': {
+    post: {
+      operationId: 'adminCancelLink',
+      summary: 'Cancel a link at its provider',
+      description: 'Cancelling a cancelled link answers it as it is; a paid link is refunded in the provider dashboard instead.',
+      tags: ['admin'],
+      security: ADMIN_SECURITY,
+      parameters: [parameter('LinkId')],
+      responses: {
+        200: json(ref('AdminLinkView'), 'The link, cancelled.'),
+        ...adminUnauthorized(problems({ ...ADMIN_GATE, 409: ['link_not_cancellable'], 501: ['not_implemented'], ...PROVIDER_PROBLEMS })),
+      },
+    },
+  },
+  '/v1/admin/links/{id}/extend': {
+    post: {
+      operationId: 'adminExtendLink',
+      summary: "Move an open link's expiry",
+      tags: ['admin'],
+      security: ADMIN_SECURITY,
+      parameters: [parameter('LinkId')],
+      requestBody: jsonBody(
+        objectSchema<{ expiresAt: string }>({ expiresAt: { ...dateTime, description: 'In the future, with an offset or `Z`.' } }, { expiresAt: true }),
+      ),
+      responses: {
+        200: json(ref('AdminLinkView'), 'The link with its new expiry.'),
+        ...adminUnauthorized(
+          problems({
+            400: ['invalid_request', 'invalid_json'],
+            ...ADMIN_GATE,
+            409: ['link_closed'],
+            413: ['payload_too_large'],
+            415: ['unsupported_media_type'],
+            501: ['not_implemented'],
+            ...PROVIDER_PROBLEMS,
+          }),
+        ),
+      },
+    },
+  },
+  '/v1/admin/links/{id}/notify': {
+    post: {
+      operationId: 'adminNotifyLink',
+      summary: 'Have the provider send an open link to its customer again',
+      tags: ['admin'],
+      security: ADMIN_SECURITY,
+      parameters: [parameter('LinkId')],
+      requestBody: jsonBody(objectSchema<{ channel: 'email' | 'sms' }>({ channel: { enum: ['email', 'sms'] } }, { channel: true })),
+      responses: {
+        200: json(ref('NotifyResult'), 'Sent.'),
+        ...adminUnauthorized(
+          problems({
+            400: ['invalid_request', 'invalid_json'],
+            ...ADMIN_GATE,
+            409: ['link_closed'],
+            413: ['payload_too_large'],
+            415: ['unsupported_media_type'],
+            501: ['not_implemented'],
+            ...PROVIDER_PROBLEMS,
+          }),
+        ),
+      },
+    },
+  },
+  '/v1/admin/intents': {
+    post: {
+      operationId: 'adminSignIntent',
+      summary: 'Sign an intent for an invoice',
+      description: "Answers the token and the pay page URL to send in an invoice email. Needs `PAY_LINK_INTENT_SECRET` on the proxy.",
+      tags: ['admin'],
+      security: ADMIN_SECURITY,
+      requestBody: jsonBody(
+        objectSchema<{ amount: string; currency: string; reference: string; description: string; expiresIn?: string; customer?: Customer }>(
+          {
+            amount: { type: 'string', description: 'A decimal string in major units, parsed exactly: "1500.00".', examples: ['1500.00'] },
+            currency: ref('CurrencyCode'),
+            reference: { type: 'string', minLength: 1, maxLength: 40, description: 'The invoice number: one live link per reference.' },
+            description: { type: 'string', minLength: 1, maxLength: 500 },
+            expiresIn: { type: 'string', default: '30d', description: 'How long the token is valid: 30m, 12h, 30d.' },
+            customer: ref('Customer'),
+          },
+          { amount: true, currency: true, reference: true, description: true },
+        ),
+      ),
+      responses: {
+        201: json(ref('SignedIntent'), 'Signed.'),
+        ...adminUnauthorized(
+          problems({ 400: ['invalid_request', 'invalid_json', 'intents_not_configured'], ...ADMIN_GATE, 413: ['payload_too_large'], 415: ['unsupported_media_type'] }),
+        ),
+      },
+    },
+  },
+  '/v1/openapi.json': {
+    get: {
+      operationId: 'getOpenApi',
+      summary: 'This document',
+      tags: ['config'],
+      parameters: [{ name: 'If-None-Match', in: 'header', description: 'The `ETag` of the last answer: 304 while the document did not change.', schema: { type: 'string' } }],
+      responses: {
+        200: json({ type: 'object', description: 'An OpenAPI 3.1 document.' }, 'The document; public (CORS `*`), cached for 5 minutes.', {
+          headers: { ETag: { description: 'A hash of the document.', schema: { type: 'string' } } },
+        }),
+        304: { description: 'Not changed since the `If-None-Match` ETag.' },
+      },
+    },
+  },
+  '/pay/{intent}': {
+    get: {
+      operationId: 'payPage',
+      summary: 'The pay page an invoice email links to',
+      description: 'HTML hosting the button with the intent, showing the invoice and its current state on load. Answers HTML on every outcome.',
+      tags: ['pages'],
+      parameters: [parameter('Intent')],
+      responses: {
+        200: text('text/html', 'The invoice and the button.'),
+        404: text('text/html', 'The intent is not valid (or this proxy takes none).'),
+        410: text('text/html', 'The intent has expired.'),
+      },
+    },
+  },
+  '/pay.css': {
+    get: { operationId: 'payPageStyles', summary: "The pay page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.') } },
+  },
+  '/return': {
+    get: {
+      operationId: 'returnPage',
+      summary: 'Where the provider returns the buyer after the checkout',
+      description: 'Closes itself when a script opened it (popup or tab); otherwise forwards to `to` when it is on an allowed origin.',
+      tags: ['pages'],
+      parameters: [{ name: 'to', in: 'query', description: "The merchant's page to go back to (ignored unless on an allowed origin).", schema: { type: 'string', format: 'uri' } }],
+      responses: { 200: text('text/html', 'The return page.') },
+    },
+  },
+  '/return.js': {
+    get: { operationId: 'returnPageScript', summary: "The return page's script", tags: ['pages'], responses: { 200: text('text/javascript', 'The script.') } },
+  },
+  '/return.css': {
+    get: { operationId: 'returnPageStyles', summary: "The return page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.') } },
+  },
+  '/{file}': {
+    get: {
+      operationId: 'widgetBundle',
+      summary: 'The widget bundle',
+      tags: ['assets'],
+      parameters: [widgetFile],
+      responses: widgetResponses('Cached for 5 minutes: prefer the versioned URL in production.'),
+    },
+  },
+  [`/v/${VERSION}/{file}`]: {
+    get: {
+      operationId: 'widgetBundleVersioned',
+      summary: 'The widget bundle of this proxy version',
+      tags: ['assets'],
+      parameters: [widgetFile],
+      responses: widgetResponses('Cached for a year, immutable.'),
+    },
+  },
+  '/translations/{file}': {
+    get: {
+      operationId: 'widgetTranslation',
+      summary: "A translation of the widget's strings",
+      tags: ['assets'],
+      parameters: [translationFile],
+      responses: widgetResponses('Cached for 5 minutes: prefer the versioned URL in production.'),
+    },
+  },
+  [`/v/${VERSION}/translations/{file}`]: {
+    get: {
+      operationId: 'widgetTranslationVersioned',
+      summary: "A translation of the widget's strings, of this proxy version",
+      tags: ['assets'],
+      parameters: [translationFile],
+      responses: widgetResponses('Cached for a year, immutable.'),
+    },
+  },
+  '/healthz': {
+    get: {
+      operationId: 'liveness',
+      summary: 'Liveness',
+      tags: ['operations'],
+      responses: { 200: json(objectSchema<{ status: 'ok' }>({ status: { const: 'ok' } }, { status: true }), 'The process answers.') },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'readiness',
+      summary: 'Readiness',
+      tags: ['operations'],
+      responses: {
+        200: json(objectSchema<{ status: 'ready' }>({ status: { const: 'ready' } }, { status: true }), 'Taking requests.'),
+        503: json(objectSchema<{ status: 'draining' }>({ status: { const: 'draining' } }, { status: true }), 'Shutting down: send new requests elsewhere.'),
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics',
+      tags: ['operations'],
+      responses: { 200: text('text/plain', 'The Prometheus text format (mints, status reads, webhooks, provider calls, SSE clients).') },
+    },
+  },
+};
+
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.1.1',
+  info: {
+    title: 'pay-link proxy',
+    version: VERSION,
+    summary: 'Mints hosted payment links with the merchant\'s provider and serves their live status.',
+    description:
+      'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`. See docs/api.md.',
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [{ url: '/', description: 'The proxy itself (same origin as this document)' }],
+  tags: [
+    { name: 'links', description: 'Mint a payment link and follow its status' },
+    { name: 'config', description: 'Public facts about this proxy' },
+    { name: 'webhooks', description: "Providers' event deliveries" },
+    { name: 'admin', description: "The merchant's operations (bearer token)" },
+    { name: 'pages', description: 'HTML pages the buyer sees' },
+    { name: 'assets', description: 'The widget bundles' },
+    { name: 'operations', description: 'Health and metrics' },
+  ],
+  paths,
+  components: {
+    schemas,
+    parameters,
+    headers,
+    securitySchemes: {
+      adminToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'One of the tokens in `PAY_LINK_ADMIN_TOKEN`. Without any, the admin routes answer 404.',
+      },
+    },
+  },
+};
