@@ -24,6 +24,12 @@ export interface LinkServiceDeps {
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
   /** How old a non-terminal link's provider state may be before a read refreshes it. */
   staleAfterMs?: number;
+  /**
+   * How old a watched link's state may be before the sweeper re-reads it; default four times `staleAfterMs`
+   * (20 s). Webhooks are the live channel and the buyer's own re-checks (focus, closed window, "check again")
+   * read at `staleAfterMs`; this is the safety net for a lost webhook nobody asks about.
+   */
+  watchedStaleAfterMs?: number;
 }
 
 export interface MintContext {
@@ -43,6 +49,8 @@ const MIN_LINK_TTL_MS = 16 * 60_000;
 const MAX_INTENT_ATTEMPTS = 50;
 /** Intent references already walked at the provider by this process; bounded, cleared when full. */
 const MAX_WALKED = 10_000;
+/** Provider reads the sweeper keeps in flight at once: thousands of watched links must not become a burst. */
+const SWEEP_CONCURRENCY = 16;
 
 /**
  * The reference a purchase's link carries at its provider. A purchase that can come back (an intent's
@@ -68,6 +76,8 @@ function mayHaveCreated(err: unknown): boolean {
 export function createLinkService(deps: LinkServiceDeps) {
   const { config, store, adapters, now, log } = deps;
   const staleAfterMs = deps.staleAfterMs ?? 5_000;
+  const watchedStaleAfterMs = deps.watchedStaleAfterMs ?? 4 * staleAfterMs;
+  let sweeping: Promise<void> | undefined;
   const changes = new EventEmitter<{ change: [LinkRecord] }>();
   changes.setMaxListeners(0);
   const refreshing = new Map<string, Promise<LinkRecord | undefined>>();
@@ -421,30 +431,32 @@ export function createLinkService(deps: LinkServiceDeps) {
       set.add(onChange);
       return () => {
         set.delete(onChange);
-        if (set.size === 0) watchers.delete(id);
+        // Only this set: a later subscriber may have started a new one after this one emptied.
+        if (set.size === 0 && watchers.get(id) === set) watchers.delete(id);
       };
     },
 
     /**
-     * Links with live watchers do not poll, so nothing would notice a lost webhook: re-read the stale ones.
-     * Called on a timer; each link is refreshed at most once per `staleAfterMs` (single flight).
+     * The sweeper: watched links (no polls reach them, so nothing else would notice a lost webhook) whose state
+     * is older than `watchedStaleAfterMs`, and open links whose expiry has just passed, so a link nobody is looking
+     * at still ends expired (and its late payment still lands) without waiting for a read. Links more than an hour
+     * past expiry are left to the next read. At most `SWEEP_CONCURRENCY` reads at once; a sweep still running
+     * when the timer fires again is not doubled.
      */
-    async refreshWatched(): Promise<void> {
-      await Promise.all([...watchers.keys()].map((id) => this.read(id).catch(() => undefined)));
-    },
-
-    /**
-     * The sweeper: watched links (no polls reach them), and open links whose expiry has just passed, so a link
-     * nobody is looking at still ends expired (and its late payment still lands) without waiting for a read.
-     * Links more than an hour past expiry are left to the next read.
-     */
-    async sweep(): Promise<void> {
-      const t = now();
-      const expiring = await store.findOpenLinksExpiring(t - 60 * 60_000, t, 200);
-      await Promise.all([
-        this.refreshWatched(),
-        ...expiring.map((link) => this.read(link.id).catch(() => undefined)),
-      ]);
+    sweep(): Promise<void> {
+      sweeping ??= (async () => {
+        const t = now();
+        const due = new Set<string>();
+        for (const id of watchers.keys()) {
+          const record = await store.getLink(id);
+          if (record && !isTerminal(record.status) && t - record.checkedAt >= watchedStaleAfterMs) due.add(id);
+        }
+        for (const link of await store.findOpenLinksExpiring(t - 60 * 60_000, t, 200)) {
+          if (t - link.checkedAt >= watchedStaleAfterMs) due.add(link.id);
+        }
+        await inBatches([...due], SWEEP_CONCURRENCY, (id) => this.refresh(id).catch(() => undefined));
+      })().finally(() => (sweeping = undefined));
+      return sweeping;
     },
 
     view(record: LinkRecord): LinkView {
@@ -466,6 +478,15 @@ export function createLinkService(deps: LinkServiceDeps) {
 }
 
 export type LinkService = ReturnType<typeof createLinkService>;
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function inBatches<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 function newLinkId(): string {
   return `pl_${randomBytes(16).toString('base64url')}`;

@@ -17,7 +17,20 @@ export const HEARTBEAT_MS = 15_000;
 
 export function eventsRouter(links: LinkService, onClients: (count: number) => void) {
   const router = Router();
-  const open = new Set<{ end: (retryMs?: number) => void }>();
+  const open = new Set<{ end: (retryMs?: number) => void; ping: () => void }>();
+  // One timer for every stream, not one each: thousands of watchers are thousands of timers otherwise.
+  let heartbeat: NodeJS.Timeout | undefined;
+  const clientsChanged = () => {
+    onClients(open.size);
+    if (open.size === 0) {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+    } else {
+      heartbeat ??= setInterval(() => {
+        for (const connection of open) connection.ping();
+      }, HEARTBEAT_MS).unref();
+    }
+  };
 
   router.get('/v1/links/:id/events', async (req, res) => {
     const id = req.params.id;
@@ -48,18 +61,18 @@ export function eventsRouter(links: LinkService, onClients: (count: number) => v
       if (isTerminal(current.status)) end();
     };
 
-    const connection = { end };
+    const connection = { end, ping: () => res.write(': ping\n\n') };
     const unsubscribe = links.subscribe(id, send);
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
+    let cleaned = false;
     function cleanup() {
-      clearInterval(heartbeat);
+      if (cleaned) return;
+      cleaned = true;
       unsubscribe();
       open.delete(connection);
-      onClients(open.size);
+      clientsChanged();
     }
     open.add(connection);
-    onClients(open.size);
+    clientsChanged();
     res.on('close', () => {
       ended = true;
       cleanup();
