@@ -3,12 +3,12 @@
  * ephemeral port. Middleware in a visible order: security headers (added as each head is written), logging, CORS,
  * routes, problems.
  */
-import express from 'express';
+import express, { type Express } from 'express';
 import type { ProxyConfig } from './config.ts';
 import { cors } from './cors.ts';
-import { createLinkService } from './links/service.ts';
+import { type LinkService, createLinkService } from './links/service.ts';
 import { type Logger, createLogger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { type Metrics, createMetrics } from './metrics.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { adminRouter } from './routes/admin.ts';
@@ -40,7 +40,16 @@ export interface AppDeps {
 /** What `app.use('/v1', …)` would match: /v1 itself or below it, any case. */
 const V1_PATH = /^\/v1(?:\/|$)/i;
 
-export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
+export interface PayLinkApp {
+  app: Express;
+  links: LinkService;
+  metrics: Metrics;
+  logger: Logger;
+  /** Marks the app as draining: `/readyz` answers 503 so a load balancer stops sending new requests. */
+  drain(): void;
+}
+
+export function createApp(config: ProxyConfig, deps: AppDeps = {}): PayLinkApp {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
@@ -127,5 +136,3 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}) {
     },
   };
 }
-
-export type PayLinkApp = ReturnType<typeof createApp>;

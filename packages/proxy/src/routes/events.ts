@@ -4,7 +4,7 @@
  * so a reconnect resumes; `: ping` heartbeats keep proxies from timing the stream out; the stream ends after a
  * terminal status. On shutdown every stream ends with a short `retry:` so clients reconnect to another instance.
  */
-import { Router } from 'express';
+import { type Router as ExpressRouter, Router } from 'express';
 import type { LinkService } from '../links/service.ts';
 import { isTerminal } from '../links/status.ts';
 import { Problem } from '../problems.ts';
@@ -15,7 +15,10 @@ const RETRY_MS = 3_000;
 /** How often an open stream gets a `: ping` comment (bench/watchers.ts holds its streams open past one). */
 export const HEARTBEAT_MS = 15_000;
 
-export function eventsRouter(links: LinkService, onClients: (count: number) => void) {
+export function eventsRouter(
+  links: LinkService,
+  onClients: (count: number) => void,
+): { router: ExpressRouter; closeAll(retryMs?: number): void } {
   const router = Router();
   const open = new Set<{ end: (retryMs?: number) => void; ping: () => void }>();
   // One timer for every stream, not one each: thousands of watchers are thousands of timers otherwise.
