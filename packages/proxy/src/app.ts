@@ -74,7 +74,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}): PayLinkApp {
   app.set('etag', false);
   // helmet's headers, on every response but a 304 (see security-headers.ts for why, and why not a middleware).
   addSecurityHeaders(app, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
+    // Exactly this (no helmet defaults merged in): the API answers JSON; its HTML pages set their own policy.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-site' },
     // The pay page opens the provider's checkout in a popup and watches it; `same-origin` would sever that.
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
