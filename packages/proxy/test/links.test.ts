@@ -168,9 +168,20 @@ describe('POST /v1/links', () => {
     ];
     for (const [resolver, status, code] of cases) {
       msw.resetHandlers();
-      msw.use(http.post(`${RAZORPAY_BASE}/v1/payment_links`, resolver));
+      let lookups = 0;
+      msw.use(
+        http.post(`${RAZORPAY_BASE}/v1/payment_links`, resolver),
+        http.get(`${RAZORPAY_BASE}/v1/payment_links`, () => {
+          lookups += 1;
+          return HttpResponse.json({ count: 0, payment_links: [] });
+        }),
+      );
       const res = await postJson(`${proxy.url}/v1/links`, { product: 'tea' });
       assert.equal(res.status, status, code);
+      // A create that may have made the link (5xx, network, timeout, a refusal) is followed by a lookup of its
+      // reference (decision 0008); one refused for our credentials or our rate, or answered with junk, is not.
+      const mayHaveCreated = ['provider_unavailable', 'provider_rejected', 'provider_timeout'].includes(code);
+      assert.equal(lookups, mayHaveCreated ? 1 : 0, `${code}: lookups`);
       const text = await res.text();
       const body = JSON.parse(text) as { code: string };
       assert.equal(body.code, code);

@@ -438,8 +438,8 @@ export function createLinkService(deps: LinkServiceDeps) {
 
     /**
      * The sweeper: watched links (no polls reach them, so nothing else would notice a lost webhook) whose state
-     * is older than `watchedStaleAfterMs`, and open links whose expiry has just passed, so a link nobody is looking
-     * at still ends expired (and its late payment still lands) without waiting for a read. Links more than an hour
+     * is older than `watchedStaleAfterMs`, and open links whose expiry has just passed (older than `staleAfterMs`),
+     * so a link nobody is looking at still ends expired (and its late payment still lands) without waiting for a read. Links more than an hour
      * past expiry are left to the next read. At most `SWEEP_CONCURRENCY` reads at once; a sweep still running
      * when the timer fires again is not doubled.
      */
@@ -451,8 +451,9 @@ export function createLinkService(deps: LinkServiceDeps) {
           const record = await store.getLink(id);
           if (record && !isTerminal(record.status) && t - record.checkedAt >= watchedStaleAfterMs) due.add(id);
         }
+        // Just past its expiry a link's state has likely changed: these are read at the ordinary interval.
         for (const link of await store.findOpenLinksExpiring(t - 60 * 60_000, t, 200)) {
-          if (t - link.checkedAt >= watchedStaleAfterMs) due.add(link.id);
+          if (t - link.checkedAt >= staleAfterMs) due.add(link.id);
         }
         await inBatches([...due], SWEEP_CONCURRENCY, (id) => this.refresh(id).catch(() => undefined));
       })().finally(() => (sweeping = undefined));
