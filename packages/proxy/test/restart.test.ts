@@ -42,16 +42,17 @@ interface Case {
 }
 
 const C = DEMO_CREDENTIALS;
+const razorpayEnv = (sim: RunningSimulator) => ({
+  RAZORPAY_KEY_ID: C.razorpay.keyId,
+  RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
+  RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
+  RAZORPAY_BASE_URL: `${sim.url}/razorpay`,
+});
 const CASES: Case[] = [
   {
     name: 'Razorpay',
     provider: 'razorpay',
-    env: (sim) => ({
-      RAZORPAY_KEY_ID: C.razorpay.keyId,
-      RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
-      RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
-      RAZORPAY_BASE_URL: `${sim.url}/razorpay`,
-    }),
+    env: razorpayEnv,
     price: { value: 49_900, decimal: '499.00', currency: 'INR' },
     providerIds: (sim) => sim.control.razorpay!.links().map((l) => l.id),
     pay: (sim, id) => sim.control.razorpay!.pay(id),
@@ -59,13 +60,7 @@ const CASES: Case[] = [
   {
     name: 'Razorpay, legacy invoices',
     provider: 'razorpay',
-    env: (sim) => ({
-      RAZORPAY_KEY_ID: C.razorpay.keyId,
-      RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
-      RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
-      RAZORPAY_BASE_URL: `${sim.url}/razorpay`,
-      RAZORPAY_API: 'invoices',
-    }),
+    env: (sim) => ({ ...razorpayEnv(sim), RAZORPAY_API: 'invoices' }),
     price: { value: 49_900, decimal: '499.00', currency: 'INR' },
     providerIds: (sim) => sim.control.razorpay!.invoices().map((i) => i.id),
     pay: (sim, id) => sim.control.razorpay!.payInvoice(id),
