@@ -173,6 +173,28 @@ export function sendCheckoutPage(
     .send(renderCheckoutPage(view));
 }
 
+/** The checkout's 404, the same for every provider but for its name and what it calls a link (Xendit: invoice). */
+export function sendCheckoutNotFound(res: Response, providerLabel: string, what = 'Payment link'): void {
+  sendCheckoutPage(
+    res,
+    {
+      providerLabel,
+      title: `${what} not found · ${providerLabel}`,
+      heading: `${what} not found`,
+      notice: { tone: 'info', text: 'Check the link you were sent, or ask the merchant for a new one.' },
+    },
+    { status: 404 },
+  );
+}
+
+const utcFormats = new Map<string, Intl.DateTimeFormat>();
+/** A moment as the checkout pages show it: medium date, short time, in UTC and saying so, in the page's locale. */
+export function formatUtc(at: Date, locale = 'en-IN'): string {
+  let format = utcFormats.get(locale);
+  if (!format) utcFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })));
+  return `${format.format(at)} UTC`;
+}
+
 /** Formats integer minor units with the currency's own number of decimals (INR 100000 → ₹1,000.00). */
 export function formatMinorUnits(amount: number, currency: string, locale = 'en-IN'): string {
   const format = new Intl.NumberFormat(locale, { style: 'currency', currency });

@@ -5,6 +5,7 @@
  * The body is taken as the already-serialized string: providers sign the raw bytes (Razorpay
  * webhooks/validate-test.md), so whoever signs must also be whoever decides the bytes.
  */
+import { z } from 'zod';
 
 /** Razorpay, Xendit and Pine Labs all give up on a receiver well within seconds; 5 s keeps tests quick. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -108,6 +109,18 @@ export interface WebhookSwitches {
   url: string | undefined;
   enabled: boolean;
   duplicate: boolean;
+}
+
+/** The control API's body for a provider's `POST …/webhooks`: the switches `applyWebhookChanges` applies. */
+export const WebhookSettingsRequest = z.strictObject({
+  enabled: z.boolean().optional(),
+  duplicate: z.boolean().optional(),
+  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
+});
+
+/** The control API's body for forcing a link's status: one of the provider's forced statuses, webhook on by default. */
+export function forcedStatusRequest<T extends z.ZodType>(status: T) {
+  return z.strictObject({ status, webhook: z.boolean().default(true) });
 }
 
 /** Applies `{enabled?, duplicate?, url?}` from the control API (`url: null` stops deliveries); returns a copy. */

@@ -4,7 +4,7 @@
  * (post/redirect/get), so reloading a result page never pays twice. No partial payments: EximPe documents none.
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, sendCheckoutNotFound, sendCheckoutPage } from '../../checkout-page.ts';
 import type { EximPeLinkBook } from './links.ts';
 import type { EximPeWebhookEmitter } from './webhook-events.ts';
 import type { EximPeLinkStatus, EximPePaymentLink } from './wire.ts';
@@ -32,7 +32,7 @@ export function createEximPeCheckoutRouter(deps: EximPeCheckoutDeps): Router {
   });
 
   router.get('/pay/:id', (req, res) => {
-    if (!deps.book.has(req.params.id)) return sendNotFound(res);
+    if (!deps.book.has(req.params.id)) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     const link = deps.book.get(req.params.id);
     const result = typeof req.query.result === 'string' ? req.query.result : undefined;
     const returnUrl = deps.book.returnUrl(link.payment_id);
@@ -43,7 +43,7 @@ export function createEximPeCheckoutRouter(deps: EximPeCheckoutDeps): Router {
 
   router.post('/pay/:id/pay', async (req, res) => {
     const id = String(req.params.id);
-    if (!deps.book.has(id)) return sendNotFound(res);
+    if (!deps.book.has(id)) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (deps.book.get(id).status !== 'ACTIVE') return res.redirect(303, pagePath(req, id));
     const { payment } = deps.book.pay(id);
     // Awaited so the merchant has the webhook before the buyer is back, the usual order in practice; a failed
@@ -55,7 +55,7 @@ export function createEximPeCheckoutRouter(deps: EximPeCheckoutDeps): Router {
 
   router.post('/pay/:id/fail', async (req, res) => {
     const id = String(req.params.id);
-    if (!deps.book.has(id)) return sendNotFound(res);
+    if (!deps.book.has(id)) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (deps.book.get(id).status !== 'ACTIVE') return res.redirect(303, pagePath(req, id));
     await deps.webhooks.emit(deps.book.fail(id).payment);
     res.redirect(303, `${pagePath(req, id)}?result=failed`);
@@ -65,7 +65,7 @@ export function createEximPeCheckoutRouter(deps: EximPeCheckoutDeps): Router {
   // webhook for it (no link-level events, §1.6).
   router.post('/pay/:id/cancel', (req, res) => {
     const id = String(req.params.id);
-    if (!deps.book.has(id)) return sendNotFound(res);
+    if (!deps.book.has(id)) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (deps.book.get(id).status === 'ACTIVE') deps.book.deactivate(id);
     res.redirect(303, pagePath(req, id));
   });
@@ -117,15 +117,3 @@ function pagePath(req: Request, id: string): string {
   return `${req.baseUrl}/pay/${encodeURIComponent(id)}`;
 }
 
-function sendNotFound(res: Response): void {
-  sendCheckoutPage(
-    res,
-    {
-      providerLabel: PROVIDER_LABEL,
-      title: `Payment link not found · ${PROVIDER_LABEL}`,
-      heading: 'Payment link not found',
-      notice: { tone: 'info', text: 'Check the link you were sent, or ask the merchant for a new one.' },
-    },
-    { status: 404 },
-  );
-}

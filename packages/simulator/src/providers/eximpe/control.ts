@@ -7,17 +7,12 @@ import { z } from 'zod';
 import type { EximPeLinkBook } from './links.ts';
 import type { EximPeWebhookEmitter, EximPeWebhookSettings } from './webhook-events.ts';
 import type { EximPePaymentLink } from './wire.ts';
-import { applyWebhookChanges } from '../../webhooks.ts';
+import { applyWebhookChanges, forcedStatusRequest, WebhookSettingsRequest } from '../../webhooks.ts';
 
 export const EximPeForcedStatus = z.enum(['paid', 'expired', 'cancelled']);
 export type EximPeForcedStatus = z.infer<typeof EximPeForcedStatus>;
 
-const StatusRequest = z.strictObject({ status: EximPeForcedStatus, webhook: z.boolean().default(true) });
-const WebhooksRequest = z.strictObject({
-  enabled: z.boolean().optional(),
-  duplicate: z.boolean().optional(),
-  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
-});
+const StatusRequest = forcedStatusRequest(EximPeForcedStatus);
 
 export interface EximPeControl {
   /** Every link, expiry applied, oldest first. */
@@ -99,7 +94,7 @@ export function createEximPeControlRouter(control: EximPeControl): Router {
     res.json(await control.setStatus(req.params.id, status, { webhook }));
   });
   router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
+    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
   });
   return router;
 }

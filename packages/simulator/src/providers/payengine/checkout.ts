@@ -8,7 +8,7 @@
  * which says the payment went through; the merchant learns it from the webhooks (awaited before the redirect).
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, escapeHtml, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, escapeHtml, formatMinorUnits, formatUtc, sendCheckoutNotFound, sendCheckoutPage } from '../../checkout-page.ts';
 import { PayEngineError } from './errors.ts';
 import { PAYABLE_STATUS, type PayEngineLinkBook } from './links.ts';
 import { centsOf, parseSimDate } from './schemas.ts';
@@ -42,7 +42,7 @@ export function createPayEngineCheckoutRouter(deps: PayEngineCheckoutDeps): Rout
 
   router.get('/pay/:slug', (req, res) => {
     const link = findLink(deps.book, req.params.slug);
-    if (!link) return sendNotFound(res);
+    if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     const result = typeof req.query.result === 'string' ? req.query.result : undefined;
     sendCheckoutPage(res, describeLink(link, pagePath(req, req.params.slug), result, deps.clock.now()));
   });
@@ -67,7 +67,7 @@ export function createPayEngineCheckoutRouter(deps: PayEngineCheckoutDeps): Rout
   router.post('/pay/:slug/fail', async (req, res) => {
     const slug = String(req.params.slug);
     const link = findLink(deps.book, slug);
-    if (!link) return sendNotFound(res);
+    if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (link.payment_link_status !== PAYABLE_STATUS) return res.redirect(303, pagePath(req, slug));
     const failed = deps.book.fail(link.payment_link_id, link.payment_methods[0] ?? 'CC_DC');
     await deps.webhooks.emit(buildPayEngineTransactionEvent('PAYMENT_FAILED', failed.link, failed.transaction));
@@ -78,7 +78,7 @@ export function createPayEngineCheckoutRouter(deps: PayEngineCheckoutDeps): Rout
   router.post('/pay/:slug/cancel', async (req, res) => {
     const slug = String(req.params.slug);
     const link = findLink(deps.book, slug);
-    if (!link) return sendNotFound(res);
+    if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (link.payment_link_status === 'ACTIVE' || link.payment_link_status === 'INACTIVE') {
       await deps.webhooks.emit(buildPayEngineLinkEvent('PAYMENTLINK_CANCELLED', deps.book.cancel(link.payment_link_id)));
     }
@@ -91,7 +91,7 @@ export function createPayEngineCheckoutRouter(deps: PayEngineCheckoutDeps): Rout
 async function payAndRedirect(req: Request, res: Response, deps: PayEngineCheckoutDeps, method: PayEnginePaymentMethod) {
   const slug = String(req.params.slug);
   const link = findLink(deps.book, slug);
-  if (!link) return sendNotFound(res);
+  if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
   if (link.payment_link_status !== PAYABLE_STATUS || !link.payment_methods.includes(method)) return res.redirect(303, pagePath(req, slug));
   let result;
   try {
@@ -125,8 +125,8 @@ function describeLink(link: PayEnginePaymentLink, path: string, result: string |
       ...(!link.use_same_amount && link.cc_amount_note ? [{ label: 'Card', value: link.cc_amount_note }] : []),
       ...(!link.use_same_amount && link.ach_amount_note ? [{ label: 'ACH', value: link.ach_amount_note }] : []),
       { label: 'Payment link', value: link.payment_link_id },
-      ...(notStarted && start !== undefined ? [{ label: 'Opens', value: formatInstant(start) }] : []),
-      ...(link.payment_link_status === 'ACTIVE' && end !== undefined ? [{ label: 'Valid until', value: formatInstant(end) }] : []),
+      ...(notStarted && start !== undefined ? [{ label: 'Opens', value: formatUtc(new Date(start), 'en-US') }] : []),
+      ...(link.payment_link_status === 'ACTIVE' && end !== undefined ? [{ label: 'Valid until', value: formatUtc(new Date(end), 'en-US') }] : []),
     ],
   };
   if (result === 'paid' && link.payment_link_status === 'COMPLETED') {
@@ -171,19 +171,3 @@ function pagePath(req: Request, slug: string): string {
   return `${req.baseUrl}/pay/${encodeURIComponent(slug)}`;
 }
 
-function sendNotFound(res: Response): void {
-  sendCheckoutPage(
-    res,
-    {
-      providerLabel: PROVIDER_LABEL,
-      title: `Payment link not found · ${PROVIDER_LABEL}`,
-      heading: 'Payment link not found',
-      notice: { tone: 'info', text: 'Check the link you were sent, or ask the merchant for a new one.' },
-    },
-    { status: 404 },
-  );
-}
-
-function formatInstant(ms: number): string {
-  return `${new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(ms))} UTC`;
-}

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { type WebhookDelivery, applyWebhookChanges } from '../../webhooks.ts';
+import { applyWebhookChanges, forcedStatusRequest, type WebhookDelivery, WebhookSettingsRequest } from '../../webhooks.ts';
 import type { PayEngineLinkBook } from './links.ts';
 import {
   buildPayEngineLinkEvent,
@@ -19,12 +19,7 @@ export const PayEngineForcedStatus = z.enum(['COMPLETED', 'CANCELLED', 'INACTIVE
 export type PayEngineForcedStatus = z.infer<typeof PayEngineForcedStatus>;
 
 const PayRequest = z.strictObject({ method: z.enum(PAYENGINE_PAYMENT_METHODS).optional() });
-const StatusRequest = z.strictObject({ status: PayEngineForcedStatus, webhook: z.boolean().default(true) });
-const WebhooksRequest = z.strictObject({
-  enabled: z.boolean().optional(),
-  duplicate: z.boolean().optional(),
-  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
-});
+const StatusRequest = forcedStatusRequest(PayEngineForcedStatus);
 
 export interface PayEngineControl {
   /** Every link, window transitions applied, oldest first. */
@@ -126,7 +121,7 @@ export function createPayEngineControlRouter(control: PayEngineControl): Router 
     res.json(await control.setStatus(req.params.id, status, { webhook }));
   });
   router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
+    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
   });
   return router;
 }

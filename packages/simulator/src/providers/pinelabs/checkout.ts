@@ -8,7 +8,7 @@
  * failed transactions", seed). What Pine Labs appends to those URLs for links is not documented: nothing is.
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutPhase, type CheckoutTone, checkoutNotice, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, checkoutNotice, type CheckoutPageView, type CheckoutPhase, type CheckoutTone, formatMinorUnits, formatUtc, sendCheckoutNotFound, sendCheckoutPage } from '../../checkout-page.ts';
 import { PAYABLE_STATUSES, type PinelabsLinkBook, suggestedPartialAmount } from './links.ts';
 import type { PinelabsWebhookEmitter } from './webhook-events.ts';
 import type { PinelabsLinkStatus, PinelabsPaymentLink } from './wire.ts';
@@ -40,7 +40,7 @@ export function createPinelabsCheckoutRouter(deps: PinelabsCheckoutDeps): Router
 
   router.get('/PLUTUS/:code', (req, res) => {
     const id = deps.book.findIdByCode(req.params.code);
-    if (!id) return sendNotFound(res);
+    if (!id) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     const link = deps.book.markClicked(id);
     const result = typeof req.query.result === 'string' ? req.query.result : undefined;
     const paid = typeof req.query.paid === 'string' ? Number(req.query.paid) : undefined;
@@ -55,7 +55,7 @@ export function createPinelabsCheckoutRouter(deps: PinelabsCheckoutDeps): Router
   router.post('/PLUTUS/:code/fail', async (req, res) => {
     const code = String(req.params.code);
     const link = findLink(deps.book, code);
-    if (!link) return sendNotFound(res);
+    if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (!PAYABLE_STATUSES.has(link.status)) return res.redirect(303, pagePath(req, code));
     await deps.webhooks.emit(deps.book.failAttempt(link.payment_link_id));
     const failureTarget = link.failure_callback_url ?? link.callback_url;
@@ -67,7 +67,7 @@ export function createPinelabsCheckoutRouter(deps: PinelabsCheckoutDeps): Router
   router.post('/PLUTUS/:code/cancel', async (req, res) => {
     const code = String(req.params.code);
     const link = findLink(deps.book, code);
-    if (!link) return sendNotFound(res);
+    if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (isCancellableFromPage(link)) await deps.webhooks.emit(deps.book.forceCancel(link.payment_link_id));
     res.redirect(303, pagePath(req, code));
   });
@@ -78,7 +78,7 @@ export function createPinelabsCheckoutRouter(deps: PinelabsCheckoutDeps): Router
 async function payAndRedirect(req: Request, res: Response, deps: PinelabsCheckoutDeps, kind: 'full' | 'partial') {
   const code = String(req.params.code);
   const link = findLink(deps.book, code);
-  if (!link) return sendNotFound(res);
+  if (!link) return sendCheckoutNotFound(res, PROVIDER_LABEL);
   if (!PAYABLE_STATUSES.has(link.status) || (kind === 'partial' && !link.part_payment)) return res.redirect(303, pagePath(req, code));
   const amount = kind === 'partial' ? suggestedPartialAmount(link) : undefined;
   const change = deps.book.pay(link.payment_link_id, amount);
@@ -115,7 +115,7 @@ function describeLink(
       ...(payable ? [{ label: 'Amount due', value: money(due) }] : []),
       { label: 'Reference', value: link.merchant_payment_link_reference },
       { label: 'Payment link', value: link.payment_link_id },
-      ...(payable ? [{ label: 'Expires', value: formatIso(link.expire_by) }] : []),
+      ...(payable ? [{ label: 'Expires', value: formatUtc(new Date(link.expire_by)) }] : []),
     ],
   };
   const phase: CheckoutPhase = payable
@@ -154,19 +154,3 @@ function pagePath(req: Request, code: string): string {
   return `${req.baseUrl}/PLUTUS/${encodeURIComponent(code)}`;
 }
 
-function sendNotFound(res: Response): void {
-  sendCheckoutPage(
-    res,
-    {
-      providerLabel: PROVIDER_LABEL,
-      title: `Payment link not found · ${PROVIDER_LABEL}`,
-      heading: 'Payment link not found',
-      notice: { tone: 'info', text: 'Check the link you were sent, or ask the merchant for a new one.' },
-    },
-    { status: 404 },
-  );
-}
-
-function formatIso(iso: string): string {
-  return `${new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`;
-}

@@ -7,18 +7,13 @@ import { z } from 'zod';
 import type { PinelabsLinkBook } from './links.ts';
 import type { PinelabsWebhookEmitter, PinelabsWebhookSettings } from './webhook-events.ts';
 import type { PinelabsOrder, PinelabsPaymentLink } from './wire.ts';
-import { applyWebhookChanges } from '../../webhooks.ts';
+import { applyWebhookChanges, forcedStatusRequest, WebhookSettingsRequest } from '../../webhooks.ts';
 
 export const PinelabsForcedStatus = z.enum(['CLICKED', 'PAYMENT_INITIATED', 'PARTIAL_PROCESSED', 'PROCESSED', 'EXPIRED', 'CANCELLED']);
 export type PinelabsForcedStatus = z.infer<typeof PinelabsForcedStatus>;
 
 const PayRequest = z.strictObject({ amount: z.int().positive().optional() });
-const StatusRequest = z.strictObject({ status: PinelabsForcedStatus, webhook: z.boolean().default(true) });
-const WebhooksRequest = z.strictObject({
-  enabled: z.boolean().optional(),
-  duplicate: z.boolean().optional(),
-  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
-});
+const StatusRequest = forcedStatusRequest(PinelabsForcedStatus);
 
 export interface PinelabsControl {
   /** Every link, expiry applied, oldest first. */
@@ -101,7 +96,7 @@ export function createPinelabsControlRouter(control: PinelabsControl): Router {
     res.json(await control.setStatus(req.params.id, status, { webhook }));
   });
   router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
+    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
   });
   return router;
 }

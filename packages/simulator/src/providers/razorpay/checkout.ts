@@ -4,7 +4,7 @@
  * path and every POST ends in a 303 (post/redirect/get), so reloading a result page never pays twice.
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutPhase, type CheckoutTone, checkoutNotice, formatMinorUnits, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, checkoutNotice, type CheckoutPageView, type CheckoutPhase, type CheckoutTone, formatMinorUnits, formatUtc, sendCheckoutNotFound, sendCheckoutPage } from '../../checkout-page.ts';
 import type { RazorpayInvoice, RazorpayInvoiceStatus } from './invoice-wire.ts';
 import { PAYABLE_INVOICE_STATUSES, type RazorpayInvoiceBook, suggestedInvoicePartialAmount } from './invoices.ts';
 import { PAYABLE_STATUSES, type RazorpayLinkBook, suggestedPartialAmount } from './links.ts';
@@ -80,7 +80,7 @@ export function createRazorpayCheckoutRouter(deps: RazorpayCheckoutDeps): Router
 
   router.get('/i/:code', (req, res) => {
     const entry = findEntry(deps, req.params.code);
-    if (!entry) return sendNotFound(res);
+    if (!entry) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     const result = typeof req.query.result === 'string' ? req.query.result : undefined;
     const paymentId = typeof req.query.payment === 'string' ? req.query.payment : undefined;
     const paidAmount = paymentId === undefined ? undefined : entry.model.paymentAmount(paymentId);
@@ -95,14 +95,14 @@ export function createRazorpayCheckoutRouter(deps: RazorpayCheckoutDeps): Router
   // A declined attempt: nothing is recorded and the link stays payable, as with a real failed payment.
   router.post('/i/:code/fail', (req, res) => {
     const entry = findEntry(deps, req.params.code);
-    if (!entry) return sendNotFound(res);
+    if (!entry) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     res.redirect(303, entry.model.phase === 'open' ? `${pagePath(req, req.params.code)}?result=failed` : pagePath(req, req.params.code));
   });
 
   // Simulates the merchant cancelling from the dashboard while the buyer looks at the page.
   router.post('/i/:code/cancel', async (req, res) => {
     const entry = findEntry(deps, req.params.code);
-    if (!entry) return sendNotFound(res);
+    if (!entry) return sendCheckoutNotFound(res, PROVIDER_LABEL);
     if (entry.model.cancellable) await entry.cancel();
     res.redirect(303, pagePath(req, req.params.code));
   });
@@ -113,7 +113,7 @@ export function createRazorpayCheckoutRouter(deps: RazorpayCheckoutDeps): Router
 async function payAndRedirect(req: Request, res: Response, deps: RazorpayCheckoutDeps, kind: 'full' | 'partial') {
   const code = String(req.params.code);
   const entry = findEntry(deps, code);
-  if (!entry) return sendNotFound(res);
+  if (!entry) return sendCheckoutNotFound(res, PROVIDER_LABEL);
   if (entry.model.phase !== 'open') return res.redirect(303, pagePath(req, code));
   const { paymentId, redirect } = await entry.pay(kind);
   if (redirect) return res.redirect(303, redirect);
@@ -253,7 +253,7 @@ function describe(
       ...(open ? [{ label: 'Amount due', value: money(due) }] : []),
       ...(model.reference ? [{ label: 'Reference', value: model.reference }] : []),
       { label: 'Payment link', value: model.id },
-      ...(open && model.expireBy !== null ? [{ label: 'Expires', value: formatTimestamp(model.expireBy) }] : []),
+      ...(open && model.expireBy !== null ? [{ label: 'Expires', value: formatUtc(new Date(model.expireBy * 1000)) }] : []),
     ],
   };
   view.notice = checkoutNotice({ outcome, phase: model.phase, due, money });
@@ -278,21 +278,3 @@ function pagePath(req: Request, code: string): string {
   return `${req.baseUrl}/i/${encodeURIComponent(code)}`;
 }
 
-function sendNotFound(res: Response): void {
-  sendCheckoutPage(
-    res,
-    {
-      providerLabel: PROVIDER_LABEL,
-      title: `Payment link not found · ${PROVIDER_LABEL}`,
-      heading: 'Payment link not found',
-      notice: { tone: 'info', text: 'Check the link you were sent, or ask the merchant for a new one.' },
-    },
-    { status: 404 },
-  );
-}
-
-function formatTimestamp(epochSeconds: number): string {
-  return new Intl.DateTimeFormat('en-IN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
-    new Date(epochSeconds * 1000),
-  ) + ' UTC';
-}

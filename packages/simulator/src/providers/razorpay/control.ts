@@ -9,18 +9,13 @@ import type { RazorpayInvoiceBook, RazorpayInvoicePaymentResult } from './invoic
 import type { RazorpayLinkBook, RazorpayPaymentResult } from './links.ts';
 import type { RazorpayWebhookEmitter, RazorpayWebhookSettings } from './webhook-events.ts';
 import type { RazorpayPaymentLink } from './wire.ts';
-import { applyWebhookChanges } from '../../webhooks.ts';
+import { applyWebhookChanges, forcedStatusRequest, WebhookSettingsRequest } from '../../webhooks.ts';
 
 export const RazorpayForcedStatus = z.enum(['paid', 'partially_paid', 'expired', 'cancelled']);
 export type RazorpayForcedStatus = z.infer<typeof RazorpayForcedStatus>;
 
 const PayRequest = z.strictObject({ amount: z.int().positive().optional() });
-const StatusRequest = z.strictObject({ status: RazorpayForcedStatus, webhook: z.boolean().default(true) });
-const WebhooksRequest = z.strictObject({
-  enabled: z.boolean().optional(),
-  duplicate: z.boolean().optional(),
-  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
-});
+const StatusRequest = forcedStatusRequest(RazorpayForcedStatus);
 
 export interface RazorpayControl {
   /** Every link, expiry applied, oldest first. */
@@ -159,7 +154,7 @@ export function createRazorpayControlRouter(control: RazorpayControl): Router {
     res.json(await control.setInvoiceStatus(req.params.id, status, { webhook }));
   });
   router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
+    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
   });
   return router;
 }

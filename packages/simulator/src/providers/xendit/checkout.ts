@@ -8,7 +8,7 @@
  * take no partial payments, so there is no partial button.
  */
 import { Router, type Request, type Response } from 'express';
-import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, sendCheckoutPage } from '../../checkout-page.ts';
+import { type CheckoutAction, type CheckoutPageView, type CheckoutTone, formatUtc, sendCheckoutNotFound, sendCheckoutPage } from '../../checkout-page.ts';
 import type { XenditCallbackEmitter } from './callbacks.ts';
 import { channelsFor, type XenditInvoiceBook, type XenditPaymentChannel, XENDIT_PAYMENT_CHANNELS } from './invoices.ts';
 import type { XenditCurrency, XenditInvoice, XenditInvoiceStatus } from './wire.ts';
@@ -43,7 +43,7 @@ export function createXenditCheckoutRouter(deps: XenditCheckoutDeps): Router {
 
   router.get('/web/:id', (req, res) => {
     const invoice = deps.book.find(req.params.id);
-    if (!invoice) return sendNotFound(res);
+    if (!invoice) return sendCheckoutNotFound(res, PROVIDER_LABEL, 'Invoice');
     const result = typeof req.query.result === 'string' ? req.query.result : undefined;
     sendCheckoutPage(res, describeInvoice(invoice, pagePath(req, invoice.id), result), {
       formTargets: redirectOrigins(invoice),
@@ -52,7 +52,7 @@ export function createXenditCheckoutRouter(deps: XenditCheckoutDeps): Router {
 
   router.post('/web/:id/pay/:channel', async (req, res) => {
     const invoice = deps.book.find(req.params.id);
-    if (!invoice) return sendNotFound(res);
+    if (!invoice) return sendCheckoutNotFound(res, PROVIDER_LABEL, 'Invoice');
     const channel = req.params.channel as XenditPaymentChannel;
     if (invoice.status !== 'PENDING' || !channelsFor(invoice.currency).includes(channel)) {
       return res.redirect(303, pagePath(req, invoice.id));
@@ -70,14 +70,14 @@ export function createXenditCheckoutRouter(deps: XenditCheckoutDeps): Router {
   // the same payment page" (seed, step 3).
   router.post('/web/:id/fail', (req, res) => {
     const invoice = deps.book.find(req.params.id);
-    if (!invoice) return sendNotFound(res);
+    if (!invoice) return sendCheckoutNotFound(res, PROVIDER_LABEL, 'Invoice');
     res.redirect(303, invoice.status === 'PENDING' ? `${pagePath(req, invoice.id)}?result=failed` : pagePath(req, invoice.id));
   });
 
   // Simulates the merchant expiring the invoice from the dashboard while the buyer looks at the page.
   router.post('/web/:id/cancel', async (req, res) => {
     const invoice = deps.book.find(req.params.id);
-    if (!invoice) return sendNotFound(res);
+    if (!invoice) return sendCheckoutNotFound(res, PROVIDER_LABEL, 'Invoice');
     if (invoice.status === 'PENDING') await deps.callbacks.emit(deps.book.expire(invoice.id));
     res.redirect(303, pagePath(req, invoice.id));
   });
@@ -98,11 +98,11 @@ function describeInvoice(invoice: XenditInvoice, path: string, result: string | 
       { label: 'Merchant', value: invoice.merchant_name },
       { label: 'Reference', value: invoice.external_id },
       { label: 'Invoice', value: invoice.id },
-      ...(payable ? [{ label: 'Expires', value: formatIso(invoice.expiry_date) }] : []),
+      ...(payable ? [{ label: 'Expires', value: formatUtc(new Date(invoice.expiry_date), 'en-GB') }] : []),
       ...(invoice.paid_at && invoice.payment_channel
         ? [
             { label: 'Paid with', value: invoice.payment_channel },
-            { label: 'Paid at', value: formatIso(invoice.paid_at) },
+            { label: 'Paid at', value: formatUtc(new Date(invoice.paid_at), 'en-GB') },
           ]
         : []),
     ],
@@ -158,19 +158,3 @@ function pagePath(req: Request, id: string): string {
   return `${req.baseUrl}/web/${encodeURIComponent(id)}`;
 }
 
-function sendNotFound(res: Response): void {
-  sendCheckoutPage(
-    res,
-    {
-      providerLabel: PROVIDER_LABEL,
-      title: `Invoice not found · ${PROVIDER_LABEL}`,
-      heading: 'Invoice not found',
-      notice: { tone: 'info', text: 'Check the link you were sent, or ask the merchant for a new one.' },
-    },
-    { status: 404 },
-  );
-}
-
-function formatIso(value: string): string {
-  return `${new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(value))} UTC`;
-}

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { type WebhookDelivery, applyWebhookChanges } from '../../webhooks.ts';
+import { applyWebhookChanges, forcedStatusRequest, type WebhookDelivery, WebhookSettingsRequest } from '../../webhooks.ts';
 import type { XenditCallbackEmitter, XenditCallbackSettings } from './callbacks.ts';
 import { XENDIT_PAYMENT_CHANNELS, type XenditInvoiceBook, type XenditPaymentChannel } from './invoices.ts';
 import type { XenditInvoice } from './wire.ts';
@@ -14,14 +14,9 @@ export type XenditForcedStatus = z.infer<typeof XenditForcedStatus>;
 
 const Channel = z.enum(Object.keys(XENDIT_PAYMENT_CHANNELS) as [XenditPaymentChannel, ...XenditPaymentChannel[]]);
 const PayRequest = z.strictObject({ channel: Channel.optional() });
-const StatusRequest = z.strictObject({ status: XenditForcedStatus, webhook: z.boolean().default(true) });
+const StatusRequest = forcedStatusRequest(XenditForcedStatus);
 const ResendRequest = z.strictObject({ reverse: z.boolean().default(false) });
-const WebhooksRequest = z.strictObject({
-  enabled: z.boolean().optional(),
-  duplicate: z.boolean().optional(),
-  url: z.url({ protocol: /^https?$/ }).nullable().optional(),
-  token: z.string().min(1).optional(),
-});
+const WebhooksRequest = WebhookSettingsRequest.extend({ token: z.string().min(1).optional() });
 
 export interface XenditControl {
   /** Every invoice, expiry applied, oldest first. */
