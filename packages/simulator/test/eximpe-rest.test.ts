@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startSimulator, type RunningSimulator } from '../src/index.ts';
 import { AUTH, EXIMPE, seedBody } from './eximpe-fixtures.ts';
+import { call } from './helpers.ts';
 
 describe('EximPe REST API (simulated)', () => {
   let sim: RunningSimulator;
@@ -14,18 +15,7 @@ describe('EximPe REST API (simulated)', () => {
   beforeEach(() => sim.control.reset());
   after(() => sim.close());
 
-  // Tests read arbitrary JSON; each assertion names the exact value it expects.
-  async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH): Promise<{ status: number; headers: Headers; body: any }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-    });
-    const text = await res.text();
-    const json = (res.headers.get('content-type') ?? '').includes('json');
-    return { status: res.status, headers: res.headers, body: json && text ? JSON.parse(text) : text };
-  }
+  const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = AUTH) => call(`${base}${path}`, method, body, headers);
   const create = async (overrides: Record<string, unknown> = {}) => {
     const res = await api('POST', '/pg/payment-links/', seedBody(overrides));
     assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -79,6 +79,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * One call as a provider's client makes it: JSON in (a string is sent as is), redirects not followed, the body
+ * parsed when it is JSON.
+ */
+export async function call(url: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
+}
+
 export interface ApiResponse {
   status: number;
   headers: Headers;
@@ -97,17 +113,6 @@ export async function startHarness(options: Partial<SimulatorOptions> = {}): Pro
     ...options,
   });
   const base = `${sim.url}/razorpay`;
-  const call = async (url: string, method: string, body: unknown, headers: Record<string, string>) => {
-    const response = await fetch(url, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      redirect: 'manual',
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
-  };
   return {
     sim,
     receiver,

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../src/index.ts';
 import type { ApiResponse, WebhookReceiver } from './helpers.ts';
-import { startWebhookReceiver } from './helpers.ts';
+import { call, startWebhookReceiver } from './helpers.ts';
 
 export const PE = DEMO_CREDENTIALS.payengine;
 /** The raw key after `Basic ` (payengine-api-reference/authentication). */
@@ -28,17 +28,6 @@ export async function startPayEngineHarness(): Promise<PayEngineHarness> {
   const receiver = await startWebhookReceiver();
   const sim = await startSimulator({ port: 0, log: false, payengine: { ...PE, webhookUrl: receiver.url } });
   const base = `${sim.url}/payengine`;
-  const call = async (url: string, method: string, body: unknown, headers: Record<string, string>) => {
-    const response = await fetch(url, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      redirect: 'manual',
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
-  };
   return {
     sim,
     receiver,

@@ -3,7 +3,7 @@
  * receiver, and an authenticated client. Not a test file itself (the runner only picks up `*.test.ts`).
  */
 import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '../src/index.ts';
-import { type ApiResponse, startWebhookReceiver, type WebhookReceiver } from './helpers.ts';
+import { call, type ApiResponse, startWebhookReceiver, type WebhookReceiver } from './helpers.ts';
 
 export const XND = DEMO_CREDENTIALS.xendit;
 export const XENDIT_AUTH = `Basic ${Buffer.from(`${XND.secretKey}:`).toString('base64')}`;
@@ -24,17 +24,6 @@ export async function startXenditHarness(): Promise<XenditHarness> {
   const receiver = await startWebhookReceiver();
   const sim = await startSimulator({ port: 0, log: false, xendit: { ...XND, webhookUrl: receiver.url } });
   const base = `${sim.url}/xendit`;
-  const call = async (url: string, method: string, body: unknown, headers: Record<string, string>) => {
-    const response = await fetch(url, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      redirect: 'manual',
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
-  };
   const control = (method: string, path: string, body?: unknown) => call(`${sim.url}/_control${path}`, method, body, {});
   return {
     sim,
