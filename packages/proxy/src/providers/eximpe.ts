@@ -39,13 +39,13 @@
  *   FIND_PAGES pages of PAGE_SIZE, newest first if EximPe orders them so: up to FIND_PAGES calls per lookup.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Money } from '../contract.ts';
 import { Problem } from '../problems.ts';
 import { Secret, hmacSha256, safeEqual } from '../secret.ts';
 import { type ProviderCallRecord, ProviderError, createProviderHttp } from './http.ts';
 import { defineProvider } from './module.ts';
+import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import { eximpeSignedMessages } from './eximpe.signature.ts';
 import {
   EximPeAck,
@@ -256,9 +256,9 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
     },
 
     verifyWebhook(rawBody, headers, nowMs): WebhookVerdict {
-      const signature = header(headers, 'x-webhook-signature')?.trim().toLowerCase();
+      const signature = headerValue(headers, 'x-webhook-signature')?.trim().toLowerCase();
       if (!signature) return { ok: false, reason: 'missing_signature' };
-      const timestamp = header(headers, 'x-webhook-timestamp');
+      const timestamp = headerValue(headers, 'x-webhook-timestamp');
       if (timestamp !== undefined) {
         const seconds = Number(timestamp);
         if (!/^\d{1,12}$/.test(timestamp.trim()) || Math.abs(nowMs - seconds * 1000) > TIMESTAMP_TOLERANCE_MS) {
@@ -289,21 +289,6 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
     },
   };
 }
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 
 export const eximpeProvider = defineProvider<EximPeConfig>({
   name: 'eximpe',

@@ -42,12 +42,12 @@
  * - Error bodies: `{error: true, message}` (3P) or `{success: false, message}` (cancel docs); read for logs only.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { Problem } from '../problems.ts';
 import { Secret, hmacSha256, safeEqual } from '../secret.ts';
 import { type ProviderCallRecord, ProviderError, createProviderHttp } from './http.ts';
 import { defineProvider } from './module.ts';
+import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import {
   PayEngineCancelResponse,
   type PayEngineDateFormat,
@@ -229,21 +229,6 @@ function parseSignatureHeader(header: string): { timestamp: string; signatures: 
   }
   return timestamp && signatures.length > 0 ? { timestamp, signatures } : undefined;
 }
-
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 
 export const payengineProvider = defineProvider<PayEngineConfig>({
   name: 'payengine',

@@ -42,12 +42,12 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { Problem } from '../problems.ts';
 import { Secret, safeEqual } from '../secret.ts';
 import { type ProviderCallRecord, type ProviderRequest, ProviderError, createProviderHttp } from './http.ts';
 import { defineProvider } from './module.ts';
+import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import { createPinelabsTokenSource, describePinelabsError } from './pinelabs.token.ts';
 import {
   type PinelabsPaymentLink as PinelabsPaymentLinkType,
@@ -184,9 +184,9 @@ export function createPinelabsAdapter(
     },
 
     verifyWebhook(rawBody, headers, nowMs): WebhookVerdict {
-      const id = header(headers, 'webhook-id');
-      const timestamp = header(headers, 'webhook-timestamp');
-      const signatures = header(headers, 'webhook-signature');
+      const id = headerValue(headers, 'webhook-id');
+      const timestamp = headerValue(headers, 'webhook-timestamp');
+      const signatures = headerValue(headers, 'webhook-signature');
       if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing_signature' };
       if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad_signature' };
       const presented = signatures
@@ -216,7 +216,7 @@ export function createPinelabsAdapter(
       if (!envelope.success) throw new Problem(400, 'invalid_request', 'The webhook body is not a Pine Labs event');
       const { event_type: event, data } = envelope.data;
       // `webhook-id` "remains the same when the webhook is resent" (signature-verification docs).
-      const dedupeKey = header(headers, 'webhook-id') ?? createHash('sha256').update(rawBody).digest('hex');
+      const dedupeKey = headerValue(headers, 'webhook-id') ?? createHash('sha256').update(rawBody).digest('hex');
       if (!ORDER_EVENTS.has(event)) return { kind: 'ignored', dedupeKey, event, reason: 'not an order or payment event' };
       const providerLinkId =
         data.payment_link_id ||
@@ -251,20 +251,6 @@ function createLinkIndex(limit: number) {
   };
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 const secretList = (min: number) =>
   z
     .string()

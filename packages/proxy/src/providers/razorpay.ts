@@ -31,12 +31,12 @@
  *   like `paid`. Invoice events for other invoice types (`invoice`, `ecod`) are ignored.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Money } from '../contract.ts';
 import { currencyExponent } from '../money.ts';
 import { Problem } from '../problems.ts';
 import { defineProvider } from './module.ts';
+import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import { Secret, hmacSha256, safeEqual } from '../secret.ts';
 import { ProviderError, createProviderHttp } from './http.ts';
 import {
@@ -213,7 +213,7 @@ function buildAdapter<Entity>(
     },
 
     verifyWebhook(rawBody, headers): WebhookVerdict {
-      const signature = header(headers, 'x-razorpay-signature');
+      const signature = headerValue(headers, 'x-razorpay-signature');
       if (!signature) return { ok: false, reason: 'missing_signature' };
       // Check every secret, without stopping at the first match, so timing says nothing about which matched.
       let ok = false;
@@ -227,7 +227,7 @@ function buildAdapter<Entity>(
       const envelope = RazorpayWebhookEnvelope.safeParse(parseJson(rawBody));
       if (!envelope.success) throw new Problem(400, 'invalid_request', 'The webhook body is not a Razorpay event');
       const { event, payload } = envelope.data;
-      const dedupeKey = header(headers, 'x-razorpay-event-id') ?? createHash('sha256').update(rawBody).digest('hex');
+      const dedupeKey = headerValue(headers, 'x-razorpay-event-id') ?? createHash('sha256').update(rawBody).digest('hex');
       if (LEGACY_INVOICE_EVENTS.has(event)) {
         const legacy = RazorpayInvoiceWebhookPayload.safeParse(payload);
         if (!legacy.success) throw new Problem(400, 'invalid_request', 'The webhook body is not a Razorpay event');
@@ -252,21 +252,6 @@ function assertRepresentable(amount: Money): void {
     throw new Problem(400, 'amount_not_representable', `Razorpay takes ${amount.currency} amounts only in multiples of 0.010`);
   }
 }
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 
 export const razorpayProvider = defineProvider<RazorpayConfig>({
   name: 'razorpay',

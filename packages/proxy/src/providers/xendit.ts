@@ -32,12 +32,12 @@
  *   100 and the list is not guaranteed newest first, so we sort by `created`.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { Problem } from '../problems.ts';
 import { Secret, safeEqual } from '../secret.ts';
 import { ProviderError, createProviderHttp, type ProviderCallRecord } from './http.ts';
 import { defineProvider } from './module.ts';
+import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
 import {
   XENDIT_CURRENCIES,
@@ -149,7 +149,7 @@ export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDep
     },
 
     verifyWebhook(_rawBody, headers): WebhookVerdict {
-      const token = header(headers, 'x-callback-token');
+      const token = headerValue(headers, 'x-callback-token');
       if (!token) return { ok: false, reason: 'missing_signature' };
       // Compare digests, so neither the token's length nor which configured token matched leaks through timing.
       const presented = sha256(token);
@@ -183,19 +183,6 @@ function sha256(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 function warnOncePerValue(): (raw: string, invoiceId: string) => void {
   const seen = new Set<string>();
   return (raw, invoiceId) => {
@@ -206,8 +193,6 @@ function warnOncePerValue(): (raw: string, invoiceId: string) => void {
     });
   };
 }
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 
 export const xenditProvider = defineProvider<XenditConfig>({
   name: 'xendit',
