@@ -3,8 +3,9 @@
  * errors. Every documented path ends with a slash; as in Django (which the API resembles, §1.1) a path without
  * one is answered with a 301 to the slashed path, which a client that does not follow redirects sees as a failure.
  */
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { applyFaults, type FaultInjector } from '../../faults.ts';
+import { jsonBody } from '../../json-body.ts';
 import { requireEximPeAuth } from './auth.ts';
 import { EximPeError, eximpeFaultBody, handleEximPeErrors } from './errors.ts';
 import type { EximPeLinkBook } from './links.ts';
@@ -22,22 +23,6 @@ export interface EximPeRestDeps {
   payBase(req: Request): string;
 }
 
-const readRawBody = express.raw({ type: () => true, limit: '100kb' });
-
-const parseJsonBody: RequestHandler = (req, _res, next) => {
-  const raw: unknown = req.body;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    req.body = undefined;
-    return next();
-  }
-  if (!req.is('application/json')) throw new EximPeError(415, 'VALIDATION_ERROR', 'Unsupported media type; send application/json');
-  try {
-    req.body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new EximPeError(400, 'VALIDATION_ERROR', 'JSON parse error');
-  }
-  next();
-};
 
 const ok = <T>(message: string, data: T): EximPeEnvelope<T> => ({ success: true, message, data });
 const ack = (message: string): EximPeAck => ({ success: true, message });
@@ -51,7 +36,12 @@ export function createEximPeRestRouter(deps: EximPeRestDeps): Router {
     res.redirect(301, `${req.baseUrl}${req.path}/${query}`);
   });
   router.use(requireEximPeAuth(deps.clientId, deps.clientSecret));
-  router.use(readRawBody, parseJsonBody);
+  router.use(
+    jsonBody({
+      notJson: () => new EximPeError(415, 'VALIDATION_ERROR', 'Unsupported media type; send application/json'),
+      malformed: () => new EximPeError(400, 'VALIDATION_ERROR', 'JSON parse error'),
+    }),
+  );
   router.use((_req, _res, next) => {
     deps.settle();
     next();

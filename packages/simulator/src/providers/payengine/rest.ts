@@ -2,8 +2,9 @@
  * The REST surface, mounted at `/api` like PayEngine's own paths (providers.md §3.3). Order: injected faults,
  * auth, body, routes, the 404 body, errors.
  */
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { applyFaults, type FaultInjector } from '../../faults.ts';
+import { jsonBody } from '../../json-body.ts';
 import { requirePayEngineAuth } from './auth.ts';
 import { handlePayEngineErrors, payengineFaultBody, PayEngineError } from './errors.ts';
 import type { PayEngineLinkBook } from './links.ts';
@@ -21,29 +22,17 @@ export interface PayEngineRestDeps {
   linkUrlBase(req: Request): string;
 }
 
-const readRawBody = express.raw({ type: () => true, limit: '100kb' });
-
-/** JSON only; an empty body is fine (cancel takes none). */
-const parseJson: RequestHandler = (req, _res, next) => {
-  const raw: unknown = req.body;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    req.body = undefined;
-    return next();
-  }
-  if (!req.is('application/json')) throw new PayEngineError(400, 'Content-Type must be application/json');
-  try {
-    req.body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new PayEngineError(400, 'The request body is not valid JSON');
-  }
-  next();
-};
 
 export function createPayEngineRestRouter(deps: PayEngineRestDeps): Router {
   const router = Router();
   router.use(applyFaults(deps.faults, 'payengine', payengineFaultBody));
   router.use(requirePayEngineAuth(deps.secretKey));
-  router.use(readRawBody, parseJson);
+  router.use(
+    jsonBody({
+      notJson: () => new PayEngineError(400, 'Content-Type must be application/json'),
+      malformed: () => new PayEngineError(400, 'The request body is not valid JSON'),
+    }),
+  );
   router.use((_req, _res, next) => {
     deps.settle();
     next();

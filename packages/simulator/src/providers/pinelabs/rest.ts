@@ -13,8 +13,9 @@
  * Injected faults apply to `/pay/v1` only, never to the token endpoint, so "the next call fails" means the next
  * API call, whatever token traffic precedes it.
  */
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request } from 'express';
 import { applyFaults, type FaultInjector } from '../../faults.ts';
+import { jsonBody } from '../../json-body.ts';
 import type { PinelabsTokenIssuer } from './auth.ts';
 import { PinelabsError, handlePinelabsErrors, pinelabsFaultBody } from './errors.ts';
 import type { PinelabsLinkBook } from './links.ts';
@@ -32,28 +33,17 @@ export interface PinelabsRestDeps {
   linkUrlBase(req: Request): string;
 }
 
-const readRawBody = express.raw({ type: () => true, limit: '100kb' });
 
-/** JSON only, answered in Pine Labs' error shape; an empty body is fine (cancel and notify send none). */
-const parseJson: RequestHandler = (req, _res, next) => {
-  const raw: unknown = req.body;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) {
-    req.body = undefined;
-    return next();
-  }
-  if (!req.is('application/json')) throw new PinelabsError(415, 'INVALID_REQUEST', 'Content-Type must be application/json');
-  try {
-    req.body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new PinelabsError(400, 'INVALID_REQUEST', 'The request body is not valid JSON');
-  }
-  next();
-};
+/** Answered in Pine Labs' error shape. */
+const pinelabsJsonBody = jsonBody({
+  notJson: () => new PinelabsError(415, 'INVALID_REQUEST', 'Content-Type must be application/json'),
+  malformed: () => new PinelabsError(400, 'INVALID_REQUEST', 'The request body is not valid JSON'),
+});
 
 export function createPinelabsRestRouter(deps: PinelabsRestDeps): Router {
   const router = Router();
 
-  router.post('/auth/v1/token', readRawBody, parseJson, (req, res) => {
+  router.post('/auth/v1/token', ...pinelabsJsonBody, (req, res) => {
     res.json(deps.tokens.issue(req.body));
   });
   router.all('/auth/v1/token', () => {
@@ -63,7 +53,7 @@ export function createPinelabsRestRouter(deps: PinelabsRestDeps): Router {
   const pay = Router();
   pay.use(applyFaults(deps.faults, 'pinelabs', pinelabsFaultBody));
   pay.use(deps.tokens.requireAuth);
-  pay.use(readRawBody, parseJson);
+  pay.use(pinelabsJsonBody);
   pay.use((_req, _res, next) => {
     deps.settle();
     next();

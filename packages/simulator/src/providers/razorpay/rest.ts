@@ -5,11 +5,11 @@
  */
 import { Router, type Request } from 'express';
 import { applyFaults, type FaultInjector } from '../../faults.ts';
+import { jsonBody } from '../../json-body.ts';
 import { requireRazorpayAuth } from './auth.ts';
 import { handleRazorpayErrors, razorpayFaultBody, RazorpayError } from './errors.ts';
 import { mountRazorpayInvoiceRoutes } from './invoice-rest.ts';
 import type { RazorpayInvoiceBook } from './invoices.ts';
-import { razorpayJsonBody } from './json-body.ts';
 import type { RazorpayLinkBook } from './links.ts';
 import { parseRazorpayInput, RazorpayCreateLinkRequest, RazorpayListLinksQuery, RazorpayUpdateLinkRequest } from './schemas.ts';
 import type { RazorpayWebhookEmitter } from './webhook-events.ts';
@@ -34,7 +34,12 @@ export function createRazorpayRestRouter(deps: RazorpayRestDeps): Router {
   const router = Router();
   router.use(applyFaults(deps.faults, 'razorpay', razorpayFaultBody));
   router.use(requireRazorpayAuth(deps.keyId, deps.keySecret));
-  router.use(razorpayJsonBody);
+  router.use(
+    jsonBody({
+      notJson: () => new RazorpayError(400, 'Content-Type must be application/json'),
+      malformed: () => new RazorpayError(400, 'The request body is not valid JSON'),
+    }),
+  );
   router.use((_req, _res, next) => {
     deps.settle();
     next();
