@@ -69,7 +69,7 @@ runConformance({
         baseUrl: BASE,
         timeoutMs,
       },
-      { fetch, now, warn: () => undefined },
+      { fetch, now },
     ),
   createInput: {
     reference: 'pl_conformance_ref_000001',

@@ -7,7 +7,7 @@ import { setupServer } from 'msw/node';
 import { loadConfig } from '../src/config.ts';
 import { Problem } from '../src/problems.ts';
 import { createXenditAdapter, xenditProvider } from '../src/providers/xendit.ts';
-import { fromXenditAmount, toXenditAmount } from '../src/providers/xendit.transformers.ts';
+import { fromXenditAmount, splitXenditName, toXenditAmount } from '../src/providers/xendit.transformers.ts';
 import { Secret } from '../src/secret.ts';
 import { runConformance } from './conformance/kit.ts';
 
@@ -69,7 +69,7 @@ const config = (over: Partial<Parameters<typeof createXenditAdapter>[0]> = {}) =
 runConformance({
   name: 'xendit',
   baseUrl: BASE,
-  createAdapter: ({ fetch, timeoutMs }) => createXenditAdapter(config({ timeoutMs }), { fetch, onUnknownStatus: () => undefined }),
+  createAdapter: ({ fetch, timeoutMs }) => createXenditAdapter(config({ timeoutMs }), { fetch }),
   createInput: {
     reference: 'pl_conformance_ref_000001',
     amount: { value: 51_000_000, currency: 'IDR' },
@@ -94,7 +94,8 @@ runConformance({
     assert.equal(b.success_redirect_url, 'https://shop.test/thanks?pay_link_id=pl_x');
     assert.equal(b.failure_redirect_url, 'https://shop.test/thanks?pay_link_id=pl_x');
     assert.equal(b.should_send_email, false);
-    assert.deepEqual(b.customer, { given_names: 'John Doe', email: 'johndoe@example.com', mobile_number: '+6287774441111' });
+    // Split at the last space, as the seed's own customer is: given_names "John", surname "Doe".
+    assert.deepEqual(b.customer, { given_names: 'John', surname: 'Doe', email: 'johndoe@example.com', mobile_number: '+6287774441111' });
   },
   statusCases: [
     { name: 'PENDING', body: invoice(), expected: 'pending', amountPaid: 0 },
@@ -131,7 +132,7 @@ describe('xendit adapter specifics', () => {
   after(() => server.close());
 
   const adapter = (deps: Partial<Parameters<typeof createXenditAdapter>[1]> = {}) =>
-    createXenditAdapter(config(), { fetch: (input, init) => fetch(input, init), now: () => NOW, onUnknownStatus: () => undefined, ...deps });
+    createXenditAdapter(config(), { fetch: (input, init) => fetch(input, init), now: () => NOW, ...deps });
   const input = (value: number, currency = 'IDR') => ({
     reference: 'pl_ref',
     amount: { value, currency },
@@ -208,6 +209,16 @@ describe('xendit adapter specifics', () => {
     assert.equal('customer' in (seen[1]!.body as object), false);
   });
 
+  it('splits the name at its last whitespace into given_names and surname, as the seed does', async () => {
+    server.use(createHandler());
+    await adapter().create({ ...input(15_000_000), customer: { name: 'Asha Rao', email: 'asha@example.com' } });
+    assert.deepEqual((seen[0]!.body as { customer: unknown }).customer, { given_names: 'Asha', surname: 'Rao', email: 'asha@example.com' });
+    assert.deepEqual(splitXenditName('Mary Ann  Lee'), { given_names: 'Mary Ann', surname: 'Lee' });
+    assert.deepEqual(splitXenditName('Budi'), { given_names: 'Budi' }, 'a single word: given_names only, no surname');
+    assert.deepEqual(splitXenditName(' Siti\u00a0Nurhaliza '), { given_names: 'Siti', surname: 'Nurhaliza' });
+    assert.deepEqual(splitXenditName(undefined), {});
+  });
+
   it('reads paid_amount and paid_at of a paid invoice, falling back to amount and updated', async () => {
     server.use(http.get(`${BASE}/v2/invoices/:id`, () => HttpResponse.json(paidInvoice())));
     const state = await adapter().retrieve(ID);
@@ -228,12 +239,12 @@ describe('xendit adapter specifics', () => {
   });
 
   it('reports an unknown status once it is seen and keeps the raw word for support', async () => {
-    const unknown: [string, string][] = [];
+    const unknown: object[] = [];
     server.use(http.get(`${BASE}/v2/invoices/:id`, () => HttpResponse.json(invoice({ status: 'ON_HOLD' }))));
-    const state = await adapter({ onUnknownStatus: (raw, id) => unknown.push([raw, id]) }).retrieve(ID);
+    const state = await adapter({ log: { warn: (obj) => unknown.push(obj) } }).retrieve(ID);
     assert.equal(state.status, 'pending');
     assert.equal(state.providerStatus, 'ON_HOLD');
-    assert.deepEqual(unknown, [['ON_HOLD', ID]]);
+    assert.deepEqual(unknown, [{ provider: 'xendit', status: 'ON_HOLD' }]);
   });
 
   describe('cancel (expire!)', () => {
@@ -342,7 +353,13 @@ describe('xendit adapter specifics', () => {
     it('makes a hint without state, keyed by id and status', () => {
       const a = adapter();
       const paid = a.parseWebhook(body, {});
-      assert.deepEqual(paid, { kind: 'link', dedupeKey: `${ID}:PAID`, event: 'invoice.paid', providerLinkId: ID });
+      assert.deepEqual(paid, {
+        kind: 'link',
+        dedupeKey: `${ID}:PAID`,
+        event: 'invoice.paid',
+        providerLinkId: ID,
+        claims: { status: 'paid', paidAt: '2024-11-28T06:41:29.776Z' },
+      });
       const expired = a.parseWebhook(Buffer.from(JSON.stringify({ ...paidCallback(), status: 'EXPIRED' })), {});
       assert.equal(expired.dedupeKey, `${ID}:EXPIRED`);
     });

@@ -21,7 +21,7 @@ before(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 after(() => server.close());
 
-function adapter(over: Partial<EximPeConfig> = {}, warnings: string[] = []) {
+function adapter(over: Partial<EximPeConfig> = {}, warnings: object[] = []) {
   return createEximPeAdapter(
     {
       clientId: 'cid',
@@ -32,7 +32,7 @@ function adapter(over: Partial<EximPeConfig> = {}, warnings: string[] = []) {
       timeoutMs: 500,
       ...over,
     },
-    { fetch: (input, init) => fetch(input, init), now: () => NOW, warn: (m) => warnings.push(m) },
+    { fetch: (input, init) => fetch(input, init), now: () => NOW, log: { warn: (obj) => warnings.push(obj) } },
   );
 }
 
@@ -248,12 +248,12 @@ describe('eximpe lifecycle calls', () => {
   });
 
   it('reports an unknown status word once, and reads it as pending', async () => {
-    const warnings: string[] = [];
+    const warnings: object[] = [];
     server.use(http.get(`${BASE}/pg/payment-links/:id/`, () => HttpResponse.json(linkBody({ status: 'ON_HOLD' }))));
     const a = adapter({}, warnings);
     assert.equal((await a.retrieve(ID)).status, 'pending');
     assert.equal((await a.retrieve(ID)).status, 'pending');
-    assert.deepEqual(warnings, ['eximpe: unknown payment-link status "ON_HOLD" read as pending']);
+    assert.deepEqual(warnings, [{ provider: 'eximpe', status: 'ON_HOLD' }]);
   });
 });
 

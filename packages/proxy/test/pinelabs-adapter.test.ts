@@ -311,6 +311,8 @@ describe('pinelabs webhook events', () => {
       dedupeKey: 'msg_1',
       event: 'ORDER_PROCESSED',
       providerLinkId: PINE_LINK_ID,
+      // The order's payment completed: the link (no part payments) is claimed paid, with no documented time.
+      claims: { status: 'paid' },
     });
     assert.deepEqual(deliver(h.adapter, { order_id: 'v1-other', merchant_order_reference: 'pl_unit_ref_0001' }, 'PAYMENT_FAILED', 'msg_2'), {
       kind: 'link',

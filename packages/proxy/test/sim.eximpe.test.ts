@@ -220,6 +220,25 @@ describe('proxy ↔ EximPe simulator', () => {
     assert.equal(after.seq, 6);
   });
 
+  it("the simulator's PAYMENT_SUCCESSFUL verifies over its raw bytes and claims paid at its payment_completed_at", async () => {
+    eximpe.configureWebhooks({ url: `${proxy.url}/nowhere` });
+    const config = loadConfig(eximpeEnv(sim), () => JSON.stringify(CATALOG));
+    const adapter = eximpeProvider.createAdapter(config.providers.eximpe!.settings as EximPeConfig, { fetch, now: Date.now });
+    const view = await mint();
+    await eximpe.pay(providerIdOf(view));
+    const [delivery] = deliveries();
+    const body = Buffer.from(delivery!.body);
+    const headers = Object.fromEntries(Object.entries(delivery!.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    assert.deepEqual(adapter.verifyWebhook(body, headers, Date.now()), { ok: true });
+    const event = adapter.parseWebhook(body, headers);
+    const sent = JSON.parse(delivery!.body) as { data: { payment_completed_at: string } };
+    assert.equal(event.kind === 'link' && event.claims?.status, 'paid');
+    assert.equal(event.kind === 'link' && event.claims?.paidAt, new Date(sent.data.payment_completed_at).toISOString());
+    // The simulator's link, like the retrieve reference, carries no payment time: the claim is where it comes from.
+    const state = await adapter.retrieve(providerIdOf(view));
+    assert.equal(state.status, 'paid');
+  });
+
   it('refuses a delivery whose body was changed after signing', async () => {
     eximpe.configureWebhooks({ url: `${proxy.url}/nowhere` });
     const view = await mint();

@@ -5,12 +5,18 @@
  * EximPe speaks decimal major units as a string (`"1500.00"`, the v1 seed), INR only ("Currently supports INR").
  * The payment-link status enum is not published (§1.5, §9): `EximPeLinkStatus` is the closed set of words this
  * adapter knows (the seed's `ACTIVE`, the words the docs use for payments and orders, and the words the docs use
- * for a deactivated link), and anything else becomes `UNKNOWN`, which reads as pending and is reported once.
+ * for a deactivated link), and anything else becomes `UNKNOWN`, which reads as pending (expired once past
+ * `expiry_date`, like every payable word) and is logged once (status-words.ts, decision 0010).
+ *
+ * Payment time of a paid link: the link reference documents none. We read `payment_completed_at` (the payment's
+ * field in the webhooks, §1.6), else `updated_at` (the order status object's, §1.3: a paid link's last change is
+ * its capture until it settles), both only when present; without either, the webhook's claim supplies it.
  */
 import { z } from 'zod';
 import type { LinkStatus, Money } from '../contract.ts';
 import { parseMajorString, toMajorString } from '../money.ts';
 import { Problem } from '../problems.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
 import type { CreateLinkInput, ProviderLinkState } from './types.ts';
 
 /** Every link-status word the adapter knows, upper-cased; `UNKNOWN` stands for any other. */
@@ -39,13 +45,20 @@ export const EximPeLinkStatus = z.enum([
 ]);
 export type EximPeLinkStatus = z.infer<typeof EximPeLinkStatus>;
 
-const ALIASES: Readonly<Record<string, EximPeLinkStatus>> = { CANCELED: 'CANCELLED', SUCCESSFUL: 'SUCCESS' };
+/** The words a provider answer can match; `UNKNOWN` is ours, so a link that says "unknown" is reported too. */
+const KNOWN_WORDS = EximPeLinkStatus.exclude(['UNKNOWN']).options;
 
-/** `"active"`, `"Payment Successful"`, `"payment-successful"` → the known word; anything else → `UNKNOWN`. */
-export function classifyEximPeStatus(raw: string): EximPeLinkStatus {
+const ALIASES: Readonly<Record<string, string>> = { CANCELED: 'CANCELLED', SUCCESSFUL: 'SUCCESS' };
+
+/** `"active"`, `"Payment Successful"`, `"payment-successful"` → `ACTIVE`, `PAYMENT_SUCCESSFUL`. */
+export function spellEximPeStatus(raw: string): string {
   const word = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
-  const known = EximPeLinkStatus.safeParse(ALIASES[word] ?? word);
-  return known.success ? known.data : 'UNKNOWN';
+  return ALIASES[word] ?? word;
+}
+
+/** The known word `raw` spells, or `UNKNOWN` (which `readWord` has reported). */
+export function classifyEximPeStatus(raw: string, readWord: StatusWordReader): EximPeLinkStatus {
+  return readWord(raw, KNOWN_WORDS, spellEximPeStatus) ?? 'UNKNOWN';
 }
 
 /** Amounts arrive as a string (v1, responses), a number (v2 example) or, in list results, `{amount, total_amount, currency}`. */
@@ -74,6 +87,7 @@ export const EximPePaymentLink = z
     status_message: z.string().nullish(),
     expiry_date: isoDate.nullish(),
     created_at: z.string().nullish(),
+    updated_at: z.string().nullish(),
     payment_completed_at: z.string().nullish(),
     buyer: z.object({ email: z.string().nullish(), phone: z.string().nullish() }).loose().nullish(),
   })
@@ -135,10 +149,26 @@ export const EximPeWebhook = z.object({
       order_id: z.string().nullish(),
       reference_id: z.string().nullish(),
       status: z.string().nullish(),
+      // Feeds the event's claim only: one that is not a string is dropped rather than refusing the event.
+      payment_completed_at: z.string().nullish().catch(undefined),
     })
     .loose(),
 });
 export type EximPeWebhook = z.infer<typeof EximPeWebhook>;
+
+/**
+ * What a payment event says happened to its link (`WebhookEvent.claims`). `PAYMENT_SUCCESSFUL` ("created when the
+ * payment is marked CAPTURED", §1.6) claims `paid`, at `data.payment_completed_at` (seed, v1 and v2), else at
+ * `event_time` when that carries a zone (v2's ISO form): the event is made at the capture. v1's zone-less
+ * `event_time` ("2024-02-15 16:53:15") could be UTC or India time, so it is not used. `PAYMENT_FAILED` claims
+ * nothing: a failed attempt leaves the link payable, and the read is its effect.
+ */
+export function claimsOfEximPeWebhook(webhook: EximPeWebhook): { status: LinkStatus; paidAt?: string } | undefined {
+  if (webhook.event_type.toUpperCase() !== 'PAYMENT_SUCCESSFUL') return undefined;
+  const zonedEventTime = webhook.event_time && /(Z|[+-]\d{2}:?\d{2})$/i.test(webhook.event_time) ? webhook.event_time : null;
+  const paidAt = toIso(webhook.data.payment_completed_at) ?? toIso(zonedEventTime);
+  return paidAt ? { status: 'paid', paidAt } : { status: 'paid' };
+}
 
 /** Facts the status map needs besides the word itself. */
 export interface EximPeStatusFacts {
@@ -159,9 +189,11 @@ export function mapEximPeStatus(status: EximPeLinkStatus, facts: EximPeStatusFac
     case 'PENDING':
     case 'FAILED':
     case 'REJECTED':
-    case 'UNKNOWN':
       // EximPe publishes no expiry event or word, so a payable link past its `expiry_date` is expired (§6).
       return facts.pastExpiry ? 'expired' : 'pending';
+    case 'UNKNOWN':
+      // Read as the payable words are (decision 0010): the word says nothing, and the expiry date still does.
+      return facts.pastExpiry ? 'expired' : UNKNOWN_STATUS_READING;
     case 'PAID':
     case 'SUCCESS':
     case 'CAPTURED':
@@ -259,8 +291,13 @@ export function eximpeLinkId(link: { payment_id?: string | null; link_id?: strin
 }
 
 /** A retrieved or listed link → the normalized state. */
-export function fromEximPePaymentLink(link: EximPePaymentLink, nowMs: number, known?: { amount?: Money }): ProviderLinkState {
-  const word = classifyEximPeStatus(link.status);
+export function fromEximPePaymentLink(
+  link: EximPePaymentLink,
+  nowMs: number,
+  readWord: StatusWordReader,
+  known?: { amount?: Money },
+): ProviderLinkState {
+  const word = classifyEximPeStatus(link.status, readWord);
   const expiresAt = toIso(link.expiry_date);
   const status = mapEximPeStatus(word, {
     captured: reportsCapture(link.status_message),
@@ -276,13 +313,13 @@ export function fromEximPePaymentLink(link: EximPePaymentLink, nowMs: number, kn
     // largest safe integer stands for "all of it" (the core caps amountPaid at the link's amount).
     amountPaid: status === 'paid' ? (amount ?? Number.MAX_SAFE_INTEGER) : 0,
     expiresAt,
-    paidAt: status === 'paid' ? toIso(link.payment_completed_at) : null,
+    paidAt: status === 'paid' ? (toIso(link.payment_completed_at) ?? toIso(link.updated_at)) : null,
     providerStatus: link.status,
   };
 }
 
 /** The create answer → the normalized state (a new link is payable; the seed says `ACTIVE`). */
-export function fromEximPeCreatedLink(link: EximPeCreatedLink, input: CreateLinkInput, nowMs: number): ProviderLinkState {
+export function fromEximPeCreatedLink(link: EximPeCreatedLink, input: CreateLinkInput, nowMs: number, readWord: StatusWordReader): ProviderLinkState {
   return fromEximPePaymentLink(
     {
       ...link,
@@ -290,6 +327,7 @@ export function fromEximPeCreatedLink(link: EximPeCreatedLink, input: CreateLink
       expiry_date: link.expiry_date ?? toEximPeDateTime(input.expiresAt),
     },
     nowMs,
+    readWord,
     { amount: input.amount },
   );
 }

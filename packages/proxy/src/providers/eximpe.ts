@@ -16,7 +16,9 @@
  * - Deactivate, extend_expiry and share answer only `{success, message}`, so each is followed by a retrieve.
  * - Webhooks are payment events only (`PAYMENT_SUCCESSFUL`, `PAYMENT_FAILED`); none carries the link's state,
  *   so every relevant event is returned without `state` and the core re-reads the link. Dedupe on
- *   `sequence_number` ("useful for idempotency", §1.6).
+ *   `sequence_number` ("useful for idempotency", §1.6). `PAYMENT_SUCCESSFUL` claims `paid` at
+ *   `data.payment_completed_at` (else a zoned `event_time`); `PAYMENT_FAILED` claims nothing (see
+ *   `claimsOfEximPeWebhook`).
  *
  * Assumptions where the documents are unclear (UNCONFIRMED in §9), each tolerant of both readings:
  * - Link id: create answers `link_id` (seed) or `payment_id` (API reference); both are read, `payment_id` first,
@@ -25,12 +27,19 @@
  *   the link object exposes the same `PR…` id). An event naming no id is ignored.
  * - Status words: only `ACTIVE` is documented. See `mapEximPeStatus`: paid from a paid word or a `status_message`
  *   reporting a capture; expired when `expiry_date` is past by the injected clock; cancelled for
- *   `INACTIVE`/`DEACTIVATED`/`CANCELLED`, and always after our own successful deactivate; other words → pending,
- *   reported once through `warn`.
+ *   `INACTIVE`/`DEACTIVATED`/`CANCELLED`, and always after our own successful deactivate; other words → pending
+ *   (expired past `expiry_date`), logged at warn once per word through `deps.log` (decision 0010).
+ * - Paid time: the link reference documents no payment time; `payment_completed_at`, else `updated_at`, is read
+ *   when a link carries one (eximpe.transformers.ts), else the webhook's claim supplies it. In the webhook the
+ *   payment time is `data.payment_completed_at` (seed, v1 and v2); failing that, `event_time` is taken only in
+ *   v2's zoned ISO form, because v1's zone-less "2024-02-15 16:53:15" may be UTC or India time.
  * - Webhook key: the docs name both "your API key" and an "encryption key". `EXIMPE_WEBHOOK_SECRET` (comma-
  *   separated, for rotation or for both candidates) wins; unset, the client secret is used.
  * - Webhook body: signed over the raw bytes, or over the canonical (sorted, compact) re-serialization the guide
- *   describes; see eximpe.signature.ts for why both are accepted.
+ *   describes; see eximpe.signature.ts for why both are accepted. The raw bytes are checked first, parsing
+ *   nothing; the canonical forms only for a body of at most 64 KiB nesting at most 32 deep (real events are
+ *   1–2 kB, 2 deep), so an unsigned body costs at most a hash per key plus one bounded parse, never a deep
+ *   recursion or a large re-serialization.
  * - `X-Webhook-Timestamp` is not signed (§1.6); when present it must be within 5 minutes, but replay protection
  *   rests on the `sequence_number` dedupe.
  * - The return URL is sent as `return_url`, the Order API's field; the payment-link reference documents none.
@@ -42,11 +51,12 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Money } from '../contract.ts';
 import { Problem } from '../problems.ts';
-import { Secret, hmacSha256, safeEqual } from '../secret.ts';
-import { type ProviderCallRecord, ProviderError, createProviderHttp } from './http.ts';
-import { defineProvider } from './module.ts';
+import { Secret } from '../secret.ts';
+import { ProviderError, createProviderHttp } from './http.ts';
+import { type ProviderDeps, defineProvider } from './module.ts';
 import { headerValue, httpUrl, parseJson } from './inputs.ts';
-import { eximpeSignedMessages } from './eximpe.signature.ts';
+import { verifyEximPeSignature } from './eximpe.signature.ts';
+import { createStatusWordReader } from './status-words.ts';
 import {
   EximPeAck,
   EximPeCreatedLink,
@@ -54,7 +64,7 @@ import {
   EximPeList,
   EximPePaymentLink,
   EximPeWebhook,
-  classifyEximPeStatus,
+  claimsOfEximPeWebhook,
   eximpeEnvelope,
   fromEximPeCreatedLink,
   fromEximPePaymentLink,
@@ -88,18 +98,11 @@ export interface EximPeConfig {
   timeoutMs: number;
 }
 
-export interface EximPeAdapterDeps {
-  fetch: typeof fetch;
-  now?: () => number;
-  onCall?: (call: ProviderCallRecord) => void;
-  /** Told once per status word the adapter does not know; default: a Node process warning. */
-  warn?: (message: string) => void;
-}
+export type EximPeAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'> & { now?: () => number };
 
 export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDeps): ProviderAdapter {
   const now = deps.now ?? Date.now;
-  const warn = deps.warn ?? ((message: string) => process.emitWarning(message, { code: 'PAY_LINK_EXIMPE_UNKNOWN_STATUS' }));
-  const reported = new Set<string>();
+  const readWord = createStatusWordReader('eximpe', deps.log);
 
   const http = createProviderHttp({
     provider: 'eximpe',
@@ -159,11 +162,7 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
   const linkPath = (id: string) => `${LINKS}${encodeURIComponent(id)}/`;
 
   function toState(link: EximPePaymentLink, known?: { amount?: Money }): ProviderLinkState {
-    if (classifyEximPeStatus(link.status) === 'UNKNOWN' && !reported.has(link.status)) {
-      reported.add(link.status);
-      warn(`eximpe: unknown payment-link status "${link.status.slice(0, 40)}" read as pending`);
-    }
-    return fromEximPePaymentLink(link, now(), known);
+    return fromEximPePaymentLink(link, now(), readWord, known);
   }
 
   async function fetchLink(id: string): Promise<EximPePaymentLink> {
@@ -194,7 +193,7 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
     async create(input) {
       const body = toEximPeCreateRequest(input, now());
       const { data } = await call({ method: 'POST', path: LINKS, body, schema: eximpeEnvelope(EximPeCreatedLink) });
-      return fromEximPeCreatedLink(data, input, now());
+      return fromEximPeCreatedLink(data, input, now(), readWord);
     },
 
     async retrieve(providerLinkId) {
@@ -265,27 +264,22 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
           return { ok: false, reason: 'stale_timestamp' };
         }
       }
-      // Every secret against every candidate, with no early exit, so timing says nothing about which matched.
-      let ok = false;
-      for (const message of eximpeSignedMessages(rawBody)) {
-        for (const secret of config.webhookSecrets) {
-          ok = safeEqual(hmacSha256(secret.reveal(), message, 'hex'), signature) || ok;
-        }
-      }
-      return ok ? { ok: true } : { ok: false, reason: 'bad_signature' };
+      // The raw bytes first, parsing nothing; the canonical forms only for a small, shallow body (see the file).
+      return verifyEximPeSignature(rawBody, signature, config.webhookSecrets) ? { ok: true } : { ok: false, reason: 'bad_signature' };
     },
 
     parseWebhook(rawBody): WebhookEvent {
       const parsed = EximPeWebhook.safeParse(parseJson(rawBody));
       if (!parsed.success) throw new Problem(400, 'invalid_request', 'The webhook body is not an EximPe event');
       const { event_type: event, sequence_number: sequence, data } = parsed.data;
+      const claims = claimsOfEximPeWebhook(parsed.data);
       // `sequence_number` is the documented dedupe key; the body hash stands in only if it is ever missing.
       const dedupeKey = sequence ?? `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
       if (!PAYMENT_EVENTS.has(event.toUpperCase())) return { kind: 'ignored', dedupeKey, event, reason: 'not a payment event' };
       const providerLinkId = data.payment_link_id ?? data.link_id ?? data.payment_id;
       if (!providerLinkId) return { kind: 'ignored', dedupeKey, event, reason: 'names no payment link' };
       // Payment-level: no link state in the body, so no `state`; the core re-reads the link.
-      return { kind: 'link', dedupeKey, event, providerLinkId };
+      return { kind: 'link', dedupeKey, event, providerLinkId, ...(claims && { claims }) };
     },
   };
 }

@@ -12,6 +12,8 @@ export interface ProviderDeps {
   fetch: typeof fetch;
   now: () => number;
   onCall?: (call: ProviderCallRecord) => void;
+  /** Where an adapter reports what an operator should see (an unknown status word); the proxy's logger. */
+  log?: { warn: (obj: object, msg: string) => void };
 }
 
 export interface ProviderModule<Settings = unknown> {

@@ -11,14 +11,15 @@ import { z } from 'zod';
 import type { LinkStatus } from '../contract.ts';
 import { currencyExponent, parseMajorString, toMajorString } from '../money.ts';
 import { Problem } from '../problems.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
 import type { CreateLinkInput, ProviderLinkState } from './types.ts';
 
-export const PayEngineLinkStatus = z.preprocess(
-  // The docs write the enum in capitals; a lower-case answer would be the same word, not a new status.
-  (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
-  z.enum(['ACTIVE', 'INACTIVE', 'COMPLETED', 'CANCELLED']),
-);
+/** The documented `payment_link_status` enum (seed; providers.md §3.5). */
+export const PayEngineLinkStatus = z.enum(['ACTIVE', 'INACTIVE', 'COMPLETED', 'CANCELLED']);
 export type PayEngineLinkStatus = z.infer<typeof PayEngineLinkStatus>;
+
+/** The docs write the enum in capitals; a lower-case answer would be the same word, not a new status. */
+export const spellPayEngineStatus = (raw: string) => raw.trim().toUpperCase();
 
 /** `"12.50"` per the field table, `12.50` per the seed's own example: both are read. */
 const PayEngineDecimal = z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? String(v) : v.trim()));
@@ -29,14 +30,17 @@ const PayEngineDecimal = z.union([z.string(), z.number()]).transform((v) => (typ
  */
 const PayEngineDate = z.union([z.string(), z.number()]).nullish();
 
-/** The fields we read of the payment link object (create, details, list items, webhook `data`). */
+/**
+ * The fields we read of the payment link object (create, details, list items, webhook `data`). The status is any
+ * word: one outside `PayEngineLinkStatus` reads as pending and is logged (status-words.ts), never refused.
+ */
 export const PayEnginePaymentLink = z
   .object({
     payment_link_id: z.union([z.string().min(1), z.number()]).transform(String),
     // The API answers `payment_link_url`; the webhook sample says `payment_url` (providers.md §3.6).
     payment_link_url: z.string().nullish(),
     payment_url: z.string().nullish(),
-    payment_link_status: PayEngineLinkStatus,
+    payment_link_status: z.string().min(1),
     merchant_id: z.string().nullish(),
     amount: PayEngineDecimal.nullish(),
     cc_amount: PayEngineDecimal.nullish(),
@@ -100,8 +104,7 @@ export function describePayEngineError(body: unknown): string | undefined {
 }
 
 /** One exhaustive mapping (providers.md §6); a new PayEngine status fails the build here, not at run time. */
-export function mapPayEngineStatus(link: Pick<PayEnginePaymentLink, 'payment_link_status' | 'start_date' | 'end_date'>, nowMs: number): LinkStatus {
-  const status = link.payment_link_status;
+export function mapPayEngineStatus(status: PayEngineLinkStatus, link: Pick<PayEnginePaymentLink, 'start_date' | 'end_date'>, nowMs: number): LinkStatus {
   switch (status) {
     case 'ACTIVE':
       return 'pending';
@@ -215,8 +218,9 @@ export function toPayEngineCreateRequest(input: CreateLinkInput, merchantId: str
   };
 }
 
-export function fromPayEnginePaymentLink(link: PayEnginePaymentLink, nowMs: number): ProviderLinkState {
-  const status = mapPayEngineStatus(link, nowMs);
+export function fromPayEnginePaymentLink(link: PayEnginePaymentLink, nowMs: number, readWord: StatusWordReader): ProviderLinkState {
+  const word = readWord(link.payment_link_status, PayEngineLinkStatus.options, spellPayEngineStatus);
+  const status = word ? mapPayEngineStatus(word, link, nowMs) : UNKNOWN_STATUS_READING;
   const currency = (link.currency_code ?? 'USD').toUpperCase();
   const amountText = link.amount ?? link.cc_amount ?? link.ach_amount;
   const amount = amountText === null || amountText === undefined ? undefined : parseMajorString(amountText, currency);

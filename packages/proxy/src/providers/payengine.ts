@@ -38,15 +38,20 @@
  *   event, presumably `PAYMENTLINK_UPDATED`) yield its state. `PAYMENTLINK_CANCELLED` carries only the id, and
  *   transaction events (`PAYMENT_*`) are payment-level, so those are hints: the core re-reads the link. A
  *   transaction event is tied to a link only if its `data` carries `payment_link_id` (UNCONFIRMED); without it,
- *   it is ignored and the link's status is caught by the core's stale-read refresh.
+ *   it is ignored and the link's status is caught by the core's stale-read refresh. Claims on those hints:
+ *   `PAYMENTLINK_CANCELLED` claims `cancelled`; a transaction event claims nothing (which of its words means the
+ *   link is paid is undocumented), nor does a `PAYMENTLINK_*` event whose link cannot be read.
+ * - The signature is checked over `t` and the raw bytes before anything parses the body; only the header is split.
+ * - Statuses: a word outside the documented enum reads as pending and is logged once (status-words.ts, decision
+ *   0010), instead of failing every read of the link; case is ignored (`active` is `ACTIVE`).
  * - Error bodies: `{error: true, message}` (3P) or `{success: false, message}` (cancel docs); read for logs only.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Problem } from '../problems.ts';
 import { Secret, hmacSha256, safeEqual } from '../secret.ts';
-import { type ProviderCallRecord, ProviderError, createProviderHttp } from './http.ts';
-import { defineProvider } from './module.ts';
+import { ProviderError, createProviderHttp } from './http.ts';
+import { type ProviderDeps, defineProvider } from './module.ts';
 import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import {
   PayEngineCancelResponse,
@@ -60,6 +65,7 @@ import {
   toPayEngineCreateRequest,
   toPayEngineEndDate,
 } from './payengine.transformers.ts';
+import { createStatusWordReader } from './status-words.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
 
 export const PAYENGINE_PRODUCTION_URL = 'https://console.payengine.co';
@@ -85,11 +91,11 @@ export interface PayEngineConfig {
   timeoutMs: number;
 }
 
-export function createPayEngineAdapter(
-  config: PayEngineConfig,
-  deps: { fetch: typeof fetch; now?: () => number; onCall?: (call: ProviderCallRecord) => void },
-): ProviderAdapter {
+export type PayEngineAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'> & { now?: () => number };
+
+export function createPayEngineAdapter(config: PayEngineConfig, deps: PayEngineAdapterDeps): ProviderAdapter {
   const now = deps.now ?? Date.now;
+  const readWord = createStatusWordReader('payengine', deps.log);
   const http = createProviderHttp({
     provider: 'payengine',
     baseUrl: config.baseUrl,
@@ -101,7 +107,7 @@ export function createPayEngineAdapter(
     describeError: describePayEngineError,
   });
   const linkPath = (id: string) => `/api/payment-link/${encodeURIComponent(id)}`;
-  const toState = (link: PayEnginePaymentLink) => fromPayEnginePaymentLink(link, now());
+  const toState = (link: PayEnginePaymentLink) => fromPayEnginePaymentLink(link, now(), readWord);
 
   async function retrieve(providerLinkId: string): Promise<ProviderLinkState> {
     const link = await http.request({ method: 'GET', path: linkPath(providerLinkId), schema: PayEngineLinkResponse, idempotent: true });
@@ -201,12 +207,15 @@ export function createPayEngineAdapter(
       }
       if (event.startsWith('PAYMENTLINK_')) {
         const link = PayEnginePaymentLink.safeParse(data);
-        // The whole link (with its status) is state; an id alone (PAYMENTLINK_CANCELLED) is a hint to re-read.
-        return link.success
-          ? { kind: 'link', dedupeKey, event, providerLinkId, state: toState(link.data) }
+        // The whole link (with its status) is state; an id alone (PAYMENTLINK_CANCELLED) is a hint to re-read,
+        // whose name is its claim.
+        if (link.success) return { kind: 'link', dedupeKey, event, providerLinkId, state: toState(link.data) };
+        return event === 'PAYMENTLINK_CANCELLED'
+          ? { kind: 'link', dedupeKey, event, providerLinkId, claims: { status: 'cancelled' } }
           : { kind: 'link', dedupeKey, event, providerLinkId };
       }
-      // A transaction event about this link's payment: payment-level, so the core asks for the link itself.
+      // A transaction event about this link's payment: payment-level, and what a transaction word says about the
+      // link is UNCONFIRMED (§3.6), so it claims nothing; the core asks for the link itself.
       return { kind: 'link', dedupeKey, event, providerLinkId };
     },
   };

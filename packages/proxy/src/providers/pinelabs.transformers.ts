@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { Customer, LinkStatus } from '../contract.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
 import type { CreateLinkInput, ProviderLinkState } from './types.ts';
 
 /** Every status the get/cancel/notify references list (providers.md §4.5). */
@@ -28,14 +29,15 @@ export type PinelabsAmount = z.infer<typeof PinelabsAmount>;
 /**
  * The fields we read of the payment link object. The hosted URL is `payment_link` in the docs' object; the
  * official MCP's tests use `short_url`, so either is accepted. `expire_by` comes with and without seconds
- * (`2025-03-21T08:29Z` in the object sample, `…13:26:06.909140Z` in the create example).
+ * (`2025-03-21T08:29Z` in the object sample, `…13:26:06.909140Z` in the create example). `status` is any word:
+ * one outside `PinelabsLinkStatus` reads as pending and is logged (status-words.ts), instead of failing the read.
  */
 export const PinelabsPaymentLink = z
   .object({
     payment_link_id: z.string().min(1),
     payment_link: z.url().nullish(),
     short_url: z.url().nullish(),
-    status: PinelabsLinkStatus,
+    status: z.string().min(1),
     amount: PinelabsAmount,
     amount_due: PinelabsAmount.nullish(),
     order_id: z.string().nullish(),
@@ -154,13 +156,14 @@ export function toPinelabsCustomer(customer: Customer) {
   };
 }
 
-export function fromPinelabsPaymentLink(link: PinelabsPaymentLink): ProviderLinkState {
-  const status = mapPinelabsStatus(link.status);
+export function fromPinelabsPaymentLink(link: PinelabsPaymentLink, readWord: StatusWordReader): ProviderLinkState {
+  const word = readWord(link.status, PinelabsLinkStatus.options);
+  const status = word ? mapPinelabsStatus(word) : UNKNOWN_STATUS_READING;
   return {
     providerLinkId: link.payment_link_id,
     url: (link.payment_link ?? link.short_url)!,
     status,
-    amountPaid: amountPaid(link),
+    amountPaid: amountPaid(link, status),
     expiresAt: isoOrNull(link.expire_by),
     paidAt: status === 'paid' ? isoOrNull(link.updated_at) : null,
     providerStatus: link.status,
@@ -171,8 +174,8 @@ export function fromPinelabsPaymentLink(link: PinelabsPaymentLink): ProviderLink
  * Paid so far: the whole amount once PROCESSED; otherwise `amount − amount_due` when the link says what is due
  * ([INFERENCE] §4.5: `amount_due` falls as part payments land), else nothing.
  */
-function amountPaid(link: PinelabsPaymentLink): number {
-  if (link.status === 'PROCESSED') return link.amount.value;
+function amountPaid(link: PinelabsPaymentLink, status: LinkStatus): number {
+  if (status === 'paid') return link.amount.value;
   if (!link.amount_due || link.amount_due.currency !== link.amount.currency) return 0;
   return Math.min(link.amount.value, Math.max(0, link.amount.value - link.amount_due.value));
 }

@@ -39,14 +39,21 @@
  *   Pine Labs set it to our `merchant_payment_link_reference` (UNCONFIRMED). An order this process never saw
  *   (after a restart, or on another instance) is `ignored`; the link still reaches its state through the core's
  *   refresh on read, which Pine Labs itself recommends ("use the Get Order API", §4.6/§7).
+ * - Claims on those hints: `ORDER_PROCESSED` claims `paid` (we send `part_payment: false`, so the order's payment
+ *   is the whole link); the payload documents no payment time, so the claim has none. `ORDER_AUTHORIZED` (not yet
+ *   captured), `ORDER_CANCELLED` (the order, not necessarily the link), `ORDER_FAILED` and `PAYMENT_FAILED` (an
+ *   attempt; the link stays payable) claim nothing: the read is their effect.
+ * - The signature is checked over the raw bytes before anything parses them; only the headers are split.
+ * - Statuses: a word outside the documented enum reads as pending and is logged once (status-words.ts, decision
+ *   0010), instead of failing every read of the link.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Problem } from '../problems.ts';
 import { Secret, safeEqual } from '../secret.ts';
-import { type ProviderCallRecord, type ProviderRequest, ProviderError, createProviderHttp } from './http.ts';
-import { defineProvider } from './module.ts';
+import { type ProviderRequest, ProviderError, createProviderHttp } from './http.ts';
+import { type ProviderDeps, defineProvider } from './module.ts';
 import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import { createPinelabsTokenSource, describePinelabsError } from './pinelabs.token.ts';
 import {
@@ -57,6 +64,7 @@ import {
   fromPinelabsPaymentLink,
   toPinelabsPaymentLinkRequest,
 } from './pinelabs.transformers.ts';
+import { createStatusWordReader } from './status-words.ts';
 import type { ProviderAdapter, WebhookEvent, WebhookVerdict } from './types.ts';
 
 export const PINELABS_PRODUCTION_URL = 'https://api.pluralpay.in/api';
@@ -85,10 +93,8 @@ export interface PinelabsConfig {
   timeoutMs: number;
 }
 
-export function createPinelabsAdapter(
-  config: PinelabsConfig,
-  deps: { fetch: typeof fetch; now: () => number; onCall?: (call: ProviderCallRecord) => void },
-): ProviderAdapter {
+export function createPinelabsAdapter(config: PinelabsConfig, deps: Pick<ProviderDeps, 'fetch' | 'now' | 'onCall' | 'log'>): ProviderAdapter {
+  const readWord = createStatusWordReader('pinelabs', deps.log);
   const tokens = createPinelabsTokenSource({ ...config, fetch: deps.fetch, now: deps.now, onCall: deps.onCall });
   const index = createLinkIndex(INDEX_LIMIT);
   const webhookKeys = config.webhookSecrets.map((secret) => webhookKey(secret.reveal()));
@@ -126,7 +132,7 @@ export function createPinelabsAdapter(
   function learn(link: PinelabsPaymentLinkType) {
     if (link.order_id) index.set(`order:${link.order_id}`, link.payment_link_id);
     if (link.merchant_payment_link_reference) index.set(`ref:${link.merchant_payment_link_reference}`, link.payment_link_id);
-    return fromPinelabsPaymentLink(link);
+    return fromPinelabsPaymentLink(link, readWord);
   }
 
   const linkPath = (id: string) => `/pay/v1/paymentlink/${encodeURIComponent(id)}`;
@@ -223,8 +229,11 @@ export function createPinelabsAdapter(
         (data.order_id ? index.get(`order:${data.order_id}`) : undefined) ||
         (data.merchant_order_reference ? index.get(`ref:${data.merchant_order_reference}`) : undefined);
       if (!providerLinkId) return { kind: 'ignored', dedupeKey, event, reason: 'the order belongs to no payment link this proxy knows' };
-      // The order's status is not the link's: the core reads the link to learn it.
-      return { kind: 'link', dedupeKey, event, providerLinkId };
+      // The order's status is not the link's: the core reads the link to learn it. ORDER_PROCESSED says the
+      // order's payment completed; our links take no part payments, so that link is paid (the claim).
+      return event === 'ORDER_PROCESSED'
+        ? { kind: 'link', dedupeKey, event, providerLinkId, claims: { status: 'paid' } }
+        : { kind: 'link', dedupeKey, event, providerLinkId };
     },
   };
 }

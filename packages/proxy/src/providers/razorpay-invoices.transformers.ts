@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { LinkStatus } from '../contract.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
 import type { CreateLinkInput, ProviderLinkState } from './types.ts';
 
 /** Invoice statuses (api/payments/invoices/entity.md). A link is created `issued`; `draft` needs `draft=1`. */
@@ -18,14 +19,14 @@ export type RazorpayInvoiceStatus = z.infer<typeof RazorpayInvoiceStatus>;
 /**
  * The fields we read of the invoice entity. The docs' samples put `null` in most of them at some point
  * (`short_url`, `receipt`, `amount_paid`, `expire_by` in fetch-all.md and cancel.md), so all but the identity
- * are nullable.
+ * are nullable. `status` is any word: one Razorpay adds later reads as pending and is logged (status-words.ts).
  */
 export const RazorpayInvoice = z.object({
   id: z.string().min(1),
   /** `link`, `invoice` or `ecod`; only `link` is ours. */
   type: z.string().nullish(),
   short_url: z.url().nullish(),
-  status: RazorpayInvoiceStatus,
+  status: z.string().min(1),
   amount: z.number().int(),
   amount_paid: z.number().int().nonnegative().nullish(),
   amount_due: z.number().int().nullish(),
@@ -93,8 +94,9 @@ export function toRazorpayInvoiceRequest(input: CreateLinkInput) {
   };
 }
 
-export function fromRazorpayInvoice(invoice: RazorpayInvoice): ProviderLinkState {
-  const status = mapRazorpayInvoiceStatus(invoice.status);
+export function fromRazorpayInvoice(invoice: RazorpayInvoice, readWord: StatusWordReader): ProviderLinkState {
+  const word = readWord(invoice.status, RazorpayInvoiceStatus.options);
+  const status = word ? mapRazorpayInvoiceStatus(word) : UNKNOWN_STATUS_READING;
   // `amount_paid` is null in some samples (cancel.md); a paid invoice has then been paid in full.
   const amountPaid = invoice.amount_paid ?? (status === 'paid' ? invoice.amount : 0);
   return {

@@ -6,16 +6,20 @@
  */
 import { z } from 'zod';
 import type { LinkStatus } from '../contract.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
 import type { CreateLinkInput, ProviderLinkState } from './types.ts';
 
 export const RazorpayLinkStatus = z.enum(['created', 'partially_paid', 'paid', 'expired', 'cancelled']);
 export type RazorpayLinkStatus = z.infer<typeof RazorpayLinkStatus>;
 
-/** The fields we read of the payment link entity; everything else is ignored, never cast. */
+/**
+ * The fields we read of the payment link entity; everything else is ignored, never cast. `status` is any word:
+ * one Razorpay adds later reads as pending and is logged (status-words.ts), instead of failing every read.
+ */
 export const RazorpayPaymentLink = z.object({
   id: z.string().min(1),
   short_url: z.url(),
-  status: RazorpayLinkStatus,
+  status: z.string().min(1),
   amount: z.number().int(),
   amount_paid: z.number().int().nonnegative().nullish(),
   currency: z.string(),
@@ -87,8 +91,9 @@ export function toRazorpayPaymentLinkRequest(input: CreateLinkInput) {
   };
 }
 
-export function fromRazorpayPaymentLink(link: RazorpayPaymentLink): ProviderLinkState {
-  const status = mapRazorpayStatus(link.status);
+export function fromRazorpayPaymentLink(link: RazorpayPaymentLink, readWord: StatusWordReader): ProviderLinkState {
+  const word = readWord(link.status, RazorpayLinkStatus.options);
+  const status = word ? mapRazorpayStatus(word) : UNKNOWN_STATUS_READING;
   const paidAtSeconds =
     status === 'paid' ? Math.max(0, ...(link.payments ?? []).map((p) => p.created_at ?? 0)) || link.updated_at : undefined;
   return {

@@ -28,14 +28,18 @@
  *   `payload.payment_link.entity`) and the legacy `invoice.{paid,partially_paid,expired}` (entity at
  *   `payload.invoice.entity`; legacy.md). There is no `invoice.cancelled`: our own cancel is read from the
  *   cancel response. A `partially_paid` sample exists for neither family (UNCONFIRMED); it is assumed shaped
- *   like `paid`. Invoice events for other invoice types (`invoice`, `ecod`) are ignored.
+ *   like `paid`. Invoice events for other invoice types (`invoice`, `ecod`) are ignored. The signature is
+ *   checked over the raw bytes before anything parses them; every event carries its entity, so none is a hint
+ *   (no `claims`).
+ * - Statuses: a word outside the documented sets (entity.md of either API) reads as pending and is logged once
+ *   (status-words.ts, decision 0010), instead of failing every read of the link.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Money } from '../contract.ts';
 import { currencyExponent } from '../money.ts';
 import { Problem } from '../problems.ts';
-import { defineProvider } from './module.ts';
+import { type ProviderDeps, defineProvider } from './module.ts';
 import { headerValue, httpUrl, parseJson } from './inputs.ts';
 import { Secret, hmacSha256, safeEqual } from '../secret.ts';
 import { ProviderError, createProviderHttp } from './http.ts';
@@ -54,8 +58,8 @@ import {
   fromRazorpayInvoice,
   toRazorpayInvoiceRequest,
 } from './razorpay-invoices.transformers.ts';
+import { type StatusWordReader, createStatusWordReader } from './status-words.ts';
 import type { CreateLinkInput, ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
-import type { ProviderCallRecord } from './http.ts';
 
 export const RAZORPAY_PRODUCTION_URL = 'https://api.razorpay.com';
 
@@ -90,7 +94,7 @@ interface RazorpayWire<Entity> {
   entity: z.ZodType<Entity>;
   list: z.ZodType<Entity[]>;
   toCreateRequest(input: CreateLinkInput): unknown;
-  toState(entity: Entity): ProviderLinkState;
+  toState(entity: Entity, readWord: StatusWordReader): ProviderLinkState;
   reference(entity: Entity): string | null | undefined;
   /** The list filter naming our reference. */
   referenceQuery: 'reference_id' | 'receipt';
@@ -121,18 +125,15 @@ const INVOICES_WIRE: RazorpayWire<RazorpayInvoice> = {
   listQuery: { type: 'link' },
 };
 
-export function createRazorpayAdapter(
-  config: RazorpayConfig,
-  deps: { fetch: typeof fetch; onCall?: (call: ProviderCallRecord) => void },
-): ProviderAdapter {
+export type RazorpayAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'>;
+
+export function createRazorpayAdapter(config: RazorpayConfig, deps: RazorpayAdapterDeps): ProviderAdapter {
   return config.api === 'invoices' ? buildAdapter(config, deps, INVOICES_WIRE) : buildAdapter(config, deps, PAYMENT_LINKS_WIRE);
 }
 
-function buildAdapter<Entity>(
-  config: RazorpayConfig,
-  deps: { fetch: typeof fetch; onCall?: (call: ProviderCallRecord) => void },
-  wire: RazorpayWire<Entity>,
-): ProviderAdapter {
+function buildAdapter<Entity>(config: RazorpayConfig, deps: RazorpayAdapterDeps, wire: RazorpayWire<Entity>): ProviderAdapter {
+  const readWord = createStatusWordReader('razorpay', deps.log);
+  const toState = (entity: Entity) => wire.toState(entity, readWord);
   const http = createProviderHttp({
     provider: 'razorpay',
     baseUrl: config.baseUrl,
@@ -156,7 +157,7 @@ function buildAdapter<Entity>(
     async create(input) {
       assertRepresentable(input.amount);
       const entity = await http.request({ method: 'POST', path: wire.path, body: wire.toCreateRequest(input), schema: wire.entity });
-      const state = wire.toState(entity);
+      const state = toState(entity);
       if (!state.url) {
         throw new ProviderError(new Problem(502, 'provider_bad_response', 'razorpay created a link without a short_url'), 200);
       }
@@ -164,11 +165,11 @@ function buildAdapter<Entity>(
     },
 
     async retrieve(providerLinkId) {
-      return wire.toState(await http.request({ method: 'GET', path: one(providerLinkId), schema: wire.entity, idempotent: true }));
+      return toState(await http.request({ method: 'GET', path: one(providerLinkId), schema: wire.entity, idempotent: true }));
     },
 
     async cancel(providerLinkId) {
-      return wire.toState(await http.request({ method: 'POST', path: `${one(providerLinkId)}/cancel`, schema: wire.entity }));
+      return toState(await http.request({ method: 'POST', path: `${one(providerLinkId)}/cancel`, schema: wire.entity }));
     },
 
     async extendExpiry(providerLinkId, expiresAt) {
@@ -178,7 +179,7 @@ function buildAdapter<Entity>(
         body: { expire_by: Math.floor(expiresAt.getTime() / 1000) },
         schema: wire.entity,
       });
-      return wire.toState(entity);
+      return toState(entity);
     },
 
     async notify(providerLinkId, channel) {
@@ -197,7 +198,7 @@ function buildAdapter<Entity>(
         schema: wire.list,
         idempotent: true,
       });
-      return entities.map(wire.toState);
+      return entities.map(toState);
     },
 
     async findByReference(reference) {
@@ -209,7 +210,7 @@ function buildAdapter<Entity>(
         idempotent: true,
       });
       const entity = entities.find((e) => wire.reference(e) === reference);
-      return entity && wire.toState(entity);
+      return entity && toState(entity);
     },
 
     verifyWebhook(rawBody, headers): WebhookVerdict {
@@ -235,13 +236,13 @@ function buildAdapter<Entity>(
         if (!invoice || (invoice.type != null && invoice.type !== 'link')) {
           return { kind: 'ignored', dedupeKey, event, reason: 'not a payment link event' };
         }
-        return { kind: 'link', dedupeKey, event, providerLinkId: invoice.id, state: fromRazorpayInvoice(invoice) };
+        return { kind: 'link', dedupeKey, event, providerLinkId: invoice.id, state: fromRazorpayInvoice(invoice, readWord) };
       }
       const entity = payload.payment_link?.entity;
       if (!PAYMENT_LINK_EVENTS.has(event) || !entity) {
         return { kind: 'ignored', dedupeKey, event, reason: 'not a payment link event' };
       }
-      return { kind: 'link', dedupeKey, event, providerLinkId: entity.id, state: fromRazorpayPaymentLink(entity) };
+      return { kind: 'link', dedupeKey, event, providerLinkId: entity.id, state: fromRazorpayPaymentLink(entity, readWord) };
     },
   };
 }

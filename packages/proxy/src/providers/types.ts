@@ -58,6 +58,12 @@ export type WebhookEvent =
        * strong (an HMAC). Absent for weak schemes or payment-level events: the core then asks the provider.
        */
       state?: ProviderLinkState;
+      /**
+       * For an event without `state` (a hint): what the event says happened — the status it reports and, for a
+       * payment, when it was made. The core marks the event seen only once a read of the link shows the claimed
+       * status (a read can lag the event), and keeps `paidAt` where the read carries no payment time.
+       */
+      claims?: { status: LinkStatus; paidAt?: string | null };
       event: string;
     }
   | { kind: 'ignored'; dedupeKey: string; event: string; reason: string };

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Customer, LinkStatus, Money } from '../contract.ts';
 import { currencyExponent, parseMajorString, toMajorNumber } from '../money.ts';
 import { Problem } from '../problems.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
 import type { CreateLinkInput, ProviderLinkState } from './types.ts';
 
 /** `invoice/models/InvoiceCurrency.ts`: the only currencies the Invoices API takes. */
@@ -55,11 +56,18 @@ export const XenditInvoiceList = z.array(XenditInvoice);
 
 /**
  * The invoice callback: the invoice itself, no event name (seed, "Receive the webhook"). Only what routing and
- * dedupe need is required; the state is re-read from the API because the token does not sign the body.
+ * dedupe need is required; the state is re-read from the API because the token does not sign the body. `paid_at`
+ * feeds the event's claim only, so one that is not a string is dropped rather than refusing the callback.
  */
 export const XenditInvoiceCallback = z
-  .object({ id: z.string().min(1), status: z.string().min(1), external_id: z.string().optional() })
+  .object({
+    id: z.string().min(1),
+    status: z.string().min(1),
+    external_id: z.string().optional(),
+    paid_at: z.string().nullish().catch(undefined),
+  })
   .loose();
+export type XenditInvoiceCallback = z.infer<typeof XenditInvoiceCallback>;
 
 /** `{"error_code": "...", "message": "..."}` (SDK error models, providers.md §2.7). */
 export const XenditErrorBody = z.object({ error_code: z.string(), message: z.string().optional() });
@@ -85,14 +93,12 @@ export function mapXenditStatus(status: XenditInvoiceStatus): LinkStatus {
 }
 
 /**
- * A wire status to ours. An unknown value (the SDK's `UNKNOWN_ENUM_VALUE` case) reads as `pending`: the join
- * never lowers a status, so this keeps whatever the link had, and `onUnknown` lets the adapter log it.
+ * A wire status to ours, or `undefined` for a value the adapter does not know (the SDK's `UNKNOWN_ENUM_VALUE`
+ * case), which `readWord` has reported. A read takes that as `UNKNOWN_STATUS_READING`; a callback claims nothing.
  */
-export function readXenditStatus(raw: string, onUnknown: (raw: string) => void): LinkStatus {
-  const known = XenditInvoiceStatus.safeParse(raw);
-  if (known.success) return mapXenditStatus(known.data);
-  onUnknown(raw);
-  return 'pending';
+export function readXenditStatus(raw: string, readWord: StatusWordReader): LinkStatus | undefined {
+  const word = readWord(raw, XenditInvoiceStatus.options);
+  return word && mapXenditStatus(word);
 }
 
 /**
@@ -120,18 +126,29 @@ export function fromXenditAmount(amount: number, currency: string): number {
 }
 
 /**
- * Xendit's `customer` (`CustomerObject`: given_names, email, mobile_number). The mobile number must be E.164
- * (the seed's "+6287774441111"); one we cannot put in that form is left out rather than failing the create.
+ * Xendit's `customer` (`CustomerObject`: given_names, surname, email, mobile_number). The name is split at its
+ * last whitespace, as the seed's example splits "John Doe" (`given_names` "John", `surname` "Doe"); a single word
+ * is `given_names` alone. The mobile number must be E.164 (the seed's "+6287774441111"); one we cannot put in
+ * that form is left out rather than failing the create.
  */
 export function toXenditCustomer(customer: Customer | undefined) {
   if (!customer) return undefined;
   const mobile = customer.contact?.replace(/[\s()-]/g, '');
   const out = {
-    ...(customer.name && { given_names: customer.name }),
+    ...splitXenditName(customer.name),
     ...(customer.email && { email: customer.email }),
     ...(mobile && /^\+[1-9]\d{5,14}$/.test(mobile) && { mobile_number: mobile }),
   };
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** `"Asha Rao"` → given_names "Asha", surname "Rao"; `"Mary Ann Lee"` → "Mary Ann" + "Lee"; `"Budi"` → "Budi" only. */
+export function splitXenditName(name: string | undefined): { given_names?: string; surname?: string } {
+  const trimmed = name?.trim();
+  if (!trimmed) return {};
+  const surname = trimmed.split(/\s+/).pop() ?? '';
+  const givenNames = trimmed.slice(0, trimmed.length - surname.length).trimEnd();
+  return givenNames ? { given_names: givenNames, surname } : { given_names: trimmed };
 }
 
 export function toXenditInvoiceRequest(input: CreateLinkInput, nowMs: number) {
@@ -156,8 +173,8 @@ export function toXenditInvoiceRequest(input: CreateLinkInput, nowMs: number) {
   };
 }
 
-export function fromXenditInvoice(invoice: XenditInvoice, onUnknownStatus: (raw: string) => void): ProviderLinkState {
-  const status = readXenditStatus(invoice.status, onUnknownStatus);
+export function fromXenditInvoice(invoice: XenditInvoice, readWord: StatusWordReader): ProviderLinkState {
+  const status = readXenditStatus(invoice.status, readWord) ?? UNKNOWN_STATUS_READING;
   // The SDK's Invoice model has no currency default; Xendit's default currency is IDR (seed example).
   const currency = invoice.currency ?? 'IDR';
   const paid = status === 'paid';
@@ -171,6 +188,17 @@ export function fromXenditInvoice(invoice: XenditInvoice, onUnknownStatus: (raw:
     paidAt: paid ? (isoOrNull(invoice.paid_at) ?? isoOrNull(invoice.updated)) : null,
     providerStatus: invoice.status,
   };
+}
+
+/**
+ * What a callback says happened: its status and, when paid, its `paid_at`. `undefined` for a status the adapter
+ * does not know: no claim can be made of it.
+ */
+export function claimsOfXenditCallback(callback: XenditInvoiceCallback, readWord: StatusWordReader): { status: LinkStatus; paidAt?: string } | undefined {
+  const status = readXenditStatus(callback.status, readWord);
+  if (!status) return undefined;
+  const paidAt = status === 'paid' ? isoOrNull(callback.paid_at) : null;
+  return paidAt ? { status, paidAt } : { status };
 }
 
 function isoOrNull(value: string | null | undefined): string | null {

@@ -21,12 +21,17 @@
  *   retry once after a transient failure.
  * - Status: PENDING→pending, PAID/SETTLED→paid, EXPIRED→expired. Any other value (Xendit adding one; the SDK's
  *   `UNKNOWN_ENUM_VALUE`) reads as pending, which the join turns into "keep the previous status", and is
- *   reported through `onUnknownStatus` (a process warning by default, once per value: providers get no logger).
+ *   logged at warn once per value through `deps.log` (status-words.ts, decision 0010).
  * - Webhooks ("invoice callback"): the body is the invoice, with no event name and no event id. Authenticity is
  *   only the account's static Callback Verification Token in `x-callback-token` (no HMAC, no timestamp, §2.6),
  *   compared in constant time against every configured token (rotation: the old and the new one during a
  *   change). A token proves the sender knew the token, not that the body is Xendit's, so the event carries no
- *   state: the core re-reads the invoice. Dedupe key `id` + `status` (§6; INFERENCE, no event id documented).
+ *   state: the core re-reads the invoice. It does carry `claims`: the callback's `status` through the same map and,
+ *   when paid, its `paid_at`, so the core knows what the read must show before the event counts as seen. A
+ *   callback with an unknown status claims nothing. The token is checked before anything parses the body (the
+ *   body plays no part in it). Dedupe key `id` + `status` (§6; INFERENCE, no event id documented).
+ * - Customer: our one `name` is split at its last whitespace into `given_names` and `surname`, as the seed's
+ *   example has them; a one-word name is `given_names` only.
  * - UNCONFIRMED and assumed: the EXPIRED callback has the same shape as the PAID one (§2.6); `paid_amount` and
  *   `paid_at` also appear on `GET` (missing ones fall back to `amount` and `updated`); the list's `limit` caps at
  *   100 and the list is not guaranteed newest first, so we sort by `created`.
@@ -35,9 +40,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Problem } from '../problems.ts';
 import { Secret, safeEqual } from '../secret.ts';
-import { ProviderError, createProviderHttp, type ProviderCallRecord } from './http.ts';
-import { defineProvider } from './module.ts';
+import { ProviderError, createProviderHttp } from './http.ts';
+import { type ProviderDeps, defineProvider } from './module.ts';
 import { headerValue, httpUrl, parseJson } from './inputs.ts';
+import { createStatusWordReader } from './status-words.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
 import {
   XENDIT_CURRENCIES,
@@ -45,6 +51,7 @@ import {
   XenditInvoice,
   XenditInvoiceCallback,
   XenditInvoiceList,
+  claimsOfXenditCallback,
   fromXenditInvoice,
   toXenditInvoiceRequest,
 } from './xendit.transformers.ts';
@@ -62,17 +69,11 @@ export interface XenditConfig {
   timeoutMs: number;
 }
 
-export interface XenditAdapterDeps {
-  fetch: typeof fetch;
-  now?: () => number;
-  onCall?: (call: ProviderCallRecord) => void;
-  /** Told about a status value outside PENDING/PAID/SETTLED/EXPIRED; defaults to a process warning per value. */
-  onUnknownStatus?: (raw: string, invoiceId: string) => void;
-}
+export type XenditAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'> & { now?: () => number };
 
 export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDeps): ProviderAdapter {
   const now = deps.now ?? Date.now;
-  const onUnknownStatus = deps.onUnknownStatus ?? warnOncePerValue();
+  const readWord = createStatusWordReader('xendit', deps.log);
   const http = createProviderHttp({
     provider: 'xendit',
     baseUrl: config.baseUrl,
@@ -85,7 +86,7 @@ export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDep
       return parsed.success ? parsed.data.error_code : undefined;
     },
   });
-  const toState = (invoice: XenditInvoice) => fromXenditInvoice(invoice, (raw) => onUnknownStatus(raw, invoice.id));
+  const toState = (invoice: XenditInvoice) => fromXenditInvoice(invoice, readWord);
   const invoicePath = (id: string) => `/v2/invoices/${encodeURIComponent(id)}`;
 
   async function retrieve(providerLinkId: string): Promise<ProviderLinkState> {
@@ -169,7 +170,14 @@ export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDep
         return { kind: 'ignored', dedupeKey: sha256(rawBody), event: 'unknown', reason: 'not an invoice callback' };
       }
       const { id, status } = callback.data;
-      return { kind: 'link', dedupeKey: `${id}:${status}`, event: `invoice.${status.toLowerCase()}`, providerLinkId: id };
+      const claims = claimsOfXenditCallback(callback.data, readWord);
+      return {
+        kind: 'link',
+        dedupeKey: `${id}:${status}`,
+        event: `invoice.${status.toLowerCase()}`,
+        providerLinkId: id,
+        ...(claims && { claims }),
+      };
     },
   };
 }
@@ -181,17 +189,6 @@ function createdMs(invoice: XenditInvoice): number {
 
 function sha256(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
-}
-
-function warnOncePerValue(): (raw: string, invoiceId: string) => void {
-  const seen = new Set<string>();
-  return (raw, invoiceId) => {
-    if (seen.has(raw)) return;
-    seen.add(raw);
-    process.emitWarning(`Xendit reported invoice ${invoiceId} with an unknown status "${raw.slice(0, 40)}"; read as pending`, {
-      code: 'PAY_LINK_XENDIT_UNKNOWN_STATUS',
-    });
-  };
 }
 
 export const xenditProvider = defineProvider<XenditConfig>({
