@@ -56,11 +56,41 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     statusReads,
     providerCall(call: ProviderCallRecord): void {
       providerCalls.observe({ provider: call.provider, method: call.method, status: String(call.status) }, call.ms / 1000);
-      if (typeof call.status !== 'number') providerErrors.inc({ provider: call.provider, kind: call.status });
-      else if (call.status >= 500) providerErrors.inc({ provider: call.provider, kind: '5xx' });
-      else if (call.status === 429) providerErrors.inc({ provider: call.provider, kind: 'rate_limited' });
+      const kind = providerErrorKind(call);
+      if (kind !== undefined) providerErrors.inc({ provider: call.provider, kind });
     },
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The `kind` label of `paylink_provider_errors_total`. */
+export type ProviderErrorKind = 'timeout' | 'network_error' | '5xx' | 'rate_limited' | 'too_large' | 'bad_json' | 'bad_shape';
+
+/**
+ * The metrics label for a failed call, or undefined when it does not count as a provider error. The first four
+ * values are those the counter had before failures were classified; a 4xx other than 429 stays uncounted,
+ * because refusals such as Razorpay's "reference already attempted" or a 404 for a removed link are answers the
+ * proxy expects and acts on, not the provider failing.
+ */
+export function providerErrorKind(call: ProviderCallRecord): ProviderErrorKind | undefined {
+  switch (call.errorClass) {
+    case undefined:
+      return undefined;
+    case 'timeout':
+      return 'timeout';
+    case 'dns':
+    case 'refused':
+    case 'reset':
+    case 'network':
+      return 'network_error';
+    case 'http_5xx':
+      return '5xx';
+    case 'http_4xx':
+      return call.status === 429 ? 'rate_limited' : undefined;
+    case 'too_large':
+    case 'bad_json':
+    case 'bad_shape':
+      return call.errorClass;
+  }
+}

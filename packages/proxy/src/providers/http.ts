@@ -1,31 +1,70 @@
 /**
- * The one way adapters call a provider: a timeout on every call, retries only for idempotent reads, every
- * failure turned into a `Problem` with a stable code. A provider's raw body never leaves this file except as a
- * parsed value for the adapter; what the proxy logs is the status and the provider's error code.
+ * The one way adapters call a provider: a deadline and a size cap on every call, retries only for idempotent
+ * reads, every failure turned into a `Problem` with a stable code. A provider's raw body never leaves this file
+ * except as a parsed value for the adapter; what the proxy logs is the status, the failure's class, the
+ * provider's request id and its short error code.
+ *
+ * Bounds, because a provider that answers slowly or hugely must not hold a mint or the proxy's memory (a hostile
+ * run held a mint 31 s under a 3 s timeout with a trickled body, and a 200 MB answer took RSS from 98 to 733 MB):
+ * - one deadline per attempt, `timeoutMs`, covers connect, headers and the whole body. When it passes, the
+ *   request is aborted and the body reader cancelled, so the socket stops being read;
+ * - the body is read as a stream and cut at `maxBodyBytes` (default 1 MiB); a declared `Content-Length` over the
+ *   cap is refused before a byte of the body is read. At most the cap plus one chunk is ever held;
+ * - an idempotent call is retried once after a transient failure, with a fresh deadline, so a call ends within
+ *   2 × timeoutMs + 200 ms (plus what `headers()` takes, which is local work and outside the deadline).
+ * Each attempt is reported once through `onCall`, with `errorClass` set when it failed.
  */
 import type { z } from 'zod';
 import { Problem } from '../problems.ts';
 import type { ProviderName } from '../contract.ts';
+
+/** 1 MiB: the largest answer any adapter reads is a list page of links, a few tens of KiB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ProviderHttpOptions {
   provider: ProviderName;
   baseUrl: string;
   /** Headers sent on every call (auth). */
   headers: () => Record<string, string> | Promise<Record<string, string>>;
+  /** The deadline of one attempt: connect, headers and body together. */
   timeoutMs: number;
+  /** The largest answer read, in bytes; a larger one fails as `provider_bad_response`. Default 1 MiB. */
+  maxBodyBytes?: number;
   fetch: typeof fetch;
   /** Reads the provider's error body into a short code for logs; must not throw. */
   describeError: (body: unknown) => string | undefined;
   onCall?: (call: ProviderCallRecord) => void;
 }
 
+/**
+ * Why a provider call failed, for logs and metrics: the network layer (`dns`, `refused`, `reset`, `network`),
+ * the deadline, an answer that could not be used, or the provider's own refusal by status class.
+ */
+export type ProviderErrorClass =
+  | 'timeout'
+  | 'dns'
+  | 'refused'
+  | 'reset'
+  | 'network'
+  | 'too_large'
+  | 'bad_json'
+  | 'bad_shape'
+  | 'http_4xx'
+  | 'http_5xx';
+
 export interface ProviderCallRecord {
   provider: ProviderName;
   method: string;
+  /** The request path, without the query string. */
   path: string;
+  /** The HTTP status, or what happened instead of one. */
   status: number | 'network_error' | 'timeout';
   ms: number;
   providerCode?: string;
+  /** Set when the call failed; absent on success. */
+  errorClass?: ProviderErrorClass;
+  /** The provider's id for this request, from its response headers, to quote in a support ticket. */
+  requestId?: string;
 }
 
 export interface ProviderRequest<T> {
@@ -50,79 +89,114 @@ export class ProviderError extends Problem {
 
 const RETRY_DELAY_MS = 200;
 
+/**
+ * Response headers that carry a provider's request id, most specific first. providers.md documents only Pine
+ * Labs' `Request-ID` (which the adapter sends; echoed, it is found here); the others are the common names, and
+ * `cf-ray` last because it names the CDN's edge, not the provider's application.
+ */
+const REQUEST_ID_HEADERS = ['x-razorpay-request-id', 'request-id', 'x-request-id', 'x-correlation-id', 'x-amzn-requestid', 'cf-ray'];
+
 export function createProviderHttp(options: ProviderHttpOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutProblem = () =>
+    new Problem(504, 'provider_timeout', `${options.provider} did not answer within ${options.timeoutMs} ms`);
 
   async function once<T>(req: ProviderRequest<T>): Promise<T> {
     const url = new URL(base + req.path);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
+    const headers = await options.headers();
     const started = performance.now();
-    const record = (status: ProviderCallRecord['status'], providerCode?: string) =>
-      options.onCall?.({
-        provider: options.provider,
-        method: req.method,
-        path: req.path,
-        status,
-        ms: performance.now() - started,
-        providerCode,
-      });
-    let response: Response;
-    try {
-      response = await options.fetch(url, {
-        method: req.method,
-        headers: {
-          accept: 'application/json',
-          ...(req.body !== undefined && { 'content-type': 'application/json' }),
-          ...(await options.headers()),
-        },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(options.timeoutMs),
-        redirect: 'error',
-      });
-    } catch (err) {
-      const timedOut = (err as Error | null)?.name === 'TimeoutError';
-      record(timedOut ? 'timeout' : 'network_error');
-      throw new ProviderError(
-        timedOut
-          ? new Problem(504, 'provider_timeout', `${options.provider} did not answer within ${options.timeoutMs} ms`)
-          : new Problem(502, 'provider_unavailable', `${options.provider} could not be reached`, { cause: err }),
-      );
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (err) {
-      record('network_error');
-      throw new ProviderError(new Problem(502, 'provider_unavailable', `${options.provider} dropped the connection`, { cause: err }));
-    }
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-      if (response.ok) {
-        record(response.status);
-        throw new ProviderError(new Problem(502, 'provider_bad_response', `${options.provider} answered with something other than JSON`), response.status);
+    const deadline = startDeadline(options.timeoutMs);
+    let response: Response | undefined;
+    let requestId: string | undefined;
+
+    const report = (status: ProviderCallRecord['status'], errorClass?: ProviderErrorClass, providerCode?: string) => {
+      try {
+        options.onCall?.({
+          provider: options.provider,
+          method: req.method,
+          path: req.path.replace(/\?.*$/s, ''),
+          status,
+          ms: performance.now() - started,
+          ...(providerCode !== undefined && { providerCode }),
+          ...(errorClass !== undefined && { errorClass }),
+          ...(requestId !== undefined && { requestId }),
+        });
+      } catch {
+        // Reporting is for operators; a broken metrics or log sink must not fail a payment call.
       }
+    };
+    /** Reports the failed attempt, stops any read still going, and gives the error to throw. */
+    const failed = (errorClass: ProviderErrorClass, problem: Problem, providerCode?: string): ProviderError => {
+      deadline.abort();
+      const status: ProviderCallRecord['status'] =
+        errorClass === 'timeout' ? 'timeout' : isNetworkClass(errorClass) || response === undefined ? 'network_error' : response.status;
+      report(status, errorClass, providerCode);
+      return new ProviderError(problem, typeof status === 'number' ? status : undefined, providerCode);
+    };
+
+    try {
+      try {
+        response = await deadline.race(
+          options.fetch(url, {
+            method: req.method,
+            headers: {
+              accept: 'application/json',
+              ...(req.body !== undefined && { 'content-type': 'application/json' }),
+              ...headers,
+            },
+            body: req.body === undefined ? undefined : JSON.stringify(req.body),
+            signal: deadline.signal,
+            redirect: 'error',
+          }),
+        );
+      } catch (err) {
+        if (deadline.expired) throw failed('timeout', timeoutProblem());
+        throw failed(classifyNetworkError(err), new Problem(502, 'provider_unavailable', `${options.provider} could not be reached`, { cause: err }));
+      }
+      requestId = readRequestId(response.headers);
+
+      let text: string;
+      try {
+        text = await readCapped(response, maxBodyBytes, deadline);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          throw failed('too_large', new Problem(502, 'provider_bad_response', `${options.provider} answered with more than ${maxBodyBytes} bytes`));
+        }
+        if (deadline.expired) throw failed('timeout', timeoutProblem());
+        throw failed(classifyNetworkError(err), new Problem(502, 'provider_unavailable', `${options.provider} dropped the connection`, { cause: err }));
+      }
+
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        body = undefined;
+        if (response.ok) {
+          throw failed('bad_json', new Problem(502, 'provider_bad_response', `${options.provider} answered with something other than JSON`));
+        }
+      }
+      if (!response.ok) {
+        const providerCode = safeDescribe(options.describeError, body);
+        throw failed(response.status >= 500 ? 'http_5xx' : 'http_4xx', mapFailure(options.provider, response), providerCode);
+      }
+      const parsed = req.schema.safeParse(body);
+      if (!parsed.success) {
+        throw failed(
+          'bad_shape',
+          new Problem(502, 'provider_bad_response', `${options.provider} answered in a shape the proxy does not understand`, {
+            cause: parsed.error,
+          }),
+        );
+      }
+      report(response.status);
+      return parsed.data;
+    } finally {
+      deadline.clear();
     }
-    if (!response.ok) {
-      const providerCode = safeDescribe(options.describeError, body);
-      record(response.status, providerCode);
-      throw new ProviderError(mapFailure(options.provider, response), response.status, providerCode);
-    }
-    record(response.status);
-    const parsed = req.schema.safeParse(body);
-    if (!parsed.success) {
-      throw new ProviderError(
-        new Problem(502, 'provider_bad_response', `${options.provider} answered in a shape the proxy does not understand`, {
-          cause: parsed.error,
-        }),
-        response.status,
-      );
-    }
-    return parsed.data;
   }
 
   return {
@@ -139,6 +213,117 @@ export function createProviderHttp(options: ProviderHttpOptions) {
 }
 
 export type ProviderHttp = ReturnType<typeof createProviderHttp>;
+
+type Deadline = ReturnType<typeof startDeadline>;
+
+/** One attempt's clock: aborts the request when `ms` passes; `abort()` stops it sooner (a failure already known). */
+function startDeadline(ms: number) {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort(new DOMException(`no complete answer within ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  // Settles only by abort. A fetch that ignores its signal (a test double) still loses the race to it.
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  return {
+    signal: controller.signal,
+    get expired() {
+      return expired;
+    },
+    race<T>(work: Promise<T>): Promise<T> {
+      return Promise.race([work, aborted]);
+    },
+    abort() {
+      clearTimeout(timer);
+      controller.abort();
+    },
+    clear() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads the body as UTF-8 text, at most `maxBytes` of it. The reader is cancelled when the deadline passes (a
+ * pending read then ends, whatever the fetch implementation does with its signal) and when the cap is passed,
+ * so no more of the socket is read. Reads are not raced one by one against the deadline: that would keep one
+ * callback per chunk alive until the deadline, and a provider sending 1-byte chunks would make that a leak.
+ */
+async function readCapped(response: Response, maxBytes: number, deadline: Deadline): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '');
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    throw new BodyTooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const stop = () => void reader.cancel().catch(() => undefined);
+  deadline.signal.addEventListener('abort', stop, { once: true });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new BodyTooLarge();
+      chunks.push(value);
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  } finally {
+    deadline.signal.removeEventListener('abort', stop);
+  }
+  // A cancelled reader ends like a complete body; only the clock tells them apart.
+  if (deadline.expired) throw new DOMException('deadline passed while reading the body', 'TimeoutError');
+  // TextDecoder drops a leading BOM and replaces invalid bytes, as `Response.text()` did.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
+function isNetworkClass(errorClass: ProviderErrorClass): boolean {
+  return errorClass === 'dns' || errorClass === 'refused' || errorClass === 'reset' || errorClass === 'network';
+}
+
+/** Sorts a fetch failure by the system error codes in its cause chain (undici wraps them in `TypeError: fetch failed`). */
+function classifyNetworkError(err: unknown): 'dns' | 'refused' | 'reset' | 'network' {
+  const codes = new Set<string>();
+  const messages: string[] = [];
+  collectCauses(err, codes, messages, 0);
+  if (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN')) return 'dns';
+  if (codes.has('ECONNREFUSED')) return 'refused';
+  // UND_ERR_SOCKET is undici's "other side closed"; node:http says "socket hang up".
+  if (codes.has('ECONNRESET') || codes.has('EPIPE') || codes.has('UND_ERR_SOCKET') || messages.some((m) => /socket hang up|other side closed/i.test(m))) {
+    return 'reset';
+  }
+  return 'network';
+}
+
+function collectCauses(err: unknown, codes: Set<string>, messages: string[], depth: number): void {
+  if (depth > 5 || typeof err !== 'object' || err === null) return;
+  // A cast to read optional fields of an unknown error; each one is type-checked before use.
+  const { code, message, cause, errors } = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') codes.add(code);
+  if (typeof message === 'string') messages.push(message);
+  collectCauses(cause, codes, messages, depth + 1);
+  // Happy eyeballs: one error per address tried, in an AggregateError.
+  if (Array.isArray(errors)) for (const e of errors) collectCauses(e, codes, messages, depth + 1);
+}
+
+/** The first request-id header present, if it looks like an id: a hostile value must not inject into a log line. */
+function readRequestId(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name)?.trim();
+    if (value) return /^[\w.:/+=-]{1,128}$/.test(value) ? value : undefined;
+  }
+  return undefined;
+}
 
 function isTransient(err: unknown): boolean {
   return err instanceof ProviderError && (err.code === 'provider_unavailable' || err.code === 'provider_timeout' || err.code === 'rate_limited');
