@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CurrencyCode, type Money, ProviderName } from './contract.ts';
 import { parseMajorString } from './money.ts';
+import { parseDuration } from './duration.ts';
 import type { ConfiguredProvider } from './providers/module.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
 import { Secret } from './secret.ts';
@@ -19,7 +20,10 @@ export interface Product {
   description: string | null;
   /** Unit price. */
   amount: Money;
+  /** What a mint that names no provider uses: the product's `provider`, else the default provider. */
   provider: ProviderName;
+  /** The providers a buyer may name for it: `provider` first, then the rest of the file's `providers` list. */
+  providers: ProviderName[];
 }
 
 export interface OpenAmountRange {
@@ -27,7 +31,10 @@ export interface OpenAmountRange {
   /** Minor units, inclusive. */
   min: number;
   max: number;
+  /** As for a product: the range's `provider`, else the default provider. */
   provider: ProviderName;
+  /** The providers a buyer may name for it, `provider` first. */
+  providers: ProviderName[];
 }
 
 export interface ProxyConfig {
@@ -40,6 +47,13 @@ export interface ProxyConfig {
   defaultProvider: ProviderName;
   linkTtlMs: number;
   providerTimeoutMs: number;
+  /**
+   * How long after a link expired or was cancelled the proxy keeps asking its provider whether it was paid
+   * after all (a late payment whose webhook was lost). See decision 0011.
+   */
+  latePaymentGraceMs: number;
+  /** Request headers and bodies slower than this are cut with 408 (responses, such as SSE streams, are not). */
+  requestTimeoutMs: number;
   testMode: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   products: Product[];
@@ -51,12 +65,17 @@ export interface ProxyConfig {
   /** The providers whose variables are set, by name. */
   providers: Partial<Record<ProviderName, ConfiguredProvider>>;
   /** Per client address; 0 turns a limit off. */
-  /** Per client address; 0 turns one off. `adminFailuresPerMinute` counts refused admin tokens only. */
-  rateLimits: { mintPerMinute: number; readPerMinute: number; adminFailuresPerMinute: number };
+  /**
+   * Per client address; 0 turns one off. `adminFailuresPerMinute` counts refused admin tokens only,
+   * `webhookFailuresPerMinute` webhooks whose signature did not verify.
+   */
+  rateLimits: { mintPerMinute: number; readPerMinute: number; adminFailuresPerMinute: number; webhookFailuresPerMinute: number };
   /** Express `trust proxy`: whose X-Forwarded-For to believe for the client address (behind a reverse proxy). */
   trustProxy: boolean | number | string;
   /** Folder holding the built widget bundles. */
   widgetDir: string;
+  /** `/readyz` also requires every provider to take the credentials (`PAY_LINK_READY_CHECK_PROVIDERS`); default off. */
+  readyCheckProviders: boolean;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +106,12 @@ const Env = z.object({
   PAY_LINK_PROVIDER: ProviderName.optional(),
   PAY_LINK_LINK_TTL_MINUTES: positiveInt(60 * 24 * 180).default(60),
   PAY_LINK_PROVIDER_TIMEOUT_MS: positiveInt(120_000).default(10_000),
+  PAY_LINK_LATE_PAYMENT_GRACE: z
+    .string()
+    .refine((s) => parseDuration(s) !== undefined, 'a duration such as 7d, 36h or 90m')
+    .transform((s) => parseDuration(s)!)
+    .default(7 * 86_400_000),
+  PAY_LINK_REQUEST_TIMEOUT_MS: positiveInt(600_000).default(30_000),
   PAY_LINK_TEST_MODE: bool.optional(),
   PAY_LINK_WIDGET_DIR: z.string().min(1).optional(),
   PAY_LINK_INTENT_SECRET: csv(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)')).optional(),
@@ -96,11 +121,16 @@ const Env = z.object({
   PAY_LINK_RATE_MINT_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(30),
   PAY_LINK_RATE_READ_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(600),
   PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(10),
+  PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(0).default(30),
   PAY_LINK_TRUST_PROXY: z
     .string()
     .regex(/^(false|true|loopback|uniquelocal|linklocal|\d{1,2})$/, 'false, loopback, uniquelocal, linklocal, true, or a hop count such as 1')
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PAY_LINK_READY_CHECK_PROVIDERS: z
+    .enum(['true', 'false', '1', '0'], { error: 'true or false (1 or 0): whether /readyz also checks the provider credentials' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
 });
 
 const Price = z.union([
@@ -118,6 +148,8 @@ const ConfigFile = z
             name: z.string().min(1).max(200),
             description: z.string().max(2000).optional(),
             provider: ProviderName.optional(),
+            /** Opens the choice of provider to the buyer (`provider` in the mint request), among these. */
+            providers: z.array(ProviderName).min(1).optional(),
           })
           .and(Price),
       )
@@ -129,6 +161,7 @@ const ConfigFile = z
           min: z.string(),
           max: z.string(),
           provider: ProviderName.optional(),
+          providers: z.array(ProviderName).min(1).optional(),
         }),
       )
       .default([]),
@@ -183,13 +216,13 @@ export function loadConfig(
 
   const where = `PAY_LINK_CONFIG (${e.PAY_LINK_CONFIG})`;
   const products: Product[] = file.products.map((p, i) => {
-    const provider = p.provider ?? defaultProvider;
-    if (!configured.includes(provider)) throw new ConfigError(`${where}: products.${i}.provider: "${provider}" is not configured`);
+    const { provider, providers } = catalogProviders(p, `${where}: products.${i}`, defaultProvider, configured);
     return {
       id: p.id,
       name: p.name,
       description: p.description ?? null,
       provider,
+      providers,
       amount: { value: 'amount' in p ? p.amount : toMinor(p.price, p.currency, `${where}: products.${i}.price`), currency: p.currency },
     };
   });
@@ -201,7 +234,7 @@ export function loadConfig(
       currency: r.currency,
       min: toMinor(r.min, r.currency, `${where}: openAmounts.${i}.min`),
       max: toMinor(r.max, r.currency, `${where}: openAmounts.${i}.max`),
-      provider: r.provider ?? defaultProvider,
+      ...catalogProviders(r, `${where}: openAmounts.${i}`, defaultProvider, configured),
     };
     if (range.min > range.max) throw new ConfigError(`${where}: openAmounts.${i}: min is above max`);
     return range;
@@ -216,6 +249,8 @@ export function loadConfig(
     defaultProvider,
     linkTtlMs: e.PAY_LINK_LINK_TTL_MINUTES * 60_000,
     providerTimeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS,
+    latePaymentGraceMs: e.PAY_LINK_LATE_PAYMENT_GRACE,
+    requestTimeoutMs: e.PAY_LINK_REQUEST_TIMEOUT_MS,
     testMode: e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p!.module.isTestMode(p!.settings as never)),
     logLevel: e.LOG_LEVEL,
     products,
@@ -227,9 +262,11 @@ export function loadConfig(
       mintPerMinute: e.PAY_LINK_RATE_MINT_PER_MINUTE,
       readPerMinute: e.PAY_LINK_RATE_READ_PER_MINUTE,
       adminFailuresPerMinute: e.PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE,
+      webhookFailuresPerMinute: e.PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE,
     },
     trustProxy: e.PAY_LINK_TRUST_PROXY === 'false' ? false : e.PAY_LINK_TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.PAY_LINK_TRUST_PROXY) ? Number(e.PAY_LINK_TRUST_PROXY) : e.PAY_LINK_TRUST_PROXY,
     widgetDir: e.PAY_LINK_WIDGET_DIR ?? DEFAULT_WIDGET_DIR,
+    readyCheckProviders: e.PAY_LINK_READY_CHECK_PROVIDERS,
   };
 }
 
@@ -252,6 +289,33 @@ function readConfigFile(path: string, readFile: (path: string) => string): z.inf
     throw new ConfigError(`PAY_LINK_CONFIG (${path}): ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * A catalog entry's provider and the providers a buyer may choose from for it. The entry's `provider` (else the
+ * default) is binding unless a `providers` list opens a choice; every listed provider must be configured, and the
+ * list must hold the entry's own provider, so the one used without a choice is always one of the choice.
+ */
+function catalogProviders(
+  entry: { provider?: ProviderName; providers?: ProviderName[] },
+  where: string,
+  defaultProvider: ProviderName,
+  configured: readonly ProviderName[],
+): { provider: ProviderName; providers: ProviderName[] } {
+  const provider = entry.provider ?? defaultProvider;
+  if (!configured.includes(provider)) throw new ConfigError(`${where}.provider: "${provider}" is not configured`);
+  if (entry.providers === undefined) return { provider, providers: [provider] };
+  entry.providers.forEach((name, j) => {
+    if (!configured.includes(name)) {
+      throw new ConfigError(`${where}.providers.${j}: "${name}" is not configured (configured: ${configured.join(', ')})`);
+    }
+    if (entry.providers!.indexOf(name) !== j) throw new ConfigError(`${where}.providers.${j}: "${name}" is listed twice`);
+  });
+  if (!entry.providers.includes(provider)) {
+    const whose = entry.provider !== undefined ? 'its own provider' : 'the default provider (PAY_LINK_PROVIDER, else the first configured)';
+    throw new ConfigError(`${where}.providers: must include "${provider}", ${whose}; or set provider to one of the list`);
+  }
+  return { provider, providers: [provider, ...entry.providers.filter((name) => name !== provider)] };
 }
 
 function toMinor(price: string, currency: string, where: string): number {

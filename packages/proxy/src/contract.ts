@@ -52,7 +52,9 @@ export const MintRequest = z
     intent: z.string().min(16).max(4096).optional(),
     amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     currency: CurrencyCode.optional(),
-    provider: ProviderName.optional(),
+    provider: ProviderName.optional().describe(
+      "Honoured only where the catalog opens a choice: one of the product's or open-amount range's `providers` in `GET /v1/config`. Any other is `422 provider_not_allowed`; an intent always mints with the default provider.",
+    ),
     customer: Customer.optional(),
     /** Where the provider sends the buyer back after paying (checked against the allowed origins). */
     returnUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
@@ -97,12 +99,34 @@ export const LinkView = z.object({
 });
 export type LinkView = z.infer<typeof LinkView>;
 
+/**
+ * The providers of a catalog entry: `provider` is what a mint without a `provider` uses; `providers` is every one
+ * the buyer may name (it starts with `provider`), so a page may offer a choice where it has more than one entry.
+ */
+const EntryProviders = {
+  provider: ProviderName.describe('The provider a mint of this entry uses when it names none.'),
+  providers: z
+    .array(ProviderName)
+    .min(1)
+    .describe('Every provider a mint of this entry may name, `provider` first: more than one opens a choice to the buyer.'),
+};
+
 /** `GET /v1/config`: public facts only. */
 export const PublicConfig = z.object({
   testMode: z.boolean(),
+  /** Every configured provider. Which of them a purchase may use is the entry's `providers`. */
   providers: z.array(ProviderName),
   products: z.array(
-    z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), amount: Money, provider: ProviderName }),
+    z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), amount: Money, ...EntryProviders }),
+  ),
+  /** The open-amount ranges, bounds inclusive in the currency's minor units. */
+  openAmounts: z.array(
+    z.object({
+      currency: CurrencyCode,
+      min: z.number().int().positive(),
+      max: z.number().int().positive(),
+      ...EntryProviders,
+    }),
   ),
 });
 export type PublicConfig = z.infer<typeof PublicConfig>;
@@ -126,10 +150,12 @@ export const PROBLEM_CODES = [
   'invalid_json',
   'unsupported_media_type',
   'payload_too_large',
+  'request_timeout',
   'not_found',
   'unknown_product',
   'unknown_provider',
   'provider_not_configured',
+  'provider_not_allowed',
   'method_not_allowed',
   'invalid_signature',
   'origin_not_allowed',

@@ -7,10 +7,16 @@
  * Hand-written object schemas are checked against their TypeScript types by `objectSchema<T>()`: a property added
  * to `ProblemBody` or `SignedIntent` without a schema here fails the typecheck. `test/openapi.test.ts` validates the
  * document and compares its paths with the routes the app really mounts, in both directions.
+ *
+ * Each operation declares every status it can answer, built from the layers a request passes (`problems()` and
+ * its groups: path parameters, request bodies, rate limits, the admin gate, provider calls), so a route that
+ * gains a layer gains its statuses in one place. `test/openapi-conformance.ts` holds real answers to it: the
+ * hostile property suite and the OpenAPI test fail on any status, header or body the document does not declare.
  */
 import { z } from 'zod';
 import { CurrencyCode, Customer, LinkStatus, LinkView, MintRequest, Money, PROBLEM_CODES, type ProblemBody, type ProblemCode, ProviderName, PublicConfig } from './contract.ts';
 import type { AdminLinkView, NotifyResult, SignedIntent } from './routes/admin.ts';
+import type { ProviderCheckResult, ProviderVerdict } from './provider-check.ts';
 import { TRANSLATION_FILE, WIDGET_FILES } from './routes/assets.ts';
 import type { PriceSource } from './store/types.ts';
 import { LINK_ID } from './routes/links.ts';
@@ -78,6 +84,8 @@ export interface OpenApiDocument {
   paths: Record<string, PathItem>;
   components: {
     schemas: Record<string, JsonSchema>;
+    /** `UnknownRoute`: what any path or method outside `paths` answers. */
+    responses: Record<string, ApiResponse>;
     parameters: Record<string, Parameter>;
     headers: Record<string, Header>;
     securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
@@ -164,6 +172,24 @@ const adminExtra = objectSchema<Omit<AdminLinkView, keyof LinkView>>(
 
 const problemCodeList = PROBLEM_CODES as readonly ProblemCode[];
 
+const problemSchema = objectSchema<ProblemBody>(
+  {
+    type: { type: 'string', format: 'uri', description: 'https://pay-link.dev/problems/<code with dashes>' },
+    title: { type: 'string', description: "A short human summary of the code (not of this occurrence)." },
+    status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status, repeated.' },
+    code: ref('ProblemCode'),
+    detail: { type: 'string', description: 'What went wrong this time, written by the proxy: never a provider body or a stack.' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      description: 'For a 400: the fields at fault. `field` is a dotted path into the body, or a header name.',
+      items: objectSchema<{ field: string; message: string }>({ field: { type: 'string' }, message: { type: 'string' } }, { field: true, message: true }),
+    },
+    retryable: { type: 'boolean', description: 'Whether the same request may succeed later without any change.' },
+  },
+  { type: true, title: true, status: true, code: true },
+) as { properties: Record<string, JsonSchema>; required: string[] };
+
 const schemas: Record<string, JsonSchema> = {
   ...generated,
   PriceSource,
@@ -175,25 +201,28 @@ const schemas: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
   ProblemCode: { type: 'string', enum: [...problemCodeList], description: 'A stable machine code; the `title` may be reworded, the code never.' },
-  Problem: {
-    ...objectSchema<ProblemBody>(
-      {
-        type: { type: 'string', format: 'uri', description: 'https://pay-link.dev/problems/<code with dashes>' },
-        title: { type: 'string', description: "A short human summary of the code (not of this occurrence)." },
-        status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status, repeated.' },
-        code: ref('ProblemCode'),
-        detail: { type: 'string', description: 'What went wrong this time, written by the proxy: never a provider body or a stack.' },
-        instance: { type: 'string' },
-        errors: {
-          type: 'array',
-          description: 'For a 400: the fields at fault. `field` is a dotted path into the body, or a header name.',
-          items: objectSchema<{ field: string; message: string }>({ field: { type: 'string' }, message: { type: 'string' } }, { field: true, message: true }),
-        },
-        retryable: { type: 'boolean', description: 'Whether the same request may succeed later without any change.' },
+  Problem: { ...problemSchema, description: 'RFC 9457 problem details with a stable `code`; every error the proxy answers has this shape.' },
+  NotReadyProblem: {
+    type: 'object',
+    description: 'A `Problem` that also names each provider whose readiness check failed (never a provider body or a credential).',
+    properties: {
+      ...problemSchema.properties,
+      providers: {
+        type: 'array',
+        minItems: 1,
+        items: objectSchema<Pick<ProviderCheckResult, 'provider' | 'verdict' | 'code' | 'httpStatus'>>(
+          {
+            provider: ref('ProviderName'),
+            verdict: { enum: ['credentials_refused', 'unreachable', 'unexpected_answer'] satisfies Exclude<ProviderVerdict, 'ok'>[] },
+            code: { type: 'string', description: 'The problem code behind the verdict (`provider_auth_failed`, `provider_timeout`, …).' },
+            httpStatus: { type: 'integer', description: "The provider's HTTP status, when it answered." },
+          },
+          { provider: true, verdict: true },
+        ),
       },
-      { type: true, title: true, status: true, code: true },
-    ),
-    description: 'RFC 9457 problem details with a stable `code`; every error the proxy answers has this shape.',
+    },
+    required: [...problemSchema.required, 'providers'],
+    additionalProperties: false,
   },
   SignedIntent: objectSchema<SignedIntent>(
     {
@@ -248,14 +277,34 @@ const parameters: Record<string, Parameter> = {
 };
 
 const headers: Record<string, Header> = {
-  ETag: { description: 'The link\'s `seq`, quoted (`"3"`); changes on every status change.', schema: { type: 'string' } },
-  RetryAfter: { description: 'Seconds to wait before asking again.', schema: { type: 'integer', minimum: 0 } },
-  IdempotentReplayed: { description: 'Present on a 200 that replays an earlier mint.', schema: { const: 'true' } },
-  WWWAuthenticate: { description: '`Bearer realm="pay-link admin"`, with `error="invalid_token"` when a token was sent.', schema: { type: 'string' } },
+  ETag: {
+    description: 'The link\'s `seq` and a digest of its view, quoted (`"3.q0Pd…"`); changes whenever the answer would.',
+    required: true,
+    schema: { type: 'string', pattern: '^"[0-9]+\\.[A-Za-z0-9_-]+"$' },
+  },
+  RetryAfter: { description: 'Seconds to wait before asking again.', required: true, schema: { type: 'integer', minimum: 0 } },
+  IdempotentReplayed: { description: 'Present on a 200 that replays an earlier mint.', required: true, schema: { const: 'true' } },
+  WWWAuthenticate: {
+    description: '`Bearer realm="pay-link admin"`, with `error="invalid_token"` when a token was sent.',
+    required: true,
+    schema: { type: 'string', pattern: '^Bearer realm="pay-link admin"' },
+  },
+};
+
+/** Responses not of one operation: what the app answers to anything outside `paths`. */
+const responses: Record<string, ApiResponse> = {
+  UnknownRoute: {
+    description:
+      'What any path or method not in `paths` answers (a `PUT /v1/links`, a `GET /v1/links/` with no id, `/v1/nothing`): 404 problem+json `not_found`.',
+    content: { 'application/problem+json': { schema: { allOf: [ref('Problem')], properties: { status: { const: 404 }, code: { const: 'not_found' } } } } },
+  },
 };
 
 const header = (name: string): Reference => ({ $ref: `#/components/headers/${name}` });
 const parameter = (name: string): Reference => ({ $ref: `#/components/parameters/${name}` });
+
+/** `Retry-After` where a problem may carry it but need not (a provider's 5xx, a 409 of a mint still in flight). */
+const MAYBE_RETRY_AFTER: Header = { description: 'Seconds to wait before trying again, when known.', schema: { type: 'integer', minimum: 0 } };
 
 const json = (schema: JsonSchema | Reference, description: string, extra: Omit<ApiResponse, 'description' | 'content'> = {}): ApiResponse => ({
   description,
@@ -269,50 +318,88 @@ const text = (type: string, description: string, extra: Omit<ApiResponse, 'descr
   content: { [type]: { schema: { type: 'string' } } },
 });
 
-/** Statuses whose problems carry `Retry-After` (rate limits, a mint still in flight, a provider's 5xx). */
-const RETRY_AFTER_STATUSES = new Set([409, 429, 502, 503]);
+/** Problem codes by HTTP status: what one route, or one layer every request of a route passes, may answer. */
+type ProblemGroup = Partial<Record<number, readonly ProblemCode[]>>;
 
 /**
- * The problem responses of an operation, by status, each naming the codes it may carry. Every operation may also
- * answer 500 `internal_error` (the last error handler), so that is added here.
+ * The problem responses of an operation: the groups it passes through, merged (a status two groups share lists
+ * both groups' codes), plus 500 `internal_error`, which the last error handler may answer anywhere. Each body is
+ * a `Problem` whose `status` repeats the HTTP status and whose `code` is one of the listed ones. A 429 always
+ * carries `Retry-After`; a 409, 502 or 503 may.
  */
-function problems(byStatus: Partial<Record<number, ProblemCode[]>>): Record<string, ApiResponse> {
-  const all: Partial<Record<number, ProblemCode[]>> = { ...byStatus, 500: ['internal_error'] };
-  const responses: Record<string, ApiResponse> = {};
-  for (const [status, codes] of Object.entries(all)) {
-    responses[status] = {
-      description: `Problem: ${codes!.map((code) => `\`${code}\``).join(', ')}`,
-      ...(RETRY_AFTER_STATUSES.has(Number(status)) && { headers: { 'Retry-After': header('RetryAfter') } }),
-      content: {
-        'application/problem+json': { schema: { allOf: [ref('Problem')], properties: { code: { enum: codes } } } },
-      },
+function problems(...groups: ProblemGroup[]): Record<string, ApiResponse> {
+  const byStatus = new Map<number, Set<ProblemCode>>();
+  for (const group of [...groups, { 500: ['internal_error'] } satisfies ProblemGroup]) {
+    for (const [status, codes] of Object.entries(group)) {
+      const set = byStatus.get(Number(status)) ?? new Set<ProblemCode>();
+      for (const code of codes!) set.add(code);
+      byStatus.set(Number(status), set);
+    }
+  }
+  const answers: Record<string, ApiResponse> = {};
+  for (const [status, set] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const codes = [...set];
+    answers[status] = {
+      description: `Problem: ${codes.map((code) => `\`${code}\``).join(', ')}`,
+      ...(status === 429 && { headers: { 'Retry-After': header('RetryAfter') } }),
+      ...([409, 502, 503].includes(status) && { headers: { 'Retry-After': MAYBE_RETRY_AFTER } }),
+      content: { 'application/problem+json': { schema: problemOf(status, codes) } },
     };
   }
-  return responses;
+  return answers;
 }
 
-/** What a call through a provider may answer besides the route's own problems. */
-const PROVIDER_PROBLEMS = {
+const problemOf = (status: number, codes: readonly ProblemCode[]): JsonSchema => ({
+  allOf: [ref('Problem')],
+  properties: { status: { const: status }, code: { enum: [...codes] } },
+});
+
+/** Express answers a path parameter that is not valid percent-encoding (`/v1/links/%ff`) before any route runs. */
+const PATH_PARAMETER: ProblemGroup = { 400: ['invalid_request'] };
+
+/**
+ * Reading a request body: what the body parser answers (malformed JSON, over the size limit, a charset or
+ * `Content-Encoding` it cannot decode, a compressed body that does not inflate), and the server's cut of a body or
+ * headers that trickle in for longer than `PAY_LINK_REQUEST_TIMEOUT_MS` (30 s by default).
+ */
+const REQUEST_BODY: ProblemGroup = { 400: ['invalid_request'], 408: ['request_timeout'], 413: ['payload_too_large'], 415: ['unsupported_media_type'] };
+
+/** A JSON body: the same, plus a body that is not JSON (`invalid_json`) or is sent as another media type (415). */
+const JSON_BODY: ProblemGroup = { ...REQUEST_BODY, 400: ['invalid_request', 'invalid_json'] };
+
+/** What a call through a provider may answer besides the route's own problems (decision 0003). */
+const PROVIDER_PROBLEMS: ProblemGroup = {
   422: ['provider_rejected'],
   502: ['provider_unavailable', 'provider_bad_response', 'provider_auth_failed'],
   503: ['rate_limited'],
   504: ['provider_timeout'],
-} satisfies Partial<Record<number, ProblemCode[]>>;
+};
 
-const RATE_LIMITED = { 429: ['rate_limited'] } satisfies Partial<Record<number, ProblemCode[]>>;
+/** The per-address limits of minting and status reads (`PAY_LINK_RATE_*_PER_MINUTE`). */
+const RATE_LIMITED: ProblemGroup = { 429: ['rate_limited'] };
 
-/** Every admin route answers these before it runs. */
-const ADMIN_GATE = {
+/**
+ * Every admin route answers these before it runs: off without a token (404), too many refused tokens from this
+ * address (429, `PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE`), a browser's `Origin` (403), no or a wrong token (401).
+ */
+const ADMIN_GATE: ProblemGroup = {
   401: ['unauthorized'],
   403: ['origin_not_allowed'],
   404: ['not_found'],
-} satisfies Partial<Record<number, ProblemCode[]>>;
+  429: ['rate_limited'],
+};
+
+/**
+ * An admin action on one stored link: no such link (or one the provider no longer has), and a link whose
+ * provider this proxy no longer has configured (a store that outlived a configuration change).
+ */
+const ADMIN_LINK_ACTION: ProblemGroup = { 400: ['provider_not_configured'], 404: ['not_found'], 501: ['not_implemented'] };
 
 const ADMIN_SECURITY = [{ adminToken: [] }];
 
-const adminUnauthorized = (responses: Record<string, ApiResponse>): Record<string, ApiResponse> => ({
-  ...responses,
-  401: { ...responses[401]!, headers: { 'WWW-Authenticate': header('WWWAuthenticate') } },
+const adminUnauthorized = (answers: Record<string, ApiResponse>): Record<string, ApiResponse> => ({
+  ...answers,
+  401: { ...answers[401]!, headers: { 'WWW-Authenticate': header('WWWAuthenticate') } },
 });
 
 const jsonBody = (schema: JsonSchema | Reference, description?: string): RequestBody => ({
@@ -337,9 +424,18 @@ const translationFile: Parameter = {
   schema: { type: 'string', pattern: TRANSLATION_FILE.source },
 };
 
+/** A bundle, or its source map (JSON); a `Range` request gets a 206 part. */
+const bundleContent = { 'text/javascript': { schema: { type: 'string' } }, 'application/json': { schema: {} } } satisfies Record<string, MediaType>;
+
 const widgetResponses = (cache: string): Record<string, ApiResponse> => ({
-  200: text('text/javascript', `The bundle, with CORS \`*\` and \`Cross-Origin-Resource-Policy: cross-origin\`. ${cache}`),
-  ...problems({ 404: ['not_found'] }),
+  200: { description: `The bundle or its source map, with CORS \`*\` and \`Cross-Origin-Resource-Policy: cross-origin\`. ${cache}`, content: bundleContent },
+  206: {
+    description: 'The byte range a `Range` header asked for.',
+    headers: { 'Content-Range': { description: '`bytes <first>-<last>/<length>`.', required: true, schema: { type: 'string', pattern: '^bytes [0-9]+-[0-9]+/[0-9]+$' } } },
+    content: bundleContent,
+  },
+  // A `Range` it cannot satisfy, or an `If-Match`/`If-Unmodified-Since` that fails, is a 400 too.
+  ...problems(PATH_PARAMETER, { 400: ['invalid_request'], 404: ['not_found'] }),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -351,7 +447,7 @@ const paths: Record<string, PathItem> = {
       operationId: 'mintLink',
       summary: 'Mint a payment link',
       description:
-        "Resolves the price (catalog, signed intent or open amount; never from the browser), calls the provider and answers the link. From a browser, the page's `Origin` must be allowed. Rate limited per client address.",
+        "Resolves the price (catalog, signed intent or open amount; never from the browser) and the provider, calls the provider and answers the link. The provider is the catalog entry's (else the default provider); a `provider` in the body is honoured only where the entry's `providers` in `GET /v1/config` opens a choice, else `422 provider_not_allowed`. An intent always mints with the default provider. From a browser, the page's `Origin` must be allowed. Rate limited per client address.",
       tags: ['links'],
       parameters: [parameter('IdempotencyKey')],
       requestBody: jsonBody(ref('MintRequest'), 'Sent as `Content-Type: application/json`, at most 16 kB.'),
@@ -360,17 +456,13 @@ const paths: Record<string, PathItem> = {
         200: json(ref('LinkView'), 'An earlier mint of the same `Idempotency-Key` or intent reference, answered again.', {
           headers: { ETag: header('ETag'), 'Idempotent-Replayed': header('IdempotentReplayed') },
         }),
-        ...problems({
-          400: ['invalid_request', 'invalid_json', 'return_url_not_allowed', 'amount_not_allowed', 'amount_not_representable', 'intent_invalid', 'provider_not_configured'],
+        ...problems(RATE_LIMITED, JSON_BODY, PROVIDER_PROBLEMS, {
+          400: ['return_url_not_allowed', 'amount_not_allowed', 'amount_not_representable', 'intent_invalid'],
           403: ['origin_not_allowed'],
           404: ['unknown_product'],
           409: ['idempotency_in_flight'],
           410: ['intent_expired'],
-          413: ['payload_too_large'],
-          415: ['unsupported_media_type'],
-          ...RATE_LIMITED,
-          ...PROVIDER_PROBLEMS,
-          422: ['idempotency_key_reused', 'provider_rejected'],
+          422: ['idempotency_key_reused', 'provider_not_allowed'],
         }),
       },
     },
@@ -386,7 +478,7 @@ const paths: Record<string, PathItem> = {
       responses: {
         200: json(ref('LinkView'), 'The link.', { headers: { ETag: header('ETag'), 'Retry-After': header('RetryAfter') } }),
         304: { description: 'Not changed since the `If-None-Match` ETag.', headers: { ETag: header('ETag'), 'Retry-After': header('RetryAfter') } },
-        ...problems({ 404: ['not_found'], ...RATE_LIMITED }),
+        ...problems(PATH_PARAMETER, RATE_LIMITED, { 404: ['not_found'] }),
       },
     },
   },
@@ -408,16 +500,18 @@ const paths: Record<string, PathItem> = {
             },
           },
         },
-        ...problems({ 404: ['not_found'], ...RATE_LIMITED }),
+        ...problems(PATH_PARAMETER, RATE_LIMITED, { 404: ['not_found'] }),
       },
     },
   },
   '/v1/config': {
     get: {
       operationId: 'getConfig',
-      summary: 'Public facts: test mode, providers, catalog',
+      summary: 'Public facts: test mode, providers, catalog, open amounts',
+      description:
+        "Per product and per open-amount range, `provider` is what a mint without a `provider` uses and `providers` every provider the buyer may name (a page may offer a choice where it lists more than one).",
       tags: ['config'],
-      responses: { 200: json(ref('PublicConfig'), 'Public facts only; cached for 60 s.') },
+      responses: { 200: json(ref('PublicConfig'), 'Public facts only; cached for 60 s.'), ...problems() },
     },
   },
   '/v1/intents/{intent}': {
@@ -429,7 +523,7 @@ const paths: Record<string, PathItem> = {
       parameters: [parameter('Intent')],
       responses: {
         200: json(ref('IntentLookup'), 'The invoice and its last link.'),
-        ...problems({ 400: ['intent_invalid'], 404: ['not_found'], 410: ['intent_expired'] }),
+        ...problems(PATH_PARAMETER, { 400: ['intent_invalid'], 404: ['not_found'], 410: ['intent_expired'] }),
       },
     },
   },
@@ -438,7 +532,7 @@ const paths: Record<string, PathItem> = {
       operationId: 'receiveWebhook',
       summary: "Receive a provider's webhook",
       description:
-        "Called by the provider, not by clients. The body is read raw (up to 256 kB) and the signature checked over exactly those bytes with the provider's scheme: `X-Razorpay-Signature`, Xendit's `X-Callback-Token`, Standard Webhooks `webhook-id`/`webhook-timestamp`/`webhook-signature` (Pine Labs), `X-PF-Signature` (PayEngine), `X-Webhook-Signature` + `X-Webhook-Timestamp` (EximPe). Deliveries are deduplicated; a 2xx means verified and recorded.",
+        "Called by the provider, not by clients. The body is read raw (up to 1 MB) and the signature checked over exactly those bytes with the provider's scheme: `X-Razorpay-Signature`, Xendit's `X-Callback-Token`, Standard Webhooks `webhook-id`/`webhook-timestamp`/`webhook-signature` (Pine Labs), `X-PF-Signature` (PayEngine), `X-Webhook-Signature` + `X-Webhook-Timestamp` (EximPe). Deliveries are deduplicated; a 2xx means verified and recorded. Each delivery that does not verify spends one of the sending address's tokens (`PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE`); with none left, the address is answered 429 before its body is read.",
       tags: ['webhooks'],
       parameters: [{ name: 'provider', in: 'path', required: true, description: 'The provider that signed the event.', schema: ref('ProviderName') }],
       requestBody: { required: true, description: "The provider's own event, byte for byte.", content: { 'application/json': { schema: {} } } },
@@ -450,7 +544,11 @@ const paths: Record<string, PathItem> = {
           ),
           'Verified and recorded.',
         ),
-        ...problems({ 400: ['invalid_request'], 401: ['invalid_signature'], 404: ['unknown_provider'], 413: ['payload_too_large'], ...PROVIDER_PROBLEMS }),
+        ...problems(PATH_PARAMETER, REQUEST_BODY, PROVIDER_PROBLEMS, {
+          401: ['invalid_signature'],
+          404: ['unknown_provider'],
+          429: ['rate_limited'],
+        }),
       },
     },
   },
@@ -467,7 +565,7 @@ const paths: Record<string, PathItem> = {
       ],
       responses: {
         200: json(objectSchema<{ links: unknown }>({ links: { type: 'array', items: ref('AdminLinkView') } }, { links: true }), 'The links, as stored.'),
-        ...adminUnauthorized(problems({ 400: ['invalid_request'], ...ADMIN_GATE })),
+        ...adminUnauthorized(problems(ADMIN_GATE, { 400: ['invalid_request'] })),
       },
     },
   },
@@ -481,7 +579,7 @@ const paths: Record<string, PathItem> = {
       parameters: [parameter('LinkId')],
       responses: {
         200: json(ref('AdminLinkView'), 'The link, cancelled.'),
-        ...adminUnauthorized(problems({ ...ADMIN_GATE, 409: ['link_not_cancellable'], 501: ['not_implemented'], ...PROVIDER_PROBLEMS })),
+        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_not_cancellable'] })),
       },
     },
   },
@@ -497,17 +595,7 @@ const paths: Record<string, PathItem> = {
       ),
       responses: {
         200: json(ref('AdminLinkView'), 'The link with its new expiry.'),
-        ...adminUnauthorized(
-          problems({
-            400: ['invalid_request', 'invalid_json'],
-            ...ADMIN_GATE,
-            409: ['link_closed'],
-            413: ['payload_too_large'],
-            415: ['unsupported_media_type'],
-            501: ['not_implemented'],
-            ...PROVIDER_PROBLEMS,
-          }),
-        ),
+        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, JSON_BODY, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_closed'] })),
       },
     },
   },
@@ -515,23 +603,14 @@ const paths: Record<string, PathItem> = {
     post: {
       operationId: 'adminNotifyLink',
       summary: 'Have the provider send an open link to its customer again',
+      description: 'A 400 `invalid_request` also when the link has no customer email or phone for the channel.',
       tags: ['admin'],
       security: ADMIN_SECURITY,
       parameters: [parameter('LinkId')],
       requestBody: jsonBody(objectSchema<{ channel: 'email' | 'sms' }>({ channel: { enum: ['email', 'sms'] } }, { channel: true })),
       responses: {
         200: json(ref('NotifyResult'), 'Sent.'),
-        ...adminUnauthorized(
-          problems({
-            400: ['invalid_request', 'invalid_json'],
-            ...ADMIN_GATE,
-            409: ['link_closed'],
-            413: ['payload_too_large'],
-            415: ['unsupported_media_type'],
-            501: ['not_implemented'],
-            ...PROVIDER_PROBLEMS,
-          }),
-        ),
+        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, JSON_BODY, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_closed'] })),
       },
     },
   },
@@ -557,9 +636,7 @@ const paths: Record<string, PathItem> = {
       ),
       responses: {
         201: json(ref('SignedIntent'), 'Signed.'),
-        ...adminUnauthorized(
-          problems({ 400: ['invalid_request', 'invalid_json', 'intents_not_configured'], ...ADMIN_GATE, 413: ['payload_too_large'], 415: ['unsupported_media_type'] }),
-        ),
+        ...adminUnauthorized(problems(ADMIN_GATE, JSON_BODY, { 400: ['intents_not_configured'] })),
       },
     },
   },
@@ -571,9 +648,10 @@ const paths: Record<string, PathItem> = {
       parameters: [{ name: 'If-None-Match', in: 'header', description: 'The `ETag` of the last answer: 304 while the document did not change.', schema: { type: 'string' } }],
       responses: {
         200: json({ type: 'object', description: 'An OpenAPI 3.1 document.' }, 'The document; public (CORS `*`), cached for 5 minutes.', {
-          headers: { ETag: { description: 'A hash of the document.', schema: { type: 'string' } } },
+          headers: { ETag: { description: 'A hash of the document.', required: true, schema: { type: 'string' } } },
         }),
-        304: { description: 'Not changed since the `If-None-Match` ETag.' },
+        304: { description: 'Not changed since the `If-None-Match` ETag.', headers: { ETag: { description: 'A hash of the document.', required: true, schema: { type: 'string' } } } },
+        ...problems(),
       },
     },
   },
@@ -581,18 +659,20 @@ const paths: Record<string, PathItem> = {
     get: {
       operationId: 'payPage',
       summary: 'The pay page an invoice email links to',
-      description: 'HTML hosting the button with the intent, showing the invoice and its current state on load. Answers HTML on every outcome.',
+      description:
+        'HTML hosting the button with the intent, showing the invoice and its current state on load. Answers HTML on every outcome of reading the intent; only a path that is not valid percent-encoding is refused as problem+json before the page runs.',
       tags: ['pages'],
       parameters: [parameter('Intent')],
       responses: {
         200: text('text/html', 'The invoice and the button.'),
         404: text('text/html', 'The intent is not valid (or this proxy takes none).'),
         410: text('text/html', 'The intent has expired.'),
+        ...problems(PATH_PARAMETER),
       },
     },
   },
   '/pay.css': {
-    get: { operationId: 'payPageStyles', summary: "The pay page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.') } },
+    get: { operationId: 'payPageStyles', summary: "The pay page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.'), ...problems() } },
   },
   '/return': {
     get: {
@@ -600,20 +680,28 @@ const paths: Record<string, PathItem> = {
       summary: 'Where the provider returns the buyer after the checkout',
       description: 'Closes itself when a script opened it (popup or tab); otherwise forwards to `to` when it is on an allowed origin.',
       tags: ['pages'],
-      parameters: [{ name: 'to', in: 'query', description: "The merchant's page to go back to (ignored unless on an allowed origin).", schema: { type: 'string', format: 'uri' } }],
-      responses: { 200: text('text/html', 'The return page.') },
+      parameters: [
+        {
+          name: 'to',
+          in: 'query',
+          description: "The merchant's page to go back to: an absolute URL on an allowed origin. Anything else is ignored, not refused.",
+          schema: { type: 'string' },
+        },
+      ],
+      responses: { 200: text('text/html', 'The return page.'), ...problems() },
     },
   },
   '/return.js': {
-    get: { operationId: 'returnPageScript', summary: "The return page's script", tags: ['pages'], responses: { 200: text('text/javascript', 'The script.') } },
+    get: { operationId: 'returnPageScript', summary: "The return page's script", tags: ['pages'], responses: { 200: text('text/javascript', 'The script.'), ...problems() } },
   },
   '/return.css': {
-    get: { operationId: 'returnPageStyles', summary: "The return page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.') } },
+    get: { operationId: 'returnPageStyles', summary: "The return page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.'), ...problems() } },
   },
   '/{file}': {
     get: {
       operationId: 'widgetBundle',
       summary: 'The widget bundle',
+      description: 'Any other one-segment path (`/healthz%ff`, `/anything`) is matched here too, and answered 400 or 404.',
       tags: ['assets'],
       parameters: [widgetFile],
       responses: widgetResponses('Cached for 5 minutes: prefer the versioned URL in production.'),
@@ -651,17 +739,31 @@ const paths: Record<string, PathItem> = {
       operationId: 'liveness',
       summary: 'Liveness',
       tags: ['operations'],
-      responses: { 200: json(objectSchema<{ status: 'ok' }>({ status: { const: 'ok' } }, { status: true }), 'The process answers.') },
+      responses: { 200: json(objectSchema<{ status: 'ok' }>({ status: { const: 'ok' } }, { status: true }), 'The process answers.'), ...problems() },
     },
   },
   '/readyz': {
     get: {
       operationId: 'readiness',
       summary: 'Readiness',
+      description:
+        'Not ready is a 503: while shutting down (draining), and, with `PAY_LINK_READY_CHECK_PROVIDERS=true`, while a provider does not take the credentials (checked with one harmless authenticated read, kept for 30 s). The problem names each failed provider, its verdict and the code behind it; its `code` is the worst verdict\'s: `provider_auth_failed`, then `provider_bad_response`, then `provider_unavailable`.',
       tags: ['operations'],
       responses: {
         200: json(objectSchema<{ status: 'ready' }>({ status: { const: 'ready' } }, { status: true }), 'Taking requests.'),
-        503: json(objectSchema<{ status: 'draining' }>({ status: { const: 'draining' } }, { status: true }), 'Shutting down: send new requests elsewhere.'),
+        503: {
+          description: 'Not taking requests: send them elsewhere.',
+          content: {
+            'application/json': { schema: objectSchema<{ status: 'draining' }>({ status: { const: 'draining' } }, { status: true }) },
+            'application/problem+json': {
+              schema: {
+                allOf: [ref('NotReadyProblem')],
+                properties: { status: { const: 503 }, code: { enum: ['provider_auth_failed', 'provider_bad_response', 'provider_unavailable'] } },
+              },
+            },
+          },
+        },
+        ...problems(),
       },
     },
   },
@@ -670,7 +772,7 @@ const paths: Record<string, PathItem> = {
       operationId: 'metrics',
       summary: 'Prometheus metrics',
       tags: ['operations'],
-      responses: { 200: text('text/plain', 'The Prometheus text format (mints, status reads, webhooks, provider calls, SSE clients).') },
+      responses: { 200: text('text/plain', 'The Prometheus text format (mints, status reads, webhooks, provider calls, SSE clients).'), ...problems() },
     },
   },
 };
@@ -682,7 +784,7 @@ export const openApiDocument: OpenApiDocument = {
     version: VERSION,
     summary: 'Mints hosted payment links with the merchant\'s provider and serves their live status.',
     description:
-      'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`. See docs/api.md.',
+      'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`, and each operation lists every status it can answer. Besides those: any path or method not in `paths` answers 404 `not_found` (`components.responses.UnknownRoute`); a request the server cannot parse as HTTP gets 400 `invalid_request`, and one whose headers trickle in past `PAY_LINK_REQUEST_TIMEOUT_MS` 408 `request_timeout`, before any route sees it; a CORS preflight (`OPTIONS`) on `/v1/*` answers 204, with the CORS headers for an allowed origin only. See docs/api.md.',
     license: { name: 'MIT', identifier: 'MIT' },
   },
   servers: [{ url: '/', description: 'The proxy itself (same origin as this document)' }],
@@ -698,6 +800,7 @@ export const openApiDocument: OpenApiDocument = {
   paths,
   components: {
     schemas,
+    responses,
     parameters,
     headers,
     securitySchemes: {

@@ -1,6 +1,8 @@
 /**
  * The OpenAPI document (`src/openapi.ts`) is valid, describes exactly the routes the app mounts, is what
- * `GET /v1/openapi.json` serves, and its schemas fit real answers.
+ * `GET /v1/openapi.json` serves, declares the statuses each layer of a route can answer, and real answers fit it:
+ * every request here goes through `openapi-conformance.ts`, which fails on an undeclared status, content type,
+ * header or body (and is itself shown to fail on each).
  *
  * A route added later without docs fails "every mounted route is documented": the test walks the live Express
  * router (every `router.get/post/…`, in nested routers too, with their mount paths), so a new route shows up
@@ -13,12 +15,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { http, HttpResponse } from 'msw';
+import { connect } from 'node:net';
+import { http, HttpResponse, delay } from 'msw';
 import { createApp } from '../src/app.ts';
 import { PROBLEM_CODES } from '../src/contract.ts';
-import { type HttpMethod, type JsonSchema, type Operation, type Reference, openApiDocument } from '../src/openapi.ts';
+import { type HttpMethod, type Operation, type Reference, openApiDocument } from '../src/openapi.ts';
 import type { RunningProxy } from '../src/server.ts';
-import { RAZORPAY_BASE, SHOP_ORIGIN, createMockServer, postJson, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
+import { RAZORPAY_BASE, SHOP_ORIGIN, createMockServer, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
+import { createConformance } from './openapi-conformance.ts';
 
 const ADMIN_TOKEN = 'admin_token_0123456789abcdef0123456789ab';
 const INTENT_SECRET = 'intent_secret_0123456789abcdef0123456789';
@@ -92,63 +96,6 @@ function resolve<T>(node: T): Exclude<T, Reference> {
   return node as Exclude<T, Reference>;
 }
 
-/**
- * A small structural check of a value against a schema of the document: `$ref`, `allOf`, `anyOf`, `oneOf`,
- * `const`, `enum`, `type`, `pattern`, `properties`, `required`, `additionalProperties: false`, `items`. Enough
- * to say that an answer carries exactly the properties the document promises, with the promised codes.
- */
-function checkShape(value: unknown, schema: JsonSchema, at: string): void {
-  const s = resolve(schema) as JsonSchema & Record<string, any>;
-  if (s.allOf) for (const member of s.allOf) checkShape(value, member, at);
-  if (s.anyOf || s.oneOf) {
-    const branches = (s.anyOf ?? s.oneOf) as JsonSchema[];
-    const passing = branches.filter((branch) => {
-      try {
-        checkShape(value, branch, at);
-        return true;
-      } catch {
-        return false;
-      }
-    }).length;
-    assert.ok(s.anyOf ? passing >= 1 : passing === 1, `${at}: ${JSON.stringify(value)} fits ${passing} of the ${s.anyOf ? 'anyOf' : 'oneOf'} branches`);
-  }
-  if ('const' in s) assert.deepEqual(value, s.const, `${at}: const`);
-  if (s.enum) assert.ok((s.enum as unknown[]).includes(value), `${at}: ${JSON.stringify(value)} not in ${JSON.stringify(s.enum)}`);
-  if (s.type) {
-    const types = [s.type].flat() as string[];
-    const actual = value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-    assert.ok(types.includes(actual) || (actual === 'integer' && types.includes('number')), `${at}: a ${actual}, the schema says ${types.join('|')}`);
-  }
-  if (typeof s.pattern === 'string' && typeof value === 'string') assert.match(value, new RegExp(s.pattern, 'u'), `${at}: pattern`);
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const object = value as Record<string, unknown>;
-    for (const key of (s.required ?? []) as string[]) assert.ok(key in object, `${at}: required property ${key} is missing`);
-    const properties = (s.properties ?? {}) as Record<string, JsonSchema>;
-    if (s.additionalProperties === false) {
-      for (const key of Object.keys(object)) assert.ok(key in properties, `${at}: property ${key} is not in the schema`);
-    }
-    for (const [key, sub] of Object.entries(properties)) if (key in object) checkShape(object[key], sub, `${at}.${key}`);
-  }
-  if (Array.isArray(value) && s.items) value.forEach((item, i) => checkShape(item, s.items, `${at}[${i}]`));
-}
-
-/** Checks a real answer against the document: the status is documented, with its content type, headers and body shape. */
-async function checkAnswer(route: string, res: Response): Promise<unknown> {
-  const [method, path] = route.split(' ') as [string, string];
-  const operation = openApiDocument.paths[path]?.[method.toLowerCase() as HttpMethod];
-  assert.ok(operation, `${route} is not documented`);
-  const documented = operation.responses[String(res.status)];
-  assert.ok(documented, `${route} answered ${res.status}, which the document does not list`);
-  const response = resolve(documented);
-  for (const name of Object.keys(response.headers ?? {})) assert.ok(res.headers.has(name), `${route} ${res.status}: header ${name} is documented but missing`);
-  const type = res.headers.get('content-type')?.split(';')[0] ?? '';
-  const content = response.content?.[type];
-  assert.ok(content, `${route} ${res.status}: content type ${type} is not documented (${Object.keys(response.content ?? {}).join(', ')})`);
-  const body = await res.json();
-  checkShape(body, content.schema as JsonSchema, `${route} ${res.status}`);
-  return body;
-}
-
 describe('OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document (and the validator does reject a broken one)', async () => {
     const result = await new Validator().validate(structuredClone(openApiDocument) as unknown as Record<string, unknown>);
@@ -217,98 +164,311 @@ describe('OpenAPI document', () => {
       assert.ok(!listed.has(code), `${code} is listed on an operation: drop it from UNRAISED_CODES`);
     }
   });
+
+  it('declares on each operation the statuses every layer it passes can answer', () => {
+    for (const [route, operation] of operations()) {
+      const statuses = Object.keys(operation.responses);
+      const has = (...wanted: number[]) => {
+        for (const status of wanted) assert.ok(statuses.includes(String(status)), `${route} does not declare ${status} (it declares ${statuses.join(', ')})`);
+      };
+      has(500);
+      // A path parameter that is not valid percent-encoding is refused by Express before the route runs.
+      if (route.includes('{')) has(400);
+      // A request body: malformed, too large, of a media type or encoding the parser does not take, too slow.
+      if (operation.requestBody) has(400, 408, 413, 415);
+      // The admin gate: off (404), a browser's Origin (403), no or a wrong token (401), too many wrong tokens (429).
+      if (route.includes('/v1/admin/')) has(401, 403, 404, 429);
+      if (/^(POST \/v1\/links|GET \/v1\/links\/\{id\}(\/events)?)$/.test(route)) has(429);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const problem = resolve(response).content?.['application/problem+json'];
+        if (!problem) continue;
+        assert.ok(Number(status) >= 400, `${route} ${status}: a problem for a success status`);
+        if (status === '429') assert.ok(resolve(response).headers?.['Retry-After'], `${route} 429 without Retry-After`);
+      }
+    }
+  });
 });
 
-describe('GET /v1/openapi.json and real answers', () => {
-  const msw = createMockServer();
+describe('the conformance checker', () => {
+  const conformance = createConformance(openApiDocument);
+  const problem = (status: number, code: string, extra: object = {}) =>
+    JSON.stringify({ type: `https://pay-link.dev/problems/${code}`, title: 'T', status, code, retryable: false, ...extra });
+  const answer = (status: number, body: string, type = 'application/problem+json; charset=utf-8', headers: Record<string, string> = {}) => ({
+    status,
+    body,
+    headers: new Headers({ ...(body !== '' && { 'content-type': type }), ...headers }),
+  });
+
+  it('passes a declared status with a fitting body', () => {
+    conformance.checkResponse({ method: 'GET', url: '/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA', ...answer(404, problem(404, 'not_found')) });
+    conformance.checkResponse({ method: 'PUT', url: '/v1/links', ...answer(404, problem(404, 'not_found')) });
+  });
+
+  it('fails an undeclared status, naming the method, path and status', () => {
+    assert.throws(
+      () => conformance.checkResponse({ method: 'GET', url: '/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA', ...answer(418, problem(418, 'not_found')) }),
+      /^AssertionError.*GET \/v1\/links\/pl_A{22} → 418: status 418 is not declared for GET \/v1\/links\/\{id\}/s,
+    );
+    // Outside `paths`, only the UnknownRoute 404.
+    assert.throws(() => conformance.checkResponse({ method: 'PUT', url: '/v1/links', ...answer(405, problem(405, 'method_not_allowed')) }), /not in the document/);
+  });
+
+  it('fails a body that does not fit, a code the status does not list, an undeclared content type, a missing required header', () => {
+    const read = { method: 'GET', url: '/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA' };
+    assert.throws(() => conformance.checkResponse({ ...read, ...answer(404, problem(404, 'not_found', { extra: 1 })) }), /does not fit the declared schema: .*must NOT have additional properties/);
+    assert.throws(() => conformance.checkResponse({ ...read, ...answer(404, problem(404, 'unknown_product')) }), /body\/code must be equal to one of the allowed values/);
+    assert.throws(() => conformance.checkResponse({ ...read, ...answer(404, problem(400, 'not_found')) }), /body\/status must be equal to constant/);
+    assert.throws(() => conformance.checkResponse({ ...read, ...answer(404, '<h1>Not found</h1>', 'text/html') }), /content type text\/html is not declared/);
+    assert.throws(() => conformance.checkResponse({ ...read, ...answer(304, '') }), /the required header ETag is missing/);
+    assert.throws(
+      () => conformance.checkResponse({ ...read, ...answer(304, '', undefined, { etag: '"1.abc"', 'retry-after': 'soon' }) }),
+      /header Retry-After: .*must be integer/,
+    );
+  });
+
+  it('fails an accepted request whose body or parameters the document would refuse', () => {
+    const minted = { method: 'POST', url: '/v1/links', requestHeaders: { 'content-type': 'application/json' }, ...answer(201, '{}', 'application/json') };
+    conformance.checkRequest({ ...minted, requestBody: '{"product":"tea","quantity":2}' });
+    assert.throws(() => conformance.checkRequest({ ...minted, requestBody: '{"product":"tea","amount":5}' }), /accepted request body does not fit the document/);
+    assert.throws(() => conformance.checkRequest({ ...minted, requestBody: '{"product":"tea"}', requestHeaders: { 'content-type': 'text/plain' } }), /accepted a text\/plain body/);
+    assert.throws(
+      () => conformance.checkRequest({ ...minted, requestBody: '{"product":"tea"}', requestHeaders: { 'content-type': 'application/json', 'idempotency-key': 'x'.repeat(256) } }),
+      /header parameter Idempotency-Key/,
+    );
+  });
+});
+
+/** One msw server for the file: two would both patch `fetch`, and only one of them would see requests. */
+const msw = createMockServer();
+after(() => msw.close());
+
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const jsonHeaders = { 'content-type': 'application/json', origin: SHOP_ORIGIN };
+
+describe('real answers fit the document', () => {
+  const conformance = createConformance(openApiDocument);
   let proxy: RunningProxy;
+  const call = (path: string, init: RequestInit & { headers?: Record<string, string>; body?: string } = {}) => conformance.fetch(proxy.url, path, init);
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    call(path, { method: 'POST', headers: { ...jsonHeaders, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const code = (res: { text: string }) => (JSON.parse(res.text) as { code: string }).code;
 
   before(async () => {
     proxy = await startTestProxy(testConfig({ PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN, PAY_LINK_INTENT_SECRET: INTENT_SECRET }));
   });
-  after(async () => {
-    await proxy.close();
-    msw.close();
-  });
+  after(() => proxy.close());
   afterEach(() => msw.resetHandlers());
 
   it('serves the module document as public, cacheable JSON, with a 304 for its ETag', async () => {
-    const res = await fetch(`${proxy.url}/v1/openapi.json`, { headers: { origin: 'https://docs.example' } });
+    const res = await call('/v1/openapi.json', { headers: { origin: 'https://docs.example' } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
     assert.match(res.headers.get('cache-control') ?? '', /^public, max-age=\d+$/);
-    assert.deepStrictEqual(await res.json(), openApiDocument);
+    assert.deepStrictEqual(JSON.parse(res.text), openApiDocument);
 
     const etag = res.headers.get('etag');
     assert.ok(etag);
-    const again = await fetch(`${proxy.url}/v1/openapi.json`, { headers: { 'if-none-match': etag } });
+    const again = await call('/v1/openapi.json', { headers: { 'if-none-match': etag } });
     assert.equal(again.status, 304);
-    assert.equal(await again.text(), '');
+    assert.equal(again.text, '');
   });
 
   it('fits the mint, replay and read answers of a link, and the problems of both routes', async () => {
-    const rzp = razorpayHandlers();
-    msw.use(...rzp.handlers);
-
-    const minted = (await checkAnswer('POST /v1/links', await postJson(`${proxy.url}/v1/links`, { product: 'tea' }, { 'idempotency-key': 'openapi-1' }))) as { id: string };
-    const replay = await postJson(`${proxy.url}/v1/links`, { product: 'tea' }, { 'idempotency-key': 'openapi-1' });
+    msw.use(...razorpayHandlers().handlers);
+    const minted = await post('/v1/links', { product: 'tea' }, { 'idempotency-key': 'openapi-1' });
+    assert.equal(minted.status, 201);
+    const link = JSON.parse(minted.text) as { id: string };
+    const replay = await post('/v1/links', { product: 'tea' }, { 'idempotency-key': 'openapi-1' });
     assert.equal(replay.status, 200);
-    assert.deepEqual(await checkAnswer('POST /v1/links', replay), minted);
+    assert.deepEqual(JSON.parse(replay.text), link);
 
-    const read = await fetch(`${proxy.url}/v1/links/${minted.id}`, { headers: { origin: SHOP_ORIGIN } });
+    const read = await call(`/v1/links/${link.id}`, { headers: { origin: SHOP_ORIGIN } });
     assert.equal(read.status, 200);
-    assert.deepEqual(Object.keys((await checkAnswer('GET /v1/links/{id}', read)) as object).sort(), Object.keys(minted).sort());
+    assert.equal((await call(`/v1/links/${link.id}`, { headers: { 'if-none-match': read.headers.get('etag')! } })).status, 304);
 
-    const invalid = await postJson(`${proxy.url}/v1/links`, { product: 'tea', quantity: 0 });
-    assert.equal(invalid.status, 400);
-    assert.equal(((await checkAnswer('POST /v1/links', invalid)) as { code: string }).code, 'invalid_request');
-
-    const reused = await postJson(`${proxy.url}/v1/links`, { product: 'book' }, { 'idempotency-key': 'openapi-1' });
-    assert.equal(reused.status, 422);
-    await checkAnswer('POST /v1/links', reused);
-
-    const unknown = await fetch(`${proxy.url}/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA`);
-    assert.equal(unknown.status, 404);
-    await checkAnswer('GET /v1/links/{id}', unknown);
+    const refusals: [Promise<{ status: number; text: string }>, number, string][] = [
+      [post('/v1/links', { product: 'tea', quantity: 0 }), 400, 'invalid_request'],
+      [post('/v1/links', '{"product":'), 400, 'invalid_json'],
+      [post('/v1/links', { product: 'tea' }, { origin: 'https://evil.test' }), 403, 'origin_not_allowed'],
+      [post('/v1/links', { product: 'nope' }), 404, 'unknown_product'],
+      [post('/v1/links', { product: 'tea', pad: 'x'.repeat(20_000) }), 413, 'payload_too_large'],
+      [post('/v1/links', { product: 'tea' }, { 'content-type': 'text/plain' }), 415, 'unsupported_media_type'],
+      [post('/v1/links', { product: 'tea' }, { 'content-encoding': 'x-unknown' }), 415, 'unsupported_media_type'],
+      [post('/v1/links', { product: 'book' }, { 'idempotency-key': 'openapi-1' }), 422, 'idempotency_key_reused'],
+      [post('/v1/links', { product: 'tea', provider: 'xendit' }), 422, 'provider_not_allowed'],
+      [call('/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA'), 404, 'not_found'],
+      [call('/v1/links/%ff'), 400, 'invalid_request'],
+      [call('/v1/links/%ff/events'), 400, 'invalid_request'],
+      [call('/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA/events'), 404, 'not_found'],
+      [call('/v1/links'), 404, 'not_found'],
+    ];
+    for (const [answer, status, expected] of refusals) {
+      const res = await answer;
+      assert.equal(res.status, status, res.text);
+      assert.equal(code(res), expected);
+    }
   });
 
-  it('fits the config, admin and intent answers', async () => {
+  it('fits the provider failures a mint can meet', async () => {
+    const cases: [Parameters<typeof http.post>[1], number, string][] = [
+      [() => HttpResponse.json({ error: { code: 'SERVER_ERROR' } }, { status: 500 }), 502, 'provider_unavailable'],
+      [() => HttpResponse.json({ error: { code: 'BAD_REQUEST_ERROR' } }, { status: 401 }), 502, 'provider_auth_failed'],
+      [() => HttpResponse.json({ error: { code: 'BAD_REQUEST_ERROR' } }, { status: 429, headers: { 'retry-after': '7' } }), 503, 'rate_limited'],
+      [() => new HttpResponse('<html>gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } }), 502, 'provider_bad_response'],
+      [async () => { await delay(2_000); return HttpResponse.json({}); }, 504, 'provider_timeout'],
+    ];
+    for (const [handler, status, expected] of cases) {
+      // After a failed create the proxy asks whether the link exists after all: it does not.
+      msw.use(http.post(`${RAZORPAY_BASE}/v1/payment_links`, handler), http.get(`${RAZORPAY_BASE}/v1/payment_links`, () => HttpResponse.json({ count: 0, payment_links: [] })));
+      const res = await post('/v1/links', { product: 'tea' });
+      assert.equal(res.status, status, res.text);
+      assert.equal(code(res), expected);
+      msw.resetHandlers();
+    }
+  });
+
+  it('fits the config, webhook, page and asset answers', async () => {
+    const config = JSON.parse((await call('/v1/config')).text) as { products: { providers: string[] }[]; openAmounts: unknown[] };
+    assert.ok(config.products.every((p) => p.providers.length >= 1) && config.openAmounts.length === 1);
+    assert.equal((await call('/healthz')).status, 200);
+    assert.equal((await call('/readyz')).status, 200);
+    assert.equal((await call('/metrics')).status, 200);
+
+    const webhook = await call('/v1/webhooks/razorpay', { method: 'POST', headers: { 'content-type': 'application/json', 'x-razorpay-signature': 'forged' }, body: '{}' });
+    assert.equal(code(webhook), 'invalid_signature');
+    assert.equal(code(await call('/v1/webhooks/stripe', { method: 'POST', body: '{}' })), 'unknown_provider');
+    assert.equal(code(await call('/v1/webhooks/razorpay', { method: 'POST', headers: { 'content-encoding': 'x-unknown' }, body: '{}' })), 'unsupported_media_type');
+
+    assert.equal((await call('/pay/pli1.nope')).status, 404);
+    assert.equal((await call('/pay/%ff')).status, 400);
+    assert.equal((await call('/return?to=https://evil.test/')).status, 200);
+    for (const path of ['/pay.css', '/return.js', '/return.css']) assert.equal((await call(path)).status, 200);
+    // The widget bundles exist once the widget is built; without them these are 404s, which fit too.
+    for (const path of ['/pay-link-button.js', '/pay-link-button.js.map', `/v/${openApiDocument.info.version}/pay-link-button.iife.js`, '/translations/hi.js']) {
+      assert.ok([200, 404].includes((await call(path)).status));
+    }
+    assert.ok([206, 404].includes((await call('/pay-link-button.js', { headers: { range: 'bytes=0-9' } })).status));
+    assert.equal((await call('/%ff')).status, 400);
+    assert.equal((await call('/no-such-file.js')).status, 404);
+  });
+
+  it('fits the admin and intent answers, the gate included', async () => {
     const rzp = razorpayHandlers();
     // Looking an intent up asks the provider for links under its reference: this invoice has none yet.
     msw.use(...rzp.handlers, http.get(`${RAZORPAY_BASE}/v1/payment_links`, () => HttpResponse.json({ payment_links: [] })));
-    await checkAnswer('GET /v1/config', await fetch(`${proxy.url}/v1/config`));
 
-    // At least one link for the admin list to show.
-    const minted = await postJson(`${proxy.url}/v1/links`, { amount: 5000, currency: 'INR' });
-    assert.ok(minted.ok, `mint answered ${minted.status}`);
-    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    const list = await fetch(`${proxy.url}/v1/admin/links?limit=5`, { headers: auth });
+    // At least one link of each price source for the admin list to show.
+    assert.equal((await post('/v1/links', { amount: 5000, currency: 'INR' })).status, 201);
+    assert.equal((await post('/v1/links', { product: 'book' })).status, 201);
+    const list = await call('/v1/admin/links?limit=5', { headers: auth });
     assert.equal(list.status, 200);
-    const { links } = (await checkAnswer('GET /v1/admin/links', list)) as { links: unknown[] };
-    assert.ok(links.length >= 1);
+    assert.ok((JSON.parse(list.text) as { links: unknown[] }).links.length >= 1);
+    assert.equal(code(await call('/v1/admin/links?limit=0', { headers: auth })), 'invalid_request');
+    assert.equal(code(await call('/v1/admin/links')), 'unauthorized');
+    assert.equal(code(await call('/v1/admin/links', { headers: { ...auth, origin: SHOP_ORIGIN } })), 'origin_not_allowed');
+    assert.equal(code(await call('/v1/admin/links/%ff/cancel', { method: 'POST', headers: auth })), 'invalid_request');
+    assert.equal(code(await call('/v1/admin/links/pl_AAAAAAAAAAAAAAAAAAAAAA/cancel', { method: 'POST', headers: auth })), 'not_found');
+    const extend = (body: string, type = 'application/json') =>
+      call('/v1/admin/links/pl_AAAAAAAAAAAAAAAAAAAAAA/extend', { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+    assert.equal(code(await extend('{"expiresAt":"2099-01-01T00:00:00Z"}')), 'not_found');
+    assert.equal(code(await extend('{"expiresAt":')), 'invalid_json');
+    assert.equal(code(await extend('{}', 'text/plain')), 'unsupported_media_type');
+    const notify = await call('/v1/admin/links/pl_AAAAAAAAAAAAAAAAAAAAAA/notify', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"channel":"fax"}' });
+    assert.equal(code(notify), 'invalid_request');
 
-    const refused = await fetch(`${proxy.url}/v1/admin/links`);
-    assert.equal(refused.status, 401);
-    await checkAnswer('GET /v1/admin/links', refused);
-
-    const signed = await fetch(`${proxy.url}/v1/admin/intents`, {
+    const signed = await call('/v1/admin/intents', {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ amount: '1500.00', currency: 'INR', reference: 'INV-OPENAPI-1', description: 'Invoice INV-OPENAPI-1' }),
     });
     assert.equal(signed.status, 201);
-    const { token } = (await checkAnswer('POST /v1/admin/intents', signed)) as { token: string };
-    await checkAnswer('GET /v1/intents/{intent}', await fetch(`${proxy.url}/v1/intents/${token}`));
+    const { token } = JSON.parse(signed.text) as { token: string };
+    assert.equal(JSON.parse((await call(`/v1/intents/${token}`)).text).link, null);
+    assert.equal((await call(`/pay/${token}`)).status, 200);
 
     // Once the intent minted, the lookup carries its link and the admin list an intent-priced link.
-    assert.equal((await postJson(`${proxy.url}/v1/links`, { intent: token })).status, 201);
-    const lookup = (await checkAnswer('GET /v1/intents/{intent}', await fetch(`${proxy.url}/v1/intents/${token}`))) as { link: unknown };
-    assert.notEqual(lookup.link, null);
-    const listed = (await checkAnswer('GET /v1/admin/links', await fetch(`${proxy.url}/v1/admin/links`, { headers: auth }))) as {
-      links: { source: { kind: string } }[];
-    };
+    assert.equal((await post('/v1/links', { intent: token })).status, 201);
+    assert.equal(code(await post('/v1/links', { intent: token, provider: 'xendit' })), 'provider_not_allowed');
+    assert.notEqual(JSON.parse((await call(`/v1/intents/${token}`)).text).link, null);
+    const listed = JSON.parse((await call('/v1/admin/links', { headers: auth })).text) as { links: { source: { kind: string } }[] };
     assert.deepEqual([...new Set(listed.links.map((link) => link.source.kind))].sort(), ['amount', 'intent', 'product']);
+    assert.equal(code(await call('/v1/intents/pli1.aaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaa')), 'intent_invalid');
+    assert.equal(code(await call('/v1/intents/%ff')), 'invalid_request');
+  });
+});
+
+describe('real answers fit the document: limits, readiness and slow requests', () => {
+  const conformance = createConformance(openApiDocument);
+  const started: RunningProxy[] = [];
+  const start = async (env: Record<string, string>) => {
+    const proxy = await startTestProxy(testConfig(env));
+    started.push(proxy);
+    return proxy;
+  };
+  after(async () => {
+    await Promise.all(started.map((proxy) => proxy.close()));
+  });
+  afterEach(() => msw.resetHandlers());
+
+  it('answers the rate limits of minting, reading, admin tokens and unsigned webhooks with a declared 429', async () => {
+    msw.use(...razorpayHandlers().handlers);
+    const proxy = await start({
+      PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN,
+      PAY_LINK_RATE_MINT_PER_MINUTE: '1',
+      PAY_LINK_RATE_READ_PER_MINUTE: '1',
+      PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE: '1',
+      PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE: '1',
+    });
+    /** Repeats a request until the limit answers; every answer on the way is checked too. */
+    const until429 = async (path: string, init: RequestInit & { headers?: Record<string, string>; body?: string } = {}) => {
+      for (let i = 0; i < 40; i++) {
+        const res = await conformance.fetch(proxy.url, path, init);
+        if (res.status === 429) return res;
+      }
+      assert.fail(`${init.method ?? 'GET'} ${path} never answered 429`);
+    };
+    await until429('/v1/links', { method: 'POST', headers: jsonHeaders, body: '{"product":"nope"}' });
+    await until429('/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA');
+    await until429('/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA/events');
+    await until429('/v1/admin/links', { headers: { authorization: 'Bearer wrong' } });
+    // Spent by wrong tokens: now even a right one waits, on every admin route.
+    await until429('/v1/admin/links/pl_AAAAAAAAAAAAAAAAAAAAAA/cancel', { method: 'POST', headers: auth });
+    await until429('/v1/webhooks/razorpay', { method: 'POST', headers: { 'content-type': 'application/json', 'x-razorpay-signature': 'forged' }, body: '{}' });
+  });
+
+  it('answers a draining proxy and a provider check that fails with a declared 503', async () => {
+    msw.use(http.get(`${RAZORPAY_BASE}/v1/payment_links`, () => HttpResponse.json({ error: { code: 'BAD_REQUEST_ERROR' } }, { status: 401 })));
+    const checked = await start({ PAY_LINK_READY_CHECK_PROVIDERS: 'true' });
+    const notReady = await conformance.fetch(checked.url, '/readyz');
+    assert.equal(notReady.status, 503);
+    assert.equal(JSON.parse(notReady.text).code, 'provider_auth_failed');
+
+    const draining = await start({});
+    draining.proxy.drain();
+    assert.equal((await conformance.fetch(draining.url, '/readyz')).status, 503);
+  });
+
+  it('answers a request body that trickles in past the request timeout with a declared 408', async () => {
+    const proxy = await start({ PAY_LINK_REQUEST_TIMEOUT_MS: '300' });
+    const { port } = new URL(proxy.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST /v1/links HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"product":');
+      });
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      setTimeout(() => socket.destroy(new Error('no answer within 5 s')), 5_000).unref();
+    });
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    const [statusLine = '', ...fields] = head.split('\r\n');
+    const headers = new Headers(fields.map((field) => [field.slice(0, field.indexOf(':')), field.slice(field.indexOf(':') + 1).trim()] as [string, string]));
+    const status = Number(statusLine.split(' ')[1]);
+    assert.equal(status, 408, raw);
+    conformance.checkResponse({ method: 'POST', url: '/v1/links', status, headers, body });
   });
 });

@@ -1,7 +1,10 @@
 /**
- * Price integrity: the browser names *what* is bought, the proxy decides *how much*. A mint request names a
- * catalog product (with a bounded quantity), a merchant-signed intent, or an amount inside an open range the
- * merchant configured. Anything else is refused.
+ * Price integrity: the browser names *what* is bought, the proxy decides *how much* and *with whom*. A mint
+ * request names a catalog product (with a bounded quantity), a merchant-signed intent, or an amount inside an open
+ * range the merchant configured. Anything else is refused.
+ *
+ * The provider is the merchant's too: a product's or range's own (else the default provider), unless the catalog
+ * opens a choice with a `providers` list; an intent always mints with the default provider (see `pickProvider`).
  */
 import type { Customer, MintRequest, Money, ProviderName } from '../contract.ts';
 import type { ProxyConfig } from '../config.ts';
@@ -22,12 +25,13 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: n
   if (request.product !== undefined) {
     const product = config.products.find((p) => p.id === request.product);
     if (!product) throw new Problem(404, 'unknown_product', `There is no product "${request.product}" in this shop`);
+    const provider = pickProvider(request.provider, product, 'this product');
     const quantity = request.quantity ?? 1;
     const value = product.amount.value * quantity;
     if (!Number.isSafeInteger(value)) throw new Problem(400, 'amount_not_allowed', 'That quantity is too large');
     return {
       amount: { value, currency: product.amount.currency },
-      provider: pickProvider(config, request.provider, product.provider),
+      provider,
       description: quantity === 1 ? product.name : `${product.name} × ${quantity}`,
       customer: request.customer,
       source: { kind: 'product', product: product.id, quantity },
@@ -48,7 +52,7 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: n
     }
     return {
       amount: { value: request.amount, currency: request.currency },
-      provider: pickProvider(config, request.provider, range.provider),
+      provider: pickProvider(request.provider, range, `${range.currency} amounts`),
       description: 'Payment',
       customer: request.customer,
       source: { kind: 'amount' },
@@ -61,7 +65,7 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: n
     const intent = verifyIntent(request.intent, config.intentSecrets.map((s) => s.reveal()), nowMs);
     return {
       amount: intent.amount,
-      provider: pickProvider(config, request.provider, config.defaultProvider),
+      provider: pickProvider(request.provider, { provider: config.defaultProvider, providers: [config.defaultProvider] }, 'this payment request'),
       description: intent.description,
       // The merchant's customer details win over what the page sends.
       customer: intent.customer ?? request.customer,
@@ -73,13 +77,21 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: n
   });
 }
 
-/** The buyer may choose among configured providers only where the merchant did not fix one. */
-function pickProvider(config: ProxyConfig, requested: ProviderName | undefined, fallback: ProviderName): ProviderName {
-  if (requested === undefined || requested === fallback) return fallback;
-  if (!config.providers[requested]) {
-    throw new Problem(400, 'provider_not_configured', `"${requested}" is not configured on this proxy`, {
-      errors: [{ field: 'provider', message: 'not configured on this proxy' }],
-    });
-  }
-  return requested;
+/**
+ * The merchant decides the provider. Without a `provider` in the request, the catalog entry's own (its
+ * `provider`, else the default provider); with one, only a provider the entry's `providers` list opens to the
+ * buyer (config.ts refuses a list naming an unconfigured provider or leaving out the entry's own). Intents have
+ * no list: the signed token names no provider, and after a restart the proxy finds an intent's earlier links by
+ * asking one provider (the default) for its references, so every link of a reference must be there.
+ */
+function pickProvider(
+  requested: ProviderName | undefined,
+  entry: { provider: ProviderName; providers: readonly ProviderName[] },
+  what: string,
+): ProviderName {
+  if (requested === undefined || requested === entry.provider) return entry.provider;
+  if (entry.providers.includes(requested)) return requested;
+  throw new Problem(422, 'provider_not_allowed', `${what[0]!.toUpperCase()}${what.slice(1)} cannot be paid with "${requested}" here`, {
+    errors: [{ field: 'provider', message: `not offered for ${what}; offered: ${entry.providers.join(', ')}` }],
+  });
 }

@@ -14,7 +14,9 @@ export function configRouter(config: ProxyConfig): Router {
       description: p.description,
       amount: p.amount,
       provider: p.provider,
+      providers: p.providers,
     })),
+    openAmounts: config.openAmounts.map((r) => ({ currency: r.currency, min: r.min, max: r.max, provider: r.provider, providers: r.providers })),
   };
   router.get('/v1/config', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=60');
