@@ -9,7 +9,9 @@ import { cors } from './cors.ts';
 import { type LinkService, createLinkService } from './links/service.ts';
 import { type Logger, createLogger } from './logger.ts';
 import { type Metrics, createMetrics } from './metrics.ts';
+import { createProviderCallHandler } from './provider-calls.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
+import { createAdapters } from './providers/adapters.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { adminRouter } from './routes/admin.ts';
 import { assetsRouter } from './routes/assets.ts';
@@ -54,10 +56,10 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}): PayLinkApp {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
-  const adapters: Partial<Record<string, ProviderAdapter>> = { ...deps.adapters };
-  for (const [name, configured] of Object.entries(config.providers)) {
-    adapters[name] ??= configured!.module.createAdapter(configured!.settings as never, { fetch: fetchImpl, now, onCall: metrics.providerCall });
-  }
+  const adapters: Partial<Record<string, ProviderAdapter>> = {
+    ...createAdapters(config, { fetch: fetchImpl, now, onCall: createProviderCallHandler(metrics, logger), log: logger }),
+    ...deps.adapters,
+  };
   const links = createLinkService({
     config,
     store: deps.store ?? createMemoryStore(now),
@@ -112,12 +114,13 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}): PayLinkApp {
     webhooksRouter(adapters, links, now, {
       verificationFailed: (provider, reason) => {
         metrics.webhookFailures.inc({ provider, reason });
-        logger.warn({ provider, reason }, 'webhook refused');
+        // One line per refused signature; a flood already refused by its spent bucket is only counted.
+        if (reason !== 'rate_limited') logger.warn({ provider, reason }, 'webhook refused');
       },
       applied: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
-    }),
+    }, config.rateLimits.webhookFailuresPerMinute),
   );
-  app.use(healthRouter(metrics.registry, () => !draining));
+  app.use(healthRouter(metrics.registry, () => !draining, { adapters, checkProviders: config.readyCheckProviders, timeoutMs: config.providerTimeoutMs }));
   app.use(assetsRouter(config.widgetDir, VERSION));
   app.use(returnPageRouter(config.allowedOrigins));
   app.use(openApiRouter());

@@ -532,14 +532,14 @@ const paths: Record<string, PathItem> = {
       operationId: 'receiveWebhook',
       summary: "Receive a provider's webhook",
       description:
-        "Called by the provider, not by clients. The body is read raw (up to 1 MB) and the signature checked over exactly those bytes with the provider's scheme: `X-Razorpay-Signature`, Xendit's `X-Callback-Token`, Standard Webhooks `webhook-id`/`webhook-timestamp`/`webhook-signature` (Pine Labs), `X-PF-Signature` (PayEngine), `X-Webhook-Signature` + `X-Webhook-Timestamp` (EximPe). Deliveries are deduplicated; a 2xx means verified and recorded. Each delivery that does not verify spends one of the sending address's tokens (`PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE`); with none left, the address is answered 429 before its body is read.",
+        "Called by the provider, not by clients. The body is read raw (up to 1 MB) and the signature checked over exactly those bytes with the provider's scheme: `X-Razorpay-Signature`, Xendit's `X-Callback-Token`, Standard Webhooks `webhook-id`/`webhook-timestamp`/`webhook-signature` (Pine Labs), `X-PF-Signature` (PayEngine), `X-Webhook-Signature` + `X-Webhook-Timestamp` (EximPe). Deliveries are deduplicated; a 2xx means verified. An event is recorded as seen once it took effect: `unconfirmed` (the provider's read does not show yet what the event claims; the link is read again shortly) and `unknown_link` are not, so a redelivery of them is applied. Each delivery that does not verify spends one of the sending address's tokens (`PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE`); with none left, the address is answered 429 before its body is read.",
       tags: ['webhooks'],
       parameters: [{ name: 'provider', in: 'path', required: true, description: 'The provider that signed the event.', schema: ref('ProviderName') }],
       requestBody: { required: true, description: "The provider's own event, byte for byte.", content: { 'application/json': { schema: {} } } },
       responses: {
         200: json(
           objectSchema<{ received: true; outcome: string }>(
-            { received: { const: true }, outcome: { enum: ['applied', 'duplicate', 'ignored', 'unknown_link'] } },
+            { received: { const: true }, outcome: { enum: ['applied', 'duplicate', 'ignored', 'unknown_link', 'unconfirmed'] } },
             { received: true, outcome: true },
           ),
           'Verified and recorded.',

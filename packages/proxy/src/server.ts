@@ -2,10 +2,12 @@
  * Starts the proxy: parse config (refusing bad values by name), listen, and shut down gracefully on SIGINT or
  * SIGTERM: stop taking connections, let requests in flight finish, then exit.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type Server, createServer } from 'node:http';
 import { createApp, type AppDeps, type PayLinkApp } from './app.ts';
 import { ConfigError, type ProxyConfig, loadConfig } from './config.ts';
+import { Problem } from './problems.ts';
+import { isEntryPoint } from './entry.ts';
 
 export interface RunningProxy {
   url: string;
@@ -18,7 +20,19 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promise<RunningProxy> {
   const proxy = createApp(config, deps);
-  const server = proxy.app.listen(config.port, config.host);
+  // A request whose headers or body trickle in is cut after `requestTimeoutMs` (Node's defaults are 60 s for
+  // headers and 300 s for the whole request, checked every 30 s). It covers receiving the request only: an SSE
+  // stream's request is complete at once, so streams are unaffected.
+  const server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+    },
+    proxy.app,
+  );
+  server.on('clientError', answerClientError);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -36,6 +50,31 @@ export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promi
         setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
       }),
   };
+}
+
+/**
+ * What Node would answer a request it cannot finish reading (too slow, malformed), as problem+json with a stable
+ * code instead of a bare status line; nothing if a response has already begun.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (socket.writable && socket.bytesWritten === 0) {
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const problem = timedOut
+      ? new Problem(408, 'request_timeout', 'The request took too long to arrive')
+      : new Problem(400, 'invalid_request', 'The request could not be read');
+    const body = JSON.stringify(problem.toJSON());
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${timedOut ? 'Request Timeout' : 'Bad Request'}\r\n` +
+        'Content-Type: application/problem+json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+    // A client that does not read the answer must not hold the socket open.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+    return;
+  }
+  socket.destroy();
 }
 
 export async function main(): Promise<void> {
@@ -59,4 +98,4 @@ export async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main();
+if (isEntryPoint(import.meta.url)) void main();

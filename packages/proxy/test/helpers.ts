@@ -40,6 +40,7 @@ export function testConfig(env: Record<string, string> = {}): ProxyConfig {
       // Tests mint and read far faster than a buyer; test/rate-limit.test.ts sets its own limits.
       PAY_LINK_RATE_MINT_PER_MINUTE: '0',
       PAY_LINK_RATE_READ_PER_MINUTE: '0',
+      PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE: '0',
       ...env,
     },
     () => JSON.stringify(CATALOG),
@@ -171,6 +172,7 @@ export function simulatorProxyEnv(provider: string, providerEnv: Record<string, 
     LOG_LEVEL: 'silent',
     PAY_LINK_RATE_MINT_PER_MINUTE: '0',
     PAY_LINK_RATE_READ_PER_MINUTE: '0',
+    PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE: '0',
     ...providerEnv,
   };
 }

@@ -3,7 +3,10 @@
  *
  * Status comes from two directions and is joined (links/status.ts): verified webhooks, and reads from the
  * provider when a non-terminal link's state is older than `staleAfterMs` (webhooks get lost). Provider reads are
- * single-flight per link and at most one per `staleAfterMs`, however many widgets poll.
+ * single-flight per link and at most one per `staleAfterMs`, however many widgets poll. A link that expired or
+ * was cancelled is still read through its late-payment grace window (links/recheck.ts, decision 0011) — on a
+ * schedule by the sweeper, when someone reads it, and always before a fresh link is minted for its purchase —
+ * because a payment can land after the end and a later `paid` wins.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -14,7 +17,8 @@ import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../provid
 import type { LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
 import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
-import { applyObservation, initialState, isTerminal } from './status.ts';
+import { inGrace, nextRecheckAt } from './recheck.ts';
+import { applyObservation, covers, initialState, isTerminal } from './status.ts';
 
 export interface LinkServiceDeps {
   config: ProxyConfig;
@@ -51,6 +55,10 @@ const MAX_INTENT_ATTEMPTS = 50;
 const MAX_WALKED = 10_000;
 /** Provider reads the sweeper keeps in flight at once: thousands of watched links must not become a burst. */
 const SWEEP_CONCURRENCY = 16;
+/** How old a closed intent link's state may be when its pay page loads before the provider is asked again. */
+const PAY_PAGE_RECHECK_MS = 1_000;
+/** Links with a read owed (links/recheck.ts) taken per sweep; the rest wait for the next one. */
+const SWEEP_DUE_LIMIT = 500;
 
 /**
  * The reference a purchase's link carries at its provider. A purchase that can come back (an intent's
@@ -93,26 +101,53 @@ export function createLinkService(deps: LinkServiceDeps) {
     return adapter;
   }
 
-  async function observe(id: string, state: ProviderLinkState): Promise<LinkRecord | undefined> {
+  /**
+   * Joins a provider's view of link `id` in. `claim`: the hint event that prompted this read, when there was
+   * one — its payment time stands in where the read carries none (EximPe's reads), and a claim the read does
+   * not show yet is remembered, so the sweeper reads again soon (links/recheck.ts).
+   */
+  async function observe(id: string, state: ProviderLinkState, claim?: Claim): Promise<LinkRecord | undefined> {
     const checkedAt = now();
+    // A read's payment time can be a stand-in (an `updated` stamp) or missing (EximPe): the earlier one wins.
+    const observed = state.status === 'paid' && claim?.paidAt ? { ...state, paidAt: earliestTime(state.paidAt, claim.paidAt) } : state;
     let changed = false;
     const next = await store.updateLink(id, (current) => {
-      const status = applyObservation(current, state, current.amount.value);
-      changed = status !== current;
-      return {
-        ...current,
-        ...(changed && status),
-        // A URL or expiry the provider changed (an extended link) is taken as is; neither affects the status.
-        url: state.url || current.url,
-        expiresAt: state.expiresAt ?? current.expiresAt,
-        checkedAt,
-      };
+      const status = applyObservation(current, observed, current.amount.value);
+      // A URL or expiry the provider changed (an extended link) is taken as is; neither affects the status.
+      const url = observed.url || current.url;
+      const expiresAt = observed.expiresAt ?? current.expiresAt;
+      changed = status !== current || url !== current.url || expiresAt !== current.expiresAt;
+      const joined = { ...current, ...status, url, expiresAt, checkedAt };
+      const unconfirmed = claim !== undefined && !covers(joined, claim.status);
+      // The newest unconfirmed claim anchors the early re-reads; one the read shows is settled.
+      return withRechecks({ ...joined, claimedAt: claim === undefined ? current.claimedAt : unconfirmed ? checkedAt : null });
     });
     if (next && changed) {
       log.info({ linkId: id, status: next.status, seq: next.seq }, 'link status changed');
       changes.emit('change', next);
     }
     return next;
+  }
+
+  /** The record with `closedAt` set on its first closed observation and the sweeper's next owed read. */
+  function withRechecks(record: LinkRecord): LinkRecord {
+    const closed = record.status === 'expired' || record.status === 'cancelled';
+    const closedAt = record.closedAt ?? (closed ? record.checkedAt : null);
+    const claimedAt = isTerminal(record.status) ? null : record.claimedAt;
+    return { ...record, closedAt, claimedAt, recheckAt: nextRecheckAt({ ...record, closedAt, claimedAt }, config.latePaymentGraceMs) };
+  }
+
+  /**
+   * Asks the provider whether a link that closed was paid after all, when its state is at least `maxAgeMs` old.
+   * Before anything would mint a fresh link for its purchase the answer is 0: never skipped (a payment may have
+   * landed a moment ago), and a read already in flight is waited out and followed by a new one, since it may have
+   * started before the payment. A provider that cannot answer then fails the mint: minting anyway could charge
+   * the buyer twice.
+   */
+  async function recheckClosed(record: LinkRecord, maxAgeMs: number): Promise<LinkRecord> {
+    if (!isClosed(record.status) || now() - record.checkedAt < maxAgeMs) return record;
+    if (maxAgeMs === 0) await refreshing.get(record.id)?.catch(() => undefined);
+    return (await service.refresh(record.id)) ?? record;
   }
 
   async function stored(id: string): Promise<LinkRecord> {
@@ -138,7 +173,8 @@ export function createLinkService(deps: LinkServiceDeps) {
     const inflight = byReference.get(reference);
     if (inflight) return inflight;
     const run = (async () => {
-      const last = (await store.findLinkByMerchantReference(reference)) ?? (await recoverIntent(reference, price));
+      const found = (await store.findLinkByMerchantReference(reference)) ?? (await recoverIntent(reference, price));
+      const last = found && (await recheckClosed(found, 0));
       if (last && !isClosed(last.status)) return { record: last, existing: true };
       const attempt = (last?.source.kind === 'intent' ? (last.source.attempt ?? 0) : 0) + 1;
       const priced = { ...price, source: { kind: 'intent' as const, reference, attempt } };
@@ -233,6 +269,9 @@ export function createLinkService(deps: LinkServiceDeps) {
     const created = now();
     const record: LinkRecord = {
       ...initialState(),
+      closedAt: null,
+      claimedAt: null,
+      recheckAt: null,
       id,
       provider: price.provider,
       providerLinkId: state.providerLinkId,
@@ -245,7 +284,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       createdAt: created,
       checkedAt: created,
     };
-    return { ...record, ...applyObservation(record, state, record.amount.value) };
+    return withRechecks({ ...record, ...applyObservation(record, state, record.amount.value) });
   }
 
   /** Takes in a link found at the provider by its reference: a record under a new id, unless one exists. */
@@ -258,7 +297,7 @@ export function createLinkService(deps: LinkServiceDeps) {
     return record;
   }
 
-  return {
+  const service = {
     changes,
 
     /**
@@ -284,7 +323,8 @@ export function createLinkService(deps: LinkServiceDeps) {
           });
         case 'done': {
           const record = await store.getLink(begin.linkId);
-          if (record) return { record, replayed: true };
+          // A replay of a purchase whose link closed reads it first, like any read: it may have been paid late.
+          if (record) return { record: await this.read(record.id), replayed: true };
           await store.abandonIdempotent(ctx.idempotencyKey);
           return this.mint(request, ctx);
         }
@@ -313,21 +353,35 @@ export function createLinkService(deps: LinkServiceDeps) {
       const last =
         (await store.findLinkByMerchantReference(intent.reference)) ??
         (await recoverIntent(intent.reference, resolvePrice(config, { intent: token }, now())).catch(() => undefined));
-      return { intent, record: last && (await this.read(last.id)) };
+      if (!last) return { intent };
+      // A closed link makes the page offer a fresh one: ask its provider first (at most once a second), so an
+      // invoice paid late shows its receipt instead. A provider that cannot answer leaves the stored state.
+      const closed = await recheckClosed(last, PAY_PAGE_RECHECK_MS).catch(() => last);
+      return { intent, record: closed === last ? await this.read(last.id) : closed };
     },
 
-    /** The link as stored; starts a background refresh from the provider when its state is stale. */
+    /**
+     * The link as stored; starts a background refresh from the provider when its state is stale. A closed link
+     * inside its grace window is read from the provider first (at most once per `staleAfterMs`): nothing else
+     * watches it any more, and the buyer who looks again (a widget's re-check, the pay page) is owed a late
+     * payment. A provider that cannot answer leaves the stored status.
+     */
     async read(id: string): Promise<LinkRecord> {
       const record = await store.getLink(id);
       if (!record) throw new Problem(404, 'not_found', 'There is no payment link with this id');
-      if (!isTerminal(record.status) && now() - record.checkedAt >= staleAfterMs) {
-        void this.refresh(id).catch(() => undefined);
+      const stale = now() - record.checkedAt >= staleAfterMs;
+      if (stale && inGrace(record, now(), config.latePaymentGraceMs)) {
+        return (await this.refresh(id).catch(() => undefined)) ?? record;
       }
+      if (stale && !isTerminal(record.status)) void this.refresh(id).catch(() => undefined);
       return record;
     },
 
-    /** Reads the provider's view of a link and joins it in. Single flight per link. */
-    refresh(id: string): Promise<LinkRecord | undefined> {
+    /**
+     * Reads the provider's view of a link and joins it in. Single flight per link. `claim`: the hint event that
+     * asked for this read (see `observe`); a read already in flight serves it without the claim.
+     */
+    refresh(id: string, claim?: Claim): Promise<LinkRecord | undefined> {
       const inflight = refreshing.get(id);
       if (inflight) return inflight;
       const run = (async () => {
@@ -335,10 +389,10 @@ export function createLinkService(deps: LinkServiceDeps) {
         if (!record) return undefined;
         try {
           const state = await adapterFor(record.provider).retrieve(record.providerLinkId);
-          return await observe(id, state);
+          return await observe(id, state, claim);
         } catch (err) {
-          // Count the attempt, so a failing provider is not asked again on every poll.
-          await store.updateLink(id, (current) => ({ ...current, checkedAt: now() }));
+          // Count the attempt, so a failing provider is not asked again on every poll (nor the owed read repeated).
+          await store.updateLink(id, (current) => withRechecks({ ...current, checkedAt: now() }));
           log.warn({ linkId: id, provider: record.provider, code: (err as Problem).code }, 'status refresh failed');
           throw err;
         }
@@ -399,24 +453,33 @@ export function createLinkService(deps: LinkServiceDeps) {
     },
 
     /**
-     * Applies a verified webhook. Dedupe first; the event is recorded only after it was applied, so a crash in
-     * between means a redelivery applies it again, which the join makes harmless.
+     * Applies a verified webhook. Dedupe first; an event is recorded as seen only once it took effect, so a
+     * redelivery of one that did not is applied, not dropped:
+     * - with the link's state: after it was joined in (a crash in between means a redelivery joins it again,
+     *   which the join makes harmless);
+     * - a hint (weak scheme, payment-level event): after the read it triggers shows what the event claims. A
+     *   read that lags the event (`unconfirmed`) leaves it unrecorded and the link owed early re-reads;
+     * - for a link this proxy does not hold (yet: a webhook can overtake the mint that made the link): never,
+     *   so the provider's retry is applied once the link is known.
      */
-    async applyWebhook(provider: ProviderName, event: WebhookEvent): Promise<'applied' | 'duplicate' | 'ignored' | 'unknown_link'> {
+    async applyWebhook(provider: ProviderName, event: WebhookEvent): Promise<WebhookOutcome> {
       if (await store.hasEvent(provider, event.dedupeKey)) return 'duplicate';
-      let outcome: 'applied' | 'ignored' | 'unknown_link' = 'ignored';
+      let outcome: WebhookOutcome = 'ignored';
       if (event.kind === 'link') {
         const record = await store.findLinkByProviderId(provider, event.providerLinkId);
-        if (!record) {
-          outcome = 'unknown_link';
-        } else if (event.state) {
+        if (!record) return 'unknown_link';
+        if (event.state) {
           await observe(record.id, event.state);
           outcome = 'applied';
         } else {
-          // A hint (weak scheme or payment-level event): ask the provider for the truth. A read already in
-          // flight may have started before the payment, so wait for it and read again.
+          // Ask the provider for the truth. A read already in flight may have started before the payment, so
+          // wait for it and read again.
           await refreshing.get(record.id)?.catch(() => undefined);
-          await this.refresh(record.id);
+          const next = await this.refresh(record.id, event.claims);
+          if (event.claims && next && !covers(next, event.claims.status)) {
+            log.info({ linkId: record.id, provider, claimed: event.claims.status, read: next.status }, 'webhook claim not yet shown by the provider');
+            return 'unconfirmed';
+          }
           outcome = 'applied';
         }
       }
@@ -447,6 +510,8 @@ export function createLinkService(deps: LinkServiceDeps) {
       sweeping ??= (async () => {
         const t = now();
         const due = new Set<string>();
+        // Reads owed whoever watches: closed links in their grace window, unconfirmed claims (links/recheck.ts).
+        for (const link of await store.findLinksDueForRecheck(t, SWEEP_DUE_LIMIT)) due.add(link.id);
         for (const id of watchers.keys()) {
           const record = await store.getLink(id);
           if (record && !isTerminal(record.status) && t - record.checkedAt >= watchedStaleAfterMs) due.add(id);
@@ -476,7 +541,17 @@ export function createLinkService(deps: LinkServiceDeps) {
       };
     },
   };
+  return service;
 }
+
+function earliestTime(a: string | null, b: string): string {
+  return a === null || Date.parse(b) < Date.parse(a) ? b : a;
+}
+
+/** What a hint event said happened (see `WebhookEvent`). */
+type Claim = NonNullable<Extract<WebhookEvent, { kind: 'link' }>['claims']>;
+
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_link' | 'unconfirmed';
 
 export type LinkService = ReturnType<typeof createLinkService>;
 

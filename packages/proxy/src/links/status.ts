@@ -41,6 +41,11 @@ export function isTerminal(status: LinkStatus): boolean {
   return RANK[status] >= RANK.failed;
 }
 
+/** Whether `state` already shows `status` or something that outranks it (a claim a read has confirmed). */
+export function covers(state: StatusState, status: LinkStatus): boolean {
+  return RANK[state.status] >= RANK[status];
+}
+
 export function initialState(): StatusState {
   return { status: 'pending', amountPaid: 0, paidSteps: [], seq: 0, paidAt: null };
 }

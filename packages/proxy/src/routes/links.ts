@@ -1,6 +1,7 @@
 /**
  * `POST /v1/links` (mint) and `GET /v1/links/:id` (status, with ETag/304 and a suggested poll interval).
  */
+import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { MintRequest } from '../contract.ts';
 import type { ProxyConfig } from '../config.ts';
@@ -51,9 +52,10 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
       });
       metrics.mints.inc({ provider: record.provider, outcome: replayed ? 'replayed' : 'created' });
       res.setHeader('Cache-Control', 'no-store');
-      setEtag(res, record);
+      const { etag, body } = serialized(links, record);
+      res.setHeader('ETag', etag);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(replayed ? 200 : 201).json(links.view(record));
+      res.status(replayed ? 200 : 201).type('application/json').send(body);
     },
   );
 
@@ -62,10 +64,10 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
     const id = req.params.id;
     if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
     const record = await links.read(id);
-    const etag = setEtag(res, record);
+    const { etag, body, pollAfterMs } = serialized(links, record);
+    res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
-    const view = links.view(record);
-    res.setHeader('Retry-After', String(Math.ceil(view.pollAfterMs / 1000)));
+    res.setHeader('Retry-After', String(Math.ceil(pollAfterMs / 1000)));
     if (noneMatch(req.headers['if-none-match'], etag)) {
       reads.unchanged.inc();
       res.statusCode = 304;
@@ -75,16 +77,35 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
     reads.fresh.inc();
     // What res.json() sends, without its detours (send(), a freshness check already made above).
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify(view));
+    res.end(body);
   });
 
   return router;
 }
 
-function setEtag(res: express.Response, record: LinkRecord): string {
-  const etag = `"${record.seq}"`;
-  res.setHeader('ETag', etag);
-  return etag;
+interface SerializedView {
+  body: string;
+  etag: string;
+  pollAfterMs: number;
+}
+
+/**
+ * The status view as sent, and its entity tag: `"<seq>.<digest of the body>"`, so every field a 304 stands for
+ * is in it (an extended expiry or a payment time filled in later changes the tag though `seq` does not), while
+ * `seq` stays readable. Cached per record object: a store hands back the same object until the link changes,
+ * so the hot path serializes and hashes a link once per change, not once per poll.
+ */
+const views = new WeakMap<LinkRecord, SerializedView>();
+function serialized(links: LinkService, record: LinkRecord): SerializedView {
+  let cached = views.get(record);
+  if (!cached) {
+    const view = links.view(record);
+    const body = JSON.stringify(view);
+    const digest = createHash('sha256').update(body).digest('base64url').slice(0, 16);
+    cached = { body, etag: `"${record.seq}.${digest}"`, pollAfterMs: view.pollAfterMs };
+    views.set(record, cached);
+  }
+  return cached;
 }
 
 /** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly; the widget sends one, as given. */

@@ -18,6 +18,12 @@ export function createMemoryStore(now: () => number = Date.now): Store {
   const byMerchantReference = new Map<string, string>();
   const idempotency = new Map<string, IdempotencyEntry>();
   const events = new Map<string, number>();
+  /** `recheckAt` of the links that have one: the sweeper's due list without a scan of every link. */
+  const rechecks = new Map<string, number>();
+  const indexRecheck = (record: LinkRecord) => {
+    if (record.recheckAt === null) rechecks.delete(record.id);
+    else rechecks.set(record.id, record.recheckAt);
+  };
 
   const providerKey = (provider: ProviderName, id: string) => `${provider}\u0000${id}`;
 
@@ -42,6 +48,11 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       links.set(record.id, record);
       if (record.source.kind === 'intent') byMerchantReference.set(record.source.reference, record.id);
       byProviderId.set(providerKey(record.provider, record.providerLinkId), record.id);
+      indexRecheck(record);
+    },
+    async findLinksDueForRecheck(at, limit) {
+      const due = [...rechecks].filter(([, t]) => t <= at).sort(([, a], [, b]) => a - b);
+      return due.slice(0, limit).map(([id]) => links.get(id)!);
     },
     async findOpenLinksExpiring(from, to, limit) {
       const found: LinkRecord[] = [];
@@ -64,7 +75,10 @@ export function createMemoryStore(now: () => number = Date.now): Store {
       const current = links.get(id);
       if (!current) return undefined;
       const next = update(current);
-      if (next !== current) links.set(id, next);
+      if (next !== current) {
+        links.set(id, next);
+        indexRecheck(next);
+      }
       return next;
     },
 

@@ -27,6 +27,15 @@ export interface LinkRecord extends StatusState {
   createdAt: number;
   /** When the provider's view of the link was last observed (webhook or read), in ms since the epoch. */
   checkedAt: number;
+  /** When the link was first seen expired or cancelled; anchors the late-payment re-reads (decision 0011). */
+  closedAt: number | null;
+  /** When a hint event claimed a change that the read it triggered did not show yet (the read lagged). */
+  claimedAt: number | null;
+  /**
+   * When the sweeper owes this link its next provider read whoever watches it (`links/recheck.ts`): after it
+   * closed, through the late-payment grace window; after an unconfirmed claim. `null`: nothing owed.
+   */
+  recheckAt: number | null;
 }
 
 export interface ListLinksQuery {
@@ -53,6 +62,8 @@ export interface Store {
   listLinks(query: ListLinksQuery): Promise<LinkRecord[]>;
   /** Links still pending or partially paid whose expiry falls in [from, to] (ms since the epoch). */
   findOpenLinksExpiring(from: number, to: number, limit: number): Promise<LinkRecord[]>;
+  /** Links whose `recheckAt` is at or before `at`, soonest first, at most `limit`. */
+  findLinksDueForRecheck(at: number, limit: number): Promise<LinkRecord[]>;
 
   /** Claims an idempotency key for a request fingerprint. */
   beginIdempotent(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyBegin>;
