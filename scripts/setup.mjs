@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // One-time and every-time set-up behind `pnpm start`, `pnpm test` and `pnpm bench`: checks Node, installs the
 // workspace's dependencies when the lockfile changed, builds the widget when its sources changed, and for tests
-// finds Chromium (installing Debian's package when it can, or saying exactly what to install).
+// finds Chromium and PostgreSQL (installing Debian's packages when it can, or saying exactly what to install).
 // Plain Node with no dependencies: it runs before anything is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +20,16 @@ const fail = (msg) => {
 function run(cmd, args, opts = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
   if (result.status !== 0) fail(`\`${cmd} ${args.join(' ')}\` exited with ${result.status ?? result.signal}`);
+}
+
+// `apt-get install` as root on Debian, with `apt-get update` run once however many packages are missing.
+const isRoot = process.getuid?.() === 0;
+const hasApt = existsSync('/usr/bin/apt-get');
+let aptUpdated = false;
+function aptInstall(packages) {
+  const update = aptUpdated ? '' : 'apt-get update -qq && ';
+  aptUpdated = true;
+  run('sh', ['-c', `${update}DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages} >/dev/null`]);
 }
 
 // 1. Node
@@ -64,17 +74,68 @@ if (!existsSync(bundle) || newest(join(widget, 'src')) > statSync(bundle).mtimeM
 // 5. Chromium for the browser tests, the end-to-end tests and the benchmarks
 if (job === 'test' || job === 'bench') {
   if (!findChromium()) {
-    const isRoot = process.getuid?.() === 0;
-    const hasApt = existsSync('/usr/bin/apt-get');
     if (isRoot && hasApt) {
       say('Chromium not found: installing Debian\'s chromium package (apt-get install chromium)');
-      run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null']);
+      aptInstall('chromium');
     }
     if (!findChromium()) {
       fail(
         'the browser tests need Chromium and none was found.\n' +
           (hasApt ? '  Install it with: sudo apt-get install -y chromium\n' : '  Install Chromium or Google Chrome.\n') +
           '  Or point CHROME_PATH at a Chromium/Chrome binary.',
+      );
+    }
+  }
+}
+
+// 6. PostgreSQL for the store tests: packages/proxy/test/postgres.ts starts throwaway servers from its binaries
+// (initdb, pg_ctl) as the unprivileged `postgres` user, never the apt service. Not needed when
+// PAY_LINK_TEST_POSTGRES_URL points at a server the developer runs. (postgres.ts looks for initdb the same way.)
+const POSTGRES_ADVICE =
+  'Install PostgreSQL 15+ (Debian: apt-get install postgresql) or set PAY_LINK_TEST_POSTGRES_URL to a server you run';
+function findInitdb() {
+  const debian = '/usr/lib/postgresql';
+  const byVersion = (a, b) => {
+    const [pa, pb] = [a, b].map((v) => v.split('.').map((n) => Number(n) || 0));
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+      if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pb[i] ?? 0) - (pa[i] ?? 0);
+    }
+    return 0;
+  };
+  const versions = existsSync(debian)
+    ? readdirSync(debian).filter((v) => existsSync(join(debian, v, 'bin/initdb'))).sort(byVersion)
+    : [];
+  if (versions.length) return join(debian, versions[0], 'bin/initdb');
+  return (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => join(d, 'initdb')).find((f) => existsSync(f));
+}
+function onlineClusters() {
+  if (!existsSync('/usr/bin/pg_lsclusters')) return [];
+  const r = spawnSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' });
+  return (r.stdout ?? '')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => cols[3]?.startsWith('online'))
+    .map(([version, name]) => `${version} ${name}`);
+}
+if ((job === 'test' || job === 'bench') && !process.env.PAY_LINK_TEST_POSTGRES_URL) {
+  if (!findInitdb()) {
+    if (isRoot && hasApt) {
+      say('PostgreSQL not found: installing Debian\'s postgresql package (apt-get install postgresql)');
+      const before = new Set(onlineClusters());
+      aptInstall('--no-install-recommends postgresql');
+      // The package creates a default cluster (15/main on Debian 12) and its postinst asks invoke-rc.d to start
+      // it. Under Docker's policy-rc.d (exit 101), as on this project's CI machine, nothing starts; on a machine
+      // without one it would be left running. The tests never use it: stop any cluster the install started (it
+      // stays created, which is harmless; `pg_ctlcluster <version> main start` brings it back).
+      for (const cluster of onlineClusters().filter((c) => !before.has(c))) {
+        say(`stopping the ${cluster.replace(' ', '/')} cluster the postgresql package started (tests run their own)`);
+        spawnSync('pg_ctlcluster', [...cluster.split(' '), 'stop'], { stdio: 'inherit' });
+      }
+    }
+    if (!findInitdb()) {
+      fail(
+        'the tests need PostgreSQL and no initdb was found (looked in /usr/lib/postgresql/*/bin and on PATH).\n' +
+          `  ${POSTGRES_ADVICE}.`,
       );
     }
   }
