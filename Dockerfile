@@ -29,14 +29,21 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY packages/proxy/package.json packages/proxy/
 COPY packages/widget/package.json packages/widget/
 COPY packages/simulator/package.json packages/simulator/
-RUN pnpm install --frozen-lockfile --prod --filter @pay-link/proxy \
- && npm uninstall -g pnpm && npm cache clean --force
+# better-sqlite3 uses a prebuilt binary when it can fetch one, else compiles: the tools are there for that, then go.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+ && pnpm install --frozen-lockfile --prod --filter @pay-link/proxy \
+ && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
+ && npm uninstall -g pnpm && npm cache clean --force \
+ && mkdir -p /app/data && chown node:node /app/data
 COPY --from=build /src/packages/proxy/dist packages/proxy/dist
 # The proxy looks for the bundles at ../../widget/dist from its own code (PAY_LINK_WIDGET_DIR overrides).
 COPY --from=build /src/packages/widget/dist packages/widget/dist
 
 # Listen on every interface inside the container; the port is published with -p.
 ENV HOST=0.0.0.0 PORT=4000
+# The SQLite database, on a volume so it outlives the container (PAY_LINK_DATABASE_URL=postgres://… for several).
+ENV PAY_LINK_DATABASE_URL=sqlite:/app/data/pay-link.sqlite
+VOLUME /app/data
 EXPOSE 4000
 USER node
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

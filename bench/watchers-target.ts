@@ -59,7 +59,7 @@ const CONCURRENCY = 16;
 async function startProxyTarget(): Promise<Target> {
   const { loadConfig, startProxy } = await import('@pay-link/proxy');
   const env = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
-  const running = await startProxy(loadConfig({ ...env, PORT: String(await freePort()) }));
+  const running = await startProxy(loadConfig({ PAY_LINK_DATABASE_URL: 'sqlite::memory:', ...env, PORT: String(await freePort()) }));
   const { links, metrics } = running.proxy;
   return {
     port: (running.server.address() as AddressInfo).port,

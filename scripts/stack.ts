@@ -23,6 +23,8 @@ export const DEMO_ADMIN_TOKEN = 'demo_admin_token_not_for_production_000001';
 /** Signs the demo's invoice intents. Public on purpose: it only works against this demo stack. */
 export const DEMO_INTENT_SECRET = 'demo_intent_secret_not_for_production_0001';
 
+const SAMPLE_INVOICE = 'INV-2026-0042';
+
 export interface StackOptions {
   /** 0 picks free ports (tests). */
   demoPort?: number;
@@ -37,6 +39,11 @@ export interface StackOptions {
   rateLimits?: boolean;
   /** Razorpay's current Payment Links API (default) or the seed's legacy `/v1/invoices`. */
   razorpayApi?: 'payment_links' | 'invoices';
+  /**
+   * The proxy's database (`PAY_LINK_DATABASE_URL`): a private in-memory SQLite database unless given (tests,
+   * benchmarks); `pnpm start` keeps a file, so the demo's links survive its restart.
+   */
+  databaseUrl?: string;
 }
 
 export interface Stack {
@@ -80,6 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_TEST_MODE: 'true',
     ...(options.rateLimits === false && { PAY_LINK_RATE_MINT_PER_MINUTE: '0', PAY_LINK_RATE_READ_PER_MINUTE: '0' }),
     LOG_LEVEL: options.logLevel ?? 'warn',
+    PAY_LINK_DATABASE_URL: options.databaseUrl ?? 'sqlite::memory:',
     PAY_LINK_PROVIDER: 'razorpay',
     PAY_LINK_INTENT_SECRET: options.intentSecret ?? DEMO_INTENT_SECRET,
     PAY_LINK_ADMIN_TOKEN: DEMO_ADMIN_TOKEN,
@@ -106,7 +114,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     EXIMPE_BASE_URL: `${sim}/eximpe`,
   });
   const proxy = await startProxy(config);
-  const invoiceEmail = sampleInvoiceEmail(proxyUrl, options.intentSecret ?? DEMO_INTENT_SECRET);
+  // The simulator forgets its links when it stops; a proxy database that outlives it must not take a new run's
+  // sample invoice for the last run's (its checkout no longer exists), so a kept database gets a reference per run.
+  const reference = options.databaseUrl === undefined ? SAMPLE_INVOICE : `${SAMPLE_INVOICE}-${Date.now().toString(36).toUpperCase()}`;
+  const invoiceEmail = sampleInvoiceEmail(proxyUrl, options.intentSecret ?? DEMO_INTENT_SECRET, Date.now(), reference);
   const demo = await serveDemo(demoPort, proxyUrl, (options.intentSecret ?? DEMO_INTENT_SECRET) === DEMO_INTENT_SECRET, invoiceEmail.html);
 
   return {
@@ -233,11 +244,11 @@ async function portOrFree(port: number): Promise<number> {
  * The invoice email a merchant would send for the demo's tea tasting (`pay-link invoice-email` writes the same
  * kind), signed at stack start with the stack's intent secret so its pay link always works.
  */
-export function sampleInvoiceEmail(proxyUrl: string, intentSecret: string, now = Date.now()) {
+export function sampleInvoiceEmail(proxyUrl: string, intentSecret: string, now = Date.now(), reference = SAMPLE_INVOICE) {
   return createInvoiceEmail(
     {
       amount: { value: 1250000, currency: 'INR' },
-      reference: 'INV-2026-0042',
+      reference,
       description: 'Tea tasting for 12, 14 December',
       customer: { name: 'Asha Rao', email: 'asha@example.com' },
       expiresAt: new Date(now + 14 * 86_400_000),

@@ -22,6 +22,8 @@ try {
     simulatorPort: port('SIMULATOR_PORT', 4010),
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     simulatorLog: false,
+    // Kept between runs (beside the repository's root), so the demo's links survive a restart.
+    databaseUrl: process.env.PAY_LINK_DATABASE_URL || 'sqlite:data/pay-link.sqlite',
   });
   process.stdout.write(
     [

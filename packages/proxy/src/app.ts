@@ -24,7 +24,6 @@ import { payPageRouter } from './routes/pay-page.ts';
 import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { addSecurityHeaders } from './security-headers.ts';
-import { createMemoryStore } from './store/memory.ts';
 import type { Store } from './store/types.ts';
 import { VERSION } from './version.ts';
 
@@ -51,7 +50,8 @@ export interface PayLinkApp {
   drain(): void;
 }
 
-export function createApp(config: ProxyConfig, deps: AppDeps = {}): PayLinkApp {
+/** `deps.store` is required here: opening one is async (`startProxy` does it, from `PAY_LINK_DATABASE_URL`). */
+export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store }): PayLinkApp {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
@@ -62,7 +62,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps = {}): PayLinkApp {
   };
   const links = createLinkService({
     config,
-    store: deps.store ?? createMemoryStore(now),
+    store: deps.store,
     adapters,
     now,
     log: logger,

@@ -29,7 +29,7 @@ const USAGE = `Usage:
                   [--currency INR] [--description "…"] [--merchant "Leaf & Kettle"] [--name …] [--email …] [--contact …]
                   [--expires-in 30d] [--due 2026-06-30] [--locale en-IN] [--time-zone Asia/Kolkata]
                   [--out invoice.html|invoice.txt|invoice.eml] [--from "Leaf & Kettle <billing@example.com>"]
-  pay-link links list [--status paid] [--provider razorpay] [--limit 50] [--json]
+  pay-link links list [--status paid] [--provider razorpay] [--from 2026-05-01T00:00:00Z] [--to …] [--limit 50] [--cursor …] [--json]
   pay-link links cancel <link id> [--json]
   pay-link links extend <link id> --expires-in 7d [--json]
   pay-link links notify <link id> --channel email|sms [--json]
@@ -229,6 +229,9 @@ export async function runLinks(args: string[], options: AdminClientOptions = {})
       status: { type: 'string' },
       provider: { type: 'string' },
       limit: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      cursor: { type: 'string' },
       'expires-in': { type: 'string' },
       channel: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -252,13 +255,15 @@ export async function runLinks(args: string[], options: AdminClientOptions = {})
 
   switch (sub) {
     case 'list': {
-      onlyFor(['status', 'provider', 'limit']);
+      const filters = ['status', 'provider', 'from', 'to', 'limit', 'cursor'] as const;
+      onlyFor([...filters]);
       if (positionals.length > 0) usage('links list takes no link id');
       const query = new URLSearchParams();
-      for (const key of ['status', 'provider', 'limit'] as const) if (values[key] !== undefined) query.set(key, values[key]);
-      const { links } = await admin<{ links: AdminLinkView[] }>('GET', `/links${query.size > 0 ? `?${query}` : ''}`);
+      for (const key of filters) if (values[key] !== undefined) query.set(key, values[key]);
+      const { links, nextCursor } = await admin<{ links: AdminLinkView[]; nextCursor?: string }>('GET', `/links${query.size > 0 ? `?${query}` : ''}`);
       if (values.json) return JSON.stringify(links, null, 2);
-      return links.length === 0 ? 'No links.' : formatLinks(links);
+      if (links.length === 0) return 'No links.';
+      return nextCursor ? `${formatLinks(links)}\nMore: add --cursor ${nextCursor}` : formatLinks(links);
     }
     case 'cancel': {
       onlyFor([]);

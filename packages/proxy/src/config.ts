@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CurrencyCode, type Money, ProviderName } from './contract.ts';
 import { parseMajorString } from './money.ts';
 import { parseDuration } from './duration.ts';
+import { parseDatabaseUrl } from './store/open.ts';
 import type { ConfiguredProvider } from './providers/module.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
 import { Secret } from './secret.ts';
@@ -54,6 +55,11 @@ export interface ProxyConfig {
   latePaymentGraceMs: number;
   /** Request headers and bodies slower than this are cut with 408 (responses, such as SSE streams, are not). */
   requestTimeoutMs: number;
+  /**
+   * Where the proxy keeps its records: `sqlite:<path>` (the default, `sqlite:data/pay-link.sqlite`) or
+   * `postgres://…`. A secret: a Postgres URL may hold a password.
+   */
+  databaseUrl: Secret;
   testMode: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   products: Product[];
@@ -112,6 +118,10 @@ const Env = z.object({
     .transform((s) => parseDuration(s)!)
     .default(7 * 86_400_000),
   PAY_LINK_REQUEST_TIMEOUT_MS: positiveInt(600_000).default(30_000),
+  PAY_LINK_DATABASE_URL: z
+    .string()
+    .refine((url) => parseDatabaseUrl(url) !== undefined, 'sqlite:<path> (e.g. sqlite:data/pay-link.sqlite) or postgres://user:password@host:5432/db')
+    .default('sqlite:data/pay-link.sqlite'),
   PAY_LINK_TEST_MODE: bool.optional(),
   PAY_LINK_WIDGET_DIR: z.string().min(1).optional(),
   PAY_LINK_INTENT_SECRET: csv(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)')).optional(),
@@ -251,6 +261,7 @@ export function loadConfig(
     providerTimeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS,
     latePaymentGraceMs: e.PAY_LINK_LATE_PAYMENT_GRACE,
     requestTimeoutMs: e.PAY_LINK_REQUEST_TIMEOUT_MS,
+    databaseUrl: new Secret(e.PAY_LINK_DATABASE_URL),
     testMode: e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p!.module.isTestMode(p!.settings as never)),
     logLevel: e.LOG_LEVEL,
     products,
@@ -334,7 +345,7 @@ function stripEmpty(env: Record<string, string | undefined>): Record<string, str
 function describeGot(value: string | undefined, name: string): string {
   if (value === undefined || value === '') return ' (it is not set)';
   // Never echo a secret back, even a malformed one.
-  if (/SECRET|KEY|TOKEN|PASSWORD/.test(name)) return '';
+  if (/SECRET|KEY|TOKEN|PASSWORD|DATABASE_URL/.test(name)) return '';
   return `, got "${value.length > 80 ? `${value.slice(0, 80)}…` : value}"`;
 }
 

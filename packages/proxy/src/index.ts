@@ -1,7 +1,7 @@
 export { createApp, type AppDeps, type PayLinkApp } from './app.ts';
 export { loadConfig, ConfigError, type ProxyConfig, type Product } from './config.ts';
 export { startProxy, type RunningProxy } from './server.ts';
-export { createMemoryStore } from './store/memory.ts';
+export { openStore } from './store/open.ts';
 export type { Store, LinkRecord } from './store/types.ts';
 export type { ProviderAdapter, ProviderLinkState } from './providers/types.ts';
 export * from './contract.ts';

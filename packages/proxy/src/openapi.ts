@@ -562,9 +562,18 @@ const paths: Record<string, PathItem> = {
         { name: 'status', in: 'query', description: 'Only links in this status.', schema: ref('LinkStatus') },
         { name: 'provider', in: 'query', description: 'Only links of this provider.', schema: ref('ProviderName') },
         { name: 'limit', in: 'query', description: 'At most this many links.', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+        { name: 'from', in: 'query', description: 'Only links created at or after this time.', schema: { type: 'string', format: 'date-time' } },
+        { name: 'to', in: 'query', description: 'Only links created before this time.', schema: { type: 'string', format: 'date-time' } },
+        { name: 'cursor', in: 'query', description: "The previous page's `nextCursor`.", schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } },
       ],
       responses: {
-        200: json(objectSchema<{ links: unknown }>({ links: { type: 'array', items: ref('AdminLinkView') } }, { links: true }), 'The links, as stored.'),
+        200: json(
+          objectSchema<{ links: unknown; nextCursor?: unknown }>(
+            { links: { type: 'array', items: ref('AdminLinkView') }, nextCursor: { type: 'string', description: 'Present when more links match: pass it as `cursor`.' } },
+            { links: true },
+          ),
+          'The links, as stored, newest first.',
+        ),
         ...adminUnauthorized(problems(ADMIN_GATE, { 400: ['invalid_request'] })),
       },
     },

@@ -6,7 +6,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type Server, createServer } from 'node:http';
 import { createApp, type AppDeps, type PayLinkApp } from './app.ts';
 import { ConfigError, type ProxyConfig, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 import { Problem } from './problems.ts';
+import { openStore } from './store/open.ts';
+import { StoreError } from './store/sql.ts';
 import { isEntryPoint } from './entry.ts';
 
 export interface RunningProxy {
@@ -18,8 +21,14 @@ export interface RunningProxy {
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
+/**
+ * Opens the store (`deps.store`, else `PAY_LINK_DATABASE_URL`, migrating it; a database it cannot use throws a
+ * `StoreError`), builds the app and listens. `close()` drains, stops listening and closes the store it opened.
+ */
 export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promise<RunningProxy> {
-  const proxy = createApp(config, deps);
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const store = deps.store ?? (await openStore(config.databaseUrl.reveal(), { now: deps.now, log: logger }));
+  const proxy = createApp(config, { ...deps, logger, store });
   // A request whose headers or body trickle in is cut after `requestTimeoutMs` (Node's defaults are 60 s for
   // headers and 300 s for the whole request, checked every 30 s). It covers receiving the request only: an SSE
   // stream's request is complete at once, so streams are unaffected.
@@ -48,7 +57,7 @@ export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promi
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
-      }),
+      }).then(() => (deps.store ? undefined : store.close())),
   };
 }
 
@@ -88,7 +97,16 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
-  const running = await startProxy(config, { defaultMetrics: true });
+  let running: RunningProxy;
+  try {
+    running = await startProxy(config, { defaultMetrics: true });
+  } catch (err) {
+    if (err instanceof StoreError) {
+      process.stderr.write(`pay-link proxy: refusing to start: PAY_LINK_DATABASE_URL: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
   running.proxy.logger.info({ url: running.url, publicUrl: config.publicUrl, providers: Object.keys(config.providers) }, 'pay-link proxy listening');
   const stop = (signal: string) => {
     running.proxy.logger.info({ signal }, 'shutting down');

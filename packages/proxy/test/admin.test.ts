@@ -258,6 +258,25 @@ describe('GET /v1/admin/links', () => {
     assert.deepEqual((newest.json.links as AdminLinkView[]).map((l) => l.id), [third.id]);
   });
 
+  it('pages through every link once with nextCursor, and filters by creation time', async () => {
+    const minted = [await mint({ product: 'tea' }), await mint({ product: 'book' }), await mint({ product: 'tea', quantity: 3 })];
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const res = await admin(`/links?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(res.status, 200);
+      seen.push(...(res.json.links as AdminLinkView[]).map((l) => l.id));
+      cursor = res.json.nextCursor as string | undefined;
+      if (!cursor) break;
+    }
+    assert.equal(new Set(seen).size, seen.length, 'no link twice');
+    for (const link of minted) assert.ok(seen.includes(link.id));
+    const future = await admin(`/links?from=${new Date(Date.now() + 60_000).toISOString()}`);
+    assert.deepEqual(future.json.links, []);
+    const past = await admin(`/links?to=${new Date(Date.now() - 86_400_000).toISOString()}`);
+    assert.deepEqual(past.json.links, []);
+  });
+
   it('refuses bad filters with a 400 naming each parameter', async () => {
     const bad = await admin('/links?status=done&provider=stripe&limit=0');
     assert.equal(bad.status, 400);

@@ -87,6 +87,8 @@ function proxyEnv(names: readonly Name[] = NAMES, overrides: Record<string, stri
     HOST: '127.0.0.1',
     PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'silent',
+    // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
+    PAY_LINK_DATABASE_URL: 'sqlite::memory:',
     ...Object.assign({}, ...names.map((name) => PROVIDERS[name].env(sim))),
     ...overrides,
   };

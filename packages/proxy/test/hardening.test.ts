@@ -28,6 +28,8 @@ function allProviders(env: Record<string, string> = {}): ProxyConfig {
       PAY_LINK_PUBLIC_URL: 'http://proxy.test',
       PAY_LINK_CONFIG: 'catalog.json',
       LOG_LEVEL: 'silent',
+      // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
+      PAY_LINK_DATABASE_URL: 'sqlite::memory:',
       RAZORPAY_KEY_ID: C.razorpay.keyId,
       RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
       RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,

@@ -37,6 +37,8 @@ export function testConfig(env: Record<string, string> = {}): ProxyConfig {
       RAZORPAY_BASE_URL: RAZORPAY_BASE,
       PAY_LINK_PROVIDER_TIMEOUT_MS: '500',
       LOG_LEVEL: 'silent',
+      // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
+      PAY_LINK_DATABASE_URL: 'sqlite::memory:',
       // Tests mint and read far faster than a buyer; test/rate-limit.test.ts sets its own limits.
       PAY_LINK_RATE_MINT_PER_MINUTE: '0',
       PAY_LINK_RATE_READ_PER_MINUTE: '0',
@@ -170,6 +172,8 @@ export function simulatorProxyEnv(provider: string, providerEnv: Record<string, 
     PAY_LINK_PROVIDER: provider,
     PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'silent',
+    // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
+    PAY_LINK_DATABASE_URL: 'sqlite::memory:',
     PAY_LINK_RATE_MINT_PER_MINUTE: '0',
     PAY_LINK_RATE_READ_PER_MINUTE: '0',
     PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE: '0',

@@ -23,6 +23,7 @@ import { type HttpMethod, type Operation, type Reference, openApiDocument } from
 import type { RunningProxy } from '../src/server.ts';
 import { RAZORPAY_BASE, SHOP_ORIGIN, createMockServer, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
 import { createConformance } from './openapi-conformance.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 
 const ADMIN_TOKEN = 'admin_token_0123456789abcdef0123456789ab';
 const INTENT_SECRET = 'intent_secret_0123456789abcdef0123456789';
@@ -130,8 +131,8 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('matches the mounted routes in both directions', () => {
-    const { app, drain } = createApp(testConfig());
+  it('matches the mounted routes in both directions', async () => {
+    const { app, drain } = createApp(testConfig(), { store: await openSqliteStore(':memory:') });
     drain();
     const mounted = mountedRoutes((app as unknown as { router: { stack: RouterLayer[] } }).router.stack);
     // The walk itself must see the known routes, or the comparison below would prove nothing.

@@ -38,6 +38,9 @@ const SHOP = {
   ],
 };
 
+/** Provider link ids are never reused, as at a real provider (the store takes one id for one link). */
+let made = 0;
+
 function fakeAdapter(name: ProviderName) {
   const creates: CreateLinkInput[] = [];
   const adapter: ProviderAdapter = {
@@ -45,9 +48,10 @@ function fakeAdapter(name: ProviderName) {
     capabilities: { cancel: false, extendExpiry: false, notify: false, list: false, findByReference: false, uniqueReference: true },
     async create(input) {
       creates.push(input);
+      made += 1;
       return {
-        providerLinkId: `${name}_${creates.length}`,
-        url: `https://${name}.test/pay/${creates.length}`,
+        providerLinkId: `${name}_${made}`,
+        url: `https://${name}.test/pay/${made}`,
         status: 'pending',
         amountPaid: 0,
         expiresAt: input.expiresAt.toISOString(),
@@ -82,6 +86,8 @@ before(async () => {
       PAY_LINK_INTENT_SECRET: INTENT_SECRET,
       PAY_LINK_RATE_MINT_PER_MINUTE: '0',
       LOG_LEVEL: 'silent',
+      // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
+      PAY_LINK_DATABASE_URL: 'sqlite::memory:',
       ...OTHER_PROVIDERS,
     },
     () => JSON.stringify(SHOP),

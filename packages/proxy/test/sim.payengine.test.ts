@@ -38,6 +38,8 @@ describe('proxy ↔ PayEngine simulator', () => {
         PAYENGINE_BASE_URL: `${sim.url}/payengine`,
         PAY_LINK_PROVIDER_TIMEOUT_MS: '3000',
         LOG_LEVEL: 'silent',
+        // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
+        PAY_LINK_DATABASE_URL: 'sqlite::memory:',
         PAY_LINK_RATE_MINT_PER_MINUTE: '0',
         PAY_LINK_RATE_READ_PER_MINUTE: '0',
       },

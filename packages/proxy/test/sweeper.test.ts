@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createLinkService } from '../src/links/service.ts';
 import type { ProviderAdapter, ProviderLinkState } from '../src/providers/types.ts';
-import { createMemoryStore } from '../src/store/memory.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { LinkRecord } from '../src/store/types.ts';
 import { testConfig } from './helpers.ts';
 
@@ -65,11 +65,11 @@ function fakeProvider() {
   };
 }
 
-function service(provider: ReturnType<typeof fakeProvider>, clock: { t: number }) {
+async function service(provider: ReturnType<typeof fakeProvider>, clock: { t: number }) {
   const silent = { warn() {}, info() {} };
   return createLinkService({
     config: testConfig(),
-    store: createMemoryStore(() => clock.t),
+    store: await openSqliteStore(':memory:', { now: () => clock.t }),
     adapters: { razorpay: provider.adapter },
     now: () => clock.t,
     log: silent,
@@ -81,7 +81,7 @@ describe('the sweeper and watchers', () => {
   it('re-reads watched links once they are older than four stale intervals, at most 16 at once, one sweep at a time', async () => {
     const clock = { t: Date.parse('2026-11-22T00:00:00Z') };
     const provider = fakeProvider();
-    const links = service(provider, clock);
+    const links = await service(provider, clock);
     const minted: LinkRecord[] = [];
     for (let i = 0; i < 100; i++) minted.push((await links.mint({ product: 'tea' })).record);
     for (const record of minted) links.subscribe(record.id, () => undefined);
@@ -109,7 +109,7 @@ describe('the sweeper and watchers', () => {
   it('an unsubscribe called twice leaves a later watcher of the same link subscribed', async () => {
     const clock = { t: Date.now() };
     const provider = fakeProvider();
-    const links = service(provider, clock);
+    const links = await service(provider, clock);
     const { record } = await links.mint({ product: 'tea' });
     const first = links.subscribe(record.id, () => undefined);
     first();

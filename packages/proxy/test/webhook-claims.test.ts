@@ -61,7 +61,7 @@ describe('a Xendit callback the read does not yet show', () => {
     const view = (await res.json()) as LinkView;
     return { view, invoiceId: xendit.links().at(-1)!.id };
   };
-  const stored = (id: string) => proxy.proxy.links.list({ limit: 100 }).then((all) => all.find((l) => l.id === id)!);
+  const stored = (id: string) => proxy.proxy.links.list({ limit: 100 }).then((page) => page.links.find((l) => l.id === id)!);
 
   it('is not marked seen: its redelivery is applied, and the link reads paid with no other read', async () => {
     const { view, invoiceId } = await mint();

@@ -14,7 +14,7 @@ import type { LinkView, MintRequest, ProviderName } from '../contract.ts';
 import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
-import type { LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
+import type { LinkPage, LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
 import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { inGrace, nextRecheckAt } from './recheck.ts';
@@ -46,6 +46,12 @@ export interface MintResult {
 }
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+/** How long a mint in flight holds its Idempotency-Key (or an intent's reference) before it is taken to have crashed. */
+const MIN_MINT_LEASE_MS = 30_000;
+/** How long a request waits for another instance's mint of the same intent before answering 409 (retry shortly). */
+const INTENT_WAIT_MS = 10_000;
+/** How often the sweeper purges expired idempotency and dedupe records from the store. */
+const PURGE_EVERY_MS = 10 * 60_000;
 const WEBHOOK_DEDUPE_TTL_MS = 7 * 24 * 60 * 60_000;
 /** Razorpay's minimum (providers.md §5.3); links shorter than this are refused by at least one provider. */
 const MIN_LINK_TTL_MS = 16 * 60_000;
@@ -86,6 +92,11 @@ export function createLinkService(deps: LinkServiceDeps) {
   const staleAfterMs = deps.staleAfterMs ?? 5_000;
   const watchedStaleAfterMs = deps.watchedStaleAfterMs ?? 4 * staleAfterMs;
   let sweeping: Promise<void> | undefined;
+  let purgedAt = 0;
+  /** This process, as it holds leases (the sweeper, an intent's mint) in a store other instances share. */
+  const instance = `${process.pid}.${randomBytes(6).toString('base64url')}`;
+  // A mint can take a lookup, a create and a lookup at the provider, each up to its timeout.
+  const mintLeaseMs = Math.max(MIN_MINT_LEASE_MS, 4 * config.providerTimeoutMs);
   const changes = new EventEmitter<{ change: [LinkRecord] }>();
   changes.setMaxListeners(0);
   const refreshing = new Map<string, Promise<LinkRecord | undefined>>();
@@ -94,6 +105,19 @@ export function createLinkService(deps: LinkServiceDeps) {
   changes.on('change', (record) => {
     for (const watcher of watchers.get(record.id) ?? []) watcher(record);
   });
+  // Changes applied by other instances (Postgres' change feed): read the link and tell this one's watchers.
+  const hear = async (id: string) => {
+    if (!watchers.has(id)) return;
+    const record = await store.getLink(id).catch(() => undefined);
+    if (record) changes.emit('change', record);
+  };
+  void store
+    .listenChanges(
+      (id) => void hear(id),
+      // Back after a lost connection: changes may have passed unheard.
+      () => void Promise.all([...watchers.keys()].map(hear)),
+    )
+    .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'change feed unavailable: other instances are heard by the sweeper only'));
 
   function adapterFor(provider: ProviderName): ProviderAdapter {
     const adapter = adapters[provider];
@@ -125,6 +149,7 @@ export function createLinkService(deps: LinkServiceDeps) {
     if (next && changed) {
       log.info({ linkId: id, status: next.status, seq: next.seq }, 'link status changed');
       changes.emit('change', next);
+      await store.publishChange(id).catch((err: unknown) => log.warn({ linkId: id, err: (err as Error).message }, 'change not published'));
     }
     return next;
   }
@@ -173,15 +198,34 @@ export function createLinkService(deps: LinkServiceDeps) {
     const inflight = byReference.get(reference);
     if (inflight) return inflight;
     const run = (async () => {
-      const found = (await store.findLinkByMerchantReference(reference)) ?? (await recoverIntent(reference, price));
-      const last = found && (await recheckClosed(found, 0));
-      if (last && !isClosed(last.status)) return { record: last, existing: true };
-      const attempt = (last?.source.kind === 'intent' ? (last.source.attempt ?? 0) : 0) + 1;
-      const priced = { ...price, source: { kind: 'intent' as const, reference, attempt } };
-      return mintNew(request, priced, providerReference({ intent: reference, attempt }));
+      // Single flight across instances too: two pay pages of one invoice on two instances mint once.
+      const lease = `intent:${reference}`;
+      const holder = `${instance}.${randomBytes(4).toString('hex')}`;
+      await waitForLease(lease, holder);
+      try {
+        const found = (await store.findLinkByMerchantReference(reference)) ?? (await recoverIntent(reference, price));
+        const last = found && (await recheckClosed(found, 0));
+        if (last && !isClosed(last.status)) return { record: last, existing: true };
+        const attempt = (last?.source.kind === 'intent' ? (last.source.attempt ?? 0) : 0) + 1;
+        const priced = { ...price, source: { kind: 'intent' as const, reference, attempt } };
+        return await mintNew(request, priced, providerReference({ intent: reference, attempt }));
+      } finally {
+        await store.releaseLease(lease, holder).catch(() => undefined);
+      }
     })().finally(() => byReference.delete(reference));
     byReference.set(reference, run);
     return run;
+  }
+
+  /** Waits until `holder` holds lease `name`; another instance's mint of the same purchase answers 409 after a while. */
+  async function waitForLease(name: string, holder: string): Promise<void> {
+    const deadline = Date.now() + INTENT_WAIT_MS;
+    while (!(await store.acquireLease(name, holder, mintLeaseMs))) {
+      if (Date.now() >= deadline) {
+        throw new Problem(409, 'idempotency_in_flight', 'This payment is being prepared by another request; try again shortly', { retryAfter: 1 });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /**
@@ -256,13 +300,28 @@ export function createLinkService(deps: LinkServiceDeps) {
       // A refused reference means an earlier request made the link; a lost answer, that this one did.
       return { record: await adopt(found, ref, price, id), existing: code === 'provider_rejected' };
     }
-    // Pine Labs answers a reused reference with the link it already has.
-    const known = reference !== undefined && (await store.findLinkByProviderId(price.provider, state.providerLinkId));
-    if (known) return { record: known, existing: true };
-    const record = linkRecord(id, ref, state, price);
-    await store.insertLink(record);
+    // The store's unique constraints: Pine Labs answers a reused reference with the link it already has; another
+    // instance may have minted this purchase's link meanwhile.
+    const { record, inserted } = await store.insertLink(linkRecord(id, ref, state, price));
+    if (!inserted) {
+      if (record.providerLinkId !== state.providerLinkId) await cancelOrphan(adapter, state.providerLinkId, record);
+      return { record, existing: true };
+    }
     log.info({ linkId: id, provider: price.provider, amount: price.amount }, 'link minted');
     return { record, existing: false };
+  }
+
+  /**
+   * A link made at the provider for a purchase that the store already holds another link for (two instances
+   * raced past every other guard): cancel it, so the buyer cannot pay twice. Best effort; logged either way.
+   */
+  async function cancelOrphan(adapter: ProviderAdapter, providerLinkId: string, kept: LinkRecord): Promise<void> {
+    try {
+      await adapter.cancel(providerLinkId);
+      log.warn({ provider: adapter.name, providerLinkId, kept: kept.id }, 'a second link for one purchase was made and cancelled');
+    } catch (err) {
+      log.warn({ provider: adapter.name, providerLinkId, kept: kept.id, code: (err as Problem).code }, 'a second link for one purchase was made and could not be cancelled: cancel it in the dashboard');
+    }
   }
 
   function linkRecord(id: string, reference: string, state: ProviderLinkState, price: ResolvedPrice): LinkRecord {
@@ -272,6 +331,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       closedAt: null,
       claimedAt: null,
       recheckAt: null,
+      version: 0,
       id,
       provider: price.provider,
       providerLinkId: state.providerLinkId,
@@ -289,11 +349,8 @@ export function createLinkService(deps: LinkServiceDeps) {
 
   /** Takes in a link found at the provider by its reference: a record under a new id, unless one exists. */
   async function adopt(state: ProviderLinkState, reference: string, price: ResolvedPrice, id = newLinkId()): Promise<LinkRecord> {
-    const known = await store.findLinkByProviderId(price.provider, state.providerLinkId);
-    if (known) return known;
-    const record = linkRecord(id, reference, state, price);
-    await store.insertLink(record);
-    log.info({ linkId: id, provider: price.provider, status: record.status }, 'link recovered from the provider by its reference');
+    const { record, inserted } = await store.insertLink(linkRecord(id, reference, state, price));
+    if (inserted) log.info({ linkId: id, provider: price.provider, status: record.status }, 'link recovered from the provider by its reference');
     return record;
   }
 
@@ -313,7 +370,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       // parameters is the same purchase.
       const { returnUrl: _where, ...purchase } = request;
       const fingerprint = createHash('sha256').update(canonicalJson(purchase)).digest('hex');
-      const begin = await store.beginIdempotent(ctx.idempotencyKey, fingerprint, IDEMPOTENCY_TTL_MS);
+      const begin = await store.beginIdempotent(ctx.idempotencyKey, fingerprint, IDEMPOTENCY_TTL_MS, mintLeaseMs);
       switch (begin.kind) {
         case 'mismatch':
           throw new Problem(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
@@ -373,7 +430,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       if (stale && inGrace(record, now(), config.latePaymentGraceMs)) {
         return (await this.refresh(id).catch(() => undefined)) ?? record;
       }
-      if (stale && !isTerminal(record.status)) void this.refresh(id).catch(() => undefined);
+      if (stale && !isTerminal(record.status)) void this.refresh(id, undefined, record).catch(() => undefined);
       return record;
     },
 
@@ -381,12 +438,15 @@ export function createLinkService(deps: LinkServiceDeps) {
      * Reads the provider's view of a link and joins it in. Single flight per link. `claim`: the hint event that
      * asked for this read (see `observe`); a read already in flight serves it without the claim.
      */
-    refresh(id: string, claim?: Claim): Promise<LinkRecord | undefined> {
+    refresh(id: string, claim?: Claim, stale?: LinkRecord): Promise<LinkRecord | undefined> {
       const inflight = refreshing.get(id);
       if (inflight) return inflight;
       const run = (async () => {
         const record = await store.getLink(id);
         if (!record) return undefined;
+        // A read only because the state was stale is claimed first: of several instances that found it stale at
+        // once, one asks the provider and the others' watchers hear its answer through the change feed.
+        if (stale && !(await store.claimRefresh(id, stale.checkedAt, now()))) return record;
         try {
           const state = await adapterFor(record.provider).retrieve(record.providerLinkId);
           return await observe(id, state, claim);
@@ -447,8 +507,8 @@ export function createLinkService(deps: LinkServiceDeps) {
       return record;
     },
 
-    /** The links this proxy minted, newest first, as stored (no provider calls). */
-    list(query: ListLinksQuery): Promise<LinkRecord[]> {
+    /** The links this proxy minted, newest first, as stored (no provider calls), a page at a time. */
+    list(query: ListLinksQuery): Promise<LinkPage> {
       return store.listLinks(query);
     },
 
@@ -509,18 +569,27 @@ export function createLinkService(deps: LinkServiceDeps) {
     sweep(): Promise<void> {
       sweeping ??= (async () => {
         const t = now();
-        const due = new Set<string>();
-        // Reads owed whoever watches: closed links in their grace window, unconfirmed claims (links/recheck.ts).
-        for (const link of await store.findLinksDueForRecheck(t, SWEEP_DUE_LIMIT)) due.add(link.id);
+        const due = new Map<string, LinkRecord>();
+        // This instance's watchers: nobody else knows they are watched.
         for (const id of watchers.keys()) {
           const record = await store.getLink(id);
-          if (record && !isTerminal(record.status) && t - record.checkedAt >= watchedStaleAfterMs) due.add(id);
+          if (record && !isTerminal(record.status) && t - record.checkedAt >= watchedStaleAfterMs) due.set(id, record);
         }
-        // Just past its expiry a link's state has likely changed: these are read at the ordinary interval.
-        for (const link of await store.findOpenLinksExpiring(t - 60 * 60_000, t, 200)) {
-          if (t - link.checkedAt >= staleAfterMs) due.add(link.id);
+        // The store-wide lists, by one instance at a time (the lease lapses by itself if that one dies).
+        if (await store.acquireLease('sweeper', instance, Math.max(3 * staleAfterMs, 15_000))) {
+          // Reads owed whoever watches: closed links in their grace window, unconfirmed claims (links/recheck.ts).
+          for (const link of await store.findLinksDueForRecheck(t, SWEEP_DUE_LIMIT)) due.set(link.id, link);
+          // Just past its expiry a link's state has likely changed: these are read at the ordinary interval.
+          for (const link of await store.findOpenLinksExpiring(t - 60 * 60_000, t, 200)) {
+            if (t - link.checkedAt >= staleAfterMs) due.set(link.id, link);
+          }
+          if (t - purgedAt >= PURGE_EVERY_MS) {
+            purgedAt = t;
+            await store.purgeExpired().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'purging expired records failed'));
+          }
         }
-        await inBatches([...due], SWEEP_CONCURRENCY, (id) => this.refresh(id).catch(() => undefined));
+        // Each read claimed by the state it was found in, so another instance's read of the same link stands for it.
+        await inBatches([...due.values()], SWEEP_CONCURRENCY, (record) => this.refresh(record.id, undefined, record).catch(() => undefined));
       })().finally(() => (sweeping = undefined));
       return sweeping;
     },

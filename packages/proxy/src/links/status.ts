@@ -12,6 +12,9 @@
  *   docs/decisions/0002-status-join-and-seq.md.
  */
 import type { LinkStatus } from '../contract.ts';
+import type { StatusState } from '../records.ts';
+
+export type { StatusState } from '../records.ts';
 
 const RANK: Record<LinkStatus, number> = {
   pending: 0,
@@ -22,14 +25,6 @@ const RANK: Record<LinkStatus, number> = {
   paid: 5,
 };
 
-export interface StatusState {
-  status: LinkStatus;
-  amountPaid: number;
-  /** Distinct non-zero amounts paid observed, ascending. */
-  paidSteps: number[];
-  seq: number;
-  paidAt: string | null;
-}
 
 export interface Observation {
   status: LinkStatus;

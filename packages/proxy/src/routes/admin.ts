@@ -50,6 +50,11 @@ const ListQuery = z
     status: LinkStatus.optional(),
     provider: ProviderName.optional(),
     limit: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(1).max(500).default(50),
+    /** Created at or after / before, ISO 8601. */
+    from: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time such as 2026-05-01T00:00:00Z' }).optional(),
+    to: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time such as 2026-06-01T00:00:00Z' }).optional(),
+    /** The previous page's `nextCursor`. */
+    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'the nextCursor of the previous page').optional(),
   })
   .strict();
 
@@ -146,8 +151,13 @@ export function adminRouter(config: ProxyConfig, links: LinkService, logger: Log
     audited('list', async (req, res) => {
       const parsed = ListQuery.safeParse(req.query);
       if (!parsed.success) throw badRequest(parsed.error);
-      const records = await links.list(parsed.data);
-      res.json({ links: records.map(view) });
+      const { from, to, ...query } = parsed.data;
+      const page = await links.list({
+        ...query,
+        createdFrom: from === undefined ? undefined : Date.parse(from),
+        createdBefore: to === undefined ? undefined : Date.parse(to),
+      });
+      res.json({ links: page.links.map(view), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
     }),
   );
 

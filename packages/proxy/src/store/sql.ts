@@ -1,0 +1,315 @@
+/**
+ * The store over SQL, one implementation for both engines (Kysely: typed queries, one dialect each; decision
+ * 0012). The engines differ only in how they connect and in the change feed (`store/sqlite.ts`,
+ * `store/postgres.ts`). Every step instances could race on is one statement the database makes atomic:
+ * compare-and-set on `version`, `INSERT … ON CONFLICT DO NOTHING` against the unique constraints, and
+ * conditional upserts for idempotency claims and leases.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Kysely, Migrator, sql } from 'kysely';
+import type { ProviderName } from '../contract.ts';
+import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
+import type { IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, Store } from './types.ts';
+
+/** A database this code cannot run on (a newer schema than it knows): the start is refused with this message. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export interface ChangeFeed {
+  publish(id: string): Promise<void>;
+  listen(onChange: (id: string) => void, onResync: () => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** In one process the service tells its own watchers; there is nobody else to tell. */
+export const NO_FEED: ChangeFeed = { publish: async () => {}, listen: async () => {}, close: async () => {} };
+
+/** How often a compare-and-set is retried against writers that keep winning before giving up. */
+const CAS_ATTEMPTS = 20;
+/**
+ * The most a lost compare-and-set waits before its next attempt (a random wait up to 2^attempt ms, capped).
+ * Retried at once, the losers of a burst read and write in lockstep and only one of them wins a round, so N
+ * writers on one link need N rounds: past CAS_ATTEMPTS of them, the rest gave up.
+ */
+const CAS_BACKOFF_MAX_MS = 100;
+
+/** Applies the migrations this code knows, refusing a database that has applied one it does not. */
+export async function migrate(db: Kysely<Database>, where: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const known = new Set(Object.keys(MIGRATIONS));
+  // Kysely's own listing shows only the migrations it knows; its table holds every one applied.
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (tables.some((t) => t.name === 'kysely_migration')) {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const unknown = rows.rows.map((r) => r.name).filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new StoreError(
+        `${where} has schema migrations this version of pay-link does not know (${unknown.join(', ')}): it was used by a newer version. Run that version, or restore a backup made before the upgrade.`,
+      );
+    }
+  }
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new StoreError(`${where}: migrating the schema failed: ${(error as Error).message}`);
+}
+
+export function createSqlStore(db: Kysely<Database>, options: { now: () => number; feed: ChangeFeed; close: () => Promise<void> }): Store {
+  const { now, feed } = options;
+  const links = () => db.selectFrom('links').selectAll();
+
+  async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {
+    const row = await query.limit(1).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async function getLink(id: string) {
+    return one(links().where('id', '=', id));
+  }
+
+  return {
+    getLink,
+    findLinkByProviderId(provider, providerLinkId) {
+      return one(links().where('provider', '=', provider).where('provider_link_id', '=', providerLinkId));
+    },
+    findLinkByMerchantReference(reference) {
+      return one(links().where('source_reference', '=', reference).orderBy('source_attempt', 'desc'));
+    },
+    async insertLink(record) {
+      const row = toRow({ ...record, version: 1 });
+      const inserted = await db.insertInto('links').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+      if (inserted) return { record: { ...record, version: 1 }, inserted: true };
+      // Which constraint it met decides which link holds the purchase.
+      const existing =
+        (await one(links().where('provider', '=', row.provider).where('provider_link_id', '=', row.provider_link_id))) ??
+        (await one(links().where('provider', '=', row.provider).where('reference', '=', row.reference))) ??
+        (row.source_reference !== null
+          ? await one(links().where('source_reference', '=', row.source_reference).where('source_attempt', '=', row.source_attempt))
+          : undefined) ??
+        (await getLink(record.id));
+      if (!existing) throw new StoreError(`link ${record.id} was neither inserted nor found`);
+      return { record: existing, inserted: false };
+    },
+    async updateLink(id, update) {
+      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+        const current = await getLink(id);
+        if (!current) return undefined;
+        const next = update(current);
+        if (next === current) return current;
+        const { id: _id, ...changes } = toRow({ ...next, version: current.version + 1 });
+        const result = await db.updateTable('links').set(changes).where('id', '=', id).where('version', '=', current.version).executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 1) return { ...next, id, version: current.version + 1 };
+        await sleep(Math.random() * Math.min(2 ** attempt, CAS_BACKOFF_MAX_MS));
+      }
+      throw new StoreError(`link ${id}: gave up after ${CAS_ATTEMPTS} concurrent writes won`);
+    },
+    async claimRefresh(id, seenCheckedAt, at) {
+      const result = await db
+        .updateTable('links')
+        .set((eb) => ({ checked_at: at, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .where('checked_at', '=', seenCheckedAt)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async listLinks(query: ListLinksQuery): Promise<LinkPage> {
+      let q = links();
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.provider) q = q.where('provider', '=', query.provider);
+      if (query.createdFrom !== undefined) q = q.where('created_at', '>=', query.createdFrom);
+      if (query.createdBefore !== undefined) q = q.where('created_at', '<', query.createdBefore);
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (after) {
+        q = q.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+      }
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit).map(fromRow);
+      const last = page.at(-1);
+      return rows.length > query.limit && last ? { links: page, nextCursor: encodeCursor(last) } : { links: page };
+    },
+    async findOpenLinksExpiring(from, to, limit) {
+      // `expires_at` is ISO 8601 in UTC ('…Z'), so text order is time order.
+      const rows = await links()
+        .where('status', 'in', ['pending', 'partially_paid'])
+        .where('expires_at', '>=', new Date(from).toISOString())
+        .where('expires_at', '<=', new Date(to).toISOString())
+        .orderBy('expires_at')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+    async findLinksDueForRecheck(at, limit) {
+      const rows = await links().where('recheck_at', 'is not', null).where('recheck_at', '<=', at).orderBy('recheck_at').limit(limit).execute();
+      return rows.map(fromRow);
+    },
+
+    async beginIdempotent(key, fingerprint, ttlMs, leaseMs): Promise<IdempotencyBegin> {
+      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+        const t = now();
+        const claimed = await db
+          .insertInto('idempotency')
+          .values({ key, fingerprint, link_id: null, lease_until: t + leaseMs, expires_at: t + ttlMs })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .returning('key')
+          .executeTakeFirst();
+        if (claimed) return { kind: 'new' };
+        const row = await db.selectFrom('idempotency').selectAll().where('key', '=', key).executeTakeFirst();
+        if (!row) continue; // freed meanwhile: claim again
+        const expired = Number(row.expires_at) <= t;
+        if (!expired && row.fingerprint !== fingerprint) return { kind: 'mismatch' };
+        if (!expired && row.link_id !== null) return { kind: 'done', linkId: row.link_id };
+        if (!expired && Number(row.lease_until) > t) return { kind: 'in_flight' };
+        // An expired record, or a claim whose holder crashed (its lease ran out): take it over, if nobody else did.
+        const taken = await db
+          .updateTable('idempotency')
+          .set({ fingerprint, link_id: null, lease_until: t + leaseMs, expires_at: t + ttlMs })
+          .where('key', '=', key)
+          .where('lease_until', '=', row.lease_until)
+          .where('expires_at', '=', row.expires_at)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) === 1) return { kind: 'new' };
+      }
+      return { kind: 'in_flight' };
+    },
+    async completeIdempotent(key, linkId) {
+      await db.updateTable('idempotency').set({ link_id: linkId }).where('key', '=', key).execute();
+    },
+    async abandonIdempotent(key) {
+      await db.deleteFrom('idempotency').where('key', '=', key).where('link_id', 'is', null).execute();
+    },
+
+    async hasEvent(provider, dedupeKey) {
+      const row = await db
+        .selectFrom('webhook_events')
+        .select('expires_at')
+        .where('provider', '=', provider)
+        .where('dedupe_key', '=', dedupeKey)
+        .executeTakeFirst();
+      return row !== undefined && Number(row.expires_at) > now();
+    },
+    async recordEvent(provider, dedupeKey, ttlMs) {
+      const expiresAt = now() + ttlMs;
+      await db
+        .insertInto('webhook_events')
+        .values({ provider, dedupe_key: dedupeKey, expires_at: expiresAt })
+        .onConflict((oc) => oc.columns(['provider', 'dedupe_key']).doUpdateSet({ expires_at: expiresAt }))
+        .execute();
+    },
+
+    async acquireLease(name, holder, ttlMs) {
+      const t = now();
+      const row = await db
+        .insertInto('leases')
+        .values({ name, holder, expires_at: t + ttlMs })
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet({ holder, expires_at: t + ttlMs })
+            .where((eb) => eb.or([eb('leases.expires_at', '<=', t), eb('leases.holder', '=', holder)])),
+        )
+        .returning('holder')
+        .executeTakeFirst();
+      return row?.holder === holder;
+    },
+    async releaseLease(name, holder) {
+      await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+    },
+
+    async purgeExpired() {
+      const t = now();
+      await db.deleteFrom('idempotency').where('expires_at', '<=', t).execute();
+      await db.deleteFrom('webhook_events').where('expires_at', '<=', t).execute();
+      await db.deleteFrom('leases').where('expires_at', '<=', t).execute();
+    },
+
+    publishChange: (id) => feed.publish(id),
+    listenChanges: (onChange, onResync) => feed.listen(onChange, onResync),
+    async close() {
+      await feed.close();
+      await options.close();
+    },
+  };
+}
+
+type Row = LinksTable;
+
+function toRow(record: LinkRecord): Row {
+  const source = record.source;
+  return {
+    id: record.id,
+    provider: record.provider,
+    provider_link_id: record.providerLinkId,
+    reference: record.reference,
+    url: record.url,
+    amount_value: record.amount.value,
+    currency: record.amount.currency,
+    description: record.description,
+    expires_at: record.expiresAt,
+    source_kind: source.kind,
+    source_product: source.kind === 'product' ? source.product : null,
+    source_quantity: source.kind === 'product' ? source.quantity : null,
+    source_reference: source.kind === 'intent' ? source.reference : null,
+    // Intent links minted before attempts were counted are attempt 1 (decision 0008).
+    source_attempt: source.kind === 'intent' ? (source.attempt ?? 1) : null,
+    status: record.status,
+    amount_paid: record.amountPaid,
+    paid_steps: JSON.stringify(record.paidSteps),
+    seq: record.seq,
+    paid_at: record.paidAt,
+    created_at: record.createdAt,
+    checked_at: record.checkedAt,
+    closed_at: record.closedAt,
+    claimed_at: record.claimedAt,
+    recheck_at: record.recheckAt,
+    version: record.version,
+  };
+}
+
+/** node-postgres answers `bigint` columns as strings (they may exceed 2^53; ours are ms and minor units, which do not). */
+const int = (value: number | string): number => Number(value);
+const intOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+function fromRow(row: Row): LinkRecord {
+  let source: PriceSource;
+  if (row.source_kind === 'product') source = { kind: 'product', product: row.source_product!, quantity: int(row.source_quantity!) };
+  else if (row.source_kind === 'intent') source = { kind: 'intent', reference: row.source_reference!, attempt: int(row.source_attempt!) };
+  else source = { kind: 'amount' };
+  return {
+    id: row.id,
+    provider: row.provider as ProviderName,
+    providerLinkId: row.provider_link_id,
+    reference: row.reference,
+    url: row.url,
+    amount: { value: int(row.amount_value), currency: row.currency },
+    description: row.description,
+    expiresAt: row.expires_at,
+    source,
+    status: row.status as LinkRecord['status'],
+    amountPaid: int(row.amount_paid),
+    paidSteps: (JSON.parse(row.paid_steps) as number[]).map(int),
+    seq: int(row.seq),
+    paidAt: row.paid_at,
+    createdAt: int(row.created_at),
+    checkedAt: int(row.checked_at),
+    closedAt: intOrNull(row.closed_at),
+    claimedAt: intOrNull(row.claimed_at),
+    recheckAt: intOrNull(row.recheck_at),
+    version: int(row.version),
+  };
+}
+
+function encodeCursor(record: LinkRecord): string {
+  return Buffer.from(JSON.stringify([record.createdAt, record.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    // An integer, or Postgres refuses the query (`created_at` is a bigint) instead of ignoring the cursor.
+    return Number.isSafeInteger(createdAt) && typeof id === 'string' ? { createdAt: createdAt as number, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
