@@ -196,7 +196,8 @@ export function createLinkService(deps: LinkServiceDeps) {
   const byReference = new Map<string, Promise<{ record: LinkRecord; existing: boolean }>>();
   function mintForReference(reference: string, request: MintRequest, price: ResolvedPrice) {
     const inflight = byReference.get(reference);
-    if (inflight) return inflight;
+    // A request that joins a mint in flight did not mint: it is answered the link as existing (200, not 201).
+    if (inflight) return inflight.then((result) => ({ ...result, existing: true }));
     const run = (async () => {
       // Single flight across instances too: two pay pages of one invoice on two instances mint once.
       const lease = `intent:${reference}`;
