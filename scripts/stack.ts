@@ -10,7 +10,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { createInvoiceEmail, loadConfig, signIntent, startProxy, type RunningProxy } from '@pay-link/proxy';
-import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '@pay-link/simulator';
+import { DEMO_CREDENTIALS, type RunningSimulator, proxyEnvForAllProviders, startSimulator } from '@pay-link/simulator';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoDir = join(root, 'demo');
@@ -92,26 +92,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_INTENT_SECRET: options.intentSecret ?? DEMO_INTENT_SECRET,
     PAY_LINK_ADMIN_TOKEN: DEMO_ADMIN_TOKEN,
     // Every provider's production URL is the default; the demo points each one at the simulator.
-    RAZORPAY_KEY_ID: DEMO_CREDENTIALS.razorpay.keyId,
-    RAZORPAY_KEY_SECRET: DEMO_CREDENTIALS.razorpay.keySecret,
-    RAZORPAY_WEBHOOK_SECRET: DEMO_CREDENTIALS.razorpay.webhookSecret,
-    RAZORPAY_BASE_URL: `${sim}/razorpay`,
+    ...proxyEnvForAllProviders(sim),
     RAZORPAY_API: options.razorpayApi ?? 'payment_links',
-    XENDIT_SECRET_KEY: DEMO_CREDENTIALS.xendit.secretKey,
-    XENDIT_CALLBACK_TOKEN: DEMO_CREDENTIALS.xendit.callbackToken,
-    XENDIT_BASE_URL: `${sim}/xendit`,
-    PINELABS_CLIENT_ID: DEMO_CREDENTIALS.pinelabs.clientId,
-    PINELABS_CLIENT_SECRET: DEMO_CREDENTIALS.pinelabs.clientSecret,
-    PINELABS_WEBHOOK_SECRET: DEMO_CREDENTIALS.pinelabs.webhookSecret,
-    PINELABS_BASE_URL: `${sim}/pinelabs/api`,
-    PAYENGINE_SECRET_KEY: DEMO_CREDENTIALS.payengine.secretKey,
-    PAYENGINE_MERCHANT_ID: DEMO_CREDENTIALS.payengine.merchantId,
-    PAYENGINE_WEBHOOK_SECRET: DEMO_CREDENTIALS.payengine.webhookSecret,
-    PAYENGINE_BASE_URL: `${sim}/payengine`,
-    EXIMPE_CLIENT_ID: DEMO_CREDENTIALS.eximpe.clientId,
-    EXIMPE_CLIENT_SECRET: DEMO_CREDENTIALS.eximpe.clientSecret,
-    EXIMPE_WEBHOOK_SECRET: DEMO_CREDENTIALS.eximpe.webhookSecret,
-    EXIMPE_BASE_URL: `${sim}/eximpe`,
   });
   const proxy = await startProxy(config);
   // The simulator forgets its links when it stops; a proxy database that outlives it must not take a new run's

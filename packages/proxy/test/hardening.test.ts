@@ -9,14 +9,13 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_CREDENTIALS } from '@pay-link/simulator';
+import { proxyEnvForAllProviders } from '@pay-link/simulator';
 import type { LinkView } from '../src/contract.ts';
 import { type ProxyConfig, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
 import { SHOP_ORIGIN, createMockServer, postJson, razorpayHandlers, testConfig } from './helpers.ts';
 
-const C = DEMO_CREDENTIALS;
 /** Nothing listens here: no test in this file may reach a provider. */
 const NOWHERE = 'http://127.0.0.1:9';
 const PROVIDERS = ['razorpay', 'xendit', 'pinelabs', 'payengine', 'eximpe'] as const;
@@ -30,25 +29,7 @@ function allProviders(env: Record<string, string> = {}): ProxyConfig {
       LOG_LEVEL: 'silent',
       // A private in-memory database per proxy: nothing left behind, nothing shared between tests.
       PAY_LINK_DATABASE_URL: 'sqlite::memory:',
-      RAZORPAY_KEY_ID: C.razorpay.keyId,
-      RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
-      RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
-      RAZORPAY_BASE_URL: NOWHERE,
-      XENDIT_SECRET_KEY: C.xendit.secretKey,
-      XENDIT_CALLBACK_TOKEN: C.xendit.callbackToken,
-      XENDIT_BASE_URL: NOWHERE,
-      PINELABS_CLIENT_ID: C.pinelabs.clientId,
-      PINELABS_CLIENT_SECRET: C.pinelabs.clientSecret,
-      PINELABS_WEBHOOK_SECRET: C.pinelabs.webhookSecret,
-      PINELABS_BASE_URL: NOWHERE,
-      PAYENGINE_SECRET_KEY: C.payengine.secretKey,
-      PAYENGINE_MERCHANT_ID: C.payengine.merchantId,
-      PAYENGINE_WEBHOOK_SECRET: C.payengine.webhookSecret,
-      PAYENGINE_BASE_URL: NOWHERE,
-      EXIMPE_CLIENT_ID: C.eximpe.clientId,
-      EXIMPE_CLIENT_SECRET: C.eximpe.clientSecret,
-      EXIMPE_WEBHOOK_SECRET: C.eximpe.webhookSecret,
-      EXIMPE_BASE_URL: NOWHERE,
+      ...proxyEnvForAllProviders(NOWHERE),
       ...env,
     },
     () => JSON.stringify({ products: [{ id: 'tea', name: 'Tea', price: '499.00', currency: 'INR' }], allowedOrigins: [SHOP_ORIGIN] }),

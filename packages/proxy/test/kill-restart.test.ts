@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '@pay-link/simulator';
+import { DEMO_CREDENTIALS, proxyEnvForAllProviders, startSimulator, type RunningSimulator } from '@pay-link/simulator';
 import type { LinkView, ProviderName } from '../src/contract.ts';
 import { signIntent } from '../src/links/intent.ts';
 import type { AdminLinkView } from '../src/routes/admin.ts';
@@ -146,25 +146,7 @@ describe('kill -9 and a restart on the same SQLite file, five providers', () => 
       PAY_LINK_RATE_ADMIN_FAILURES_PER_MINUTE: '0',
       PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
-      RAZORPAY_KEY_ID: C.razorpay.keyId,
-      RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
-      RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
-      RAZORPAY_BASE_URL: `${sims}/razorpay`,
-      XENDIT_SECRET_KEY: C.xendit.secretKey,
-      XENDIT_CALLBACK_TOKEN: C.xendit.callbackToken,
-      XENDIT_BASE_URL: `${sims}/xendit`,
-      PINELABS_CLIENT_ID: C.pinelabs.clientId,
-      PINELABS_CLIENT_SECRET: C.pinelabs.clientSecret,
-      PINELABS_WEBHOOK_SECRET: C.pinelabs.webhookSecret,
-      PINELABS_BASE_URL: `${sims}/pinelabs/api`,
-      PAYENGINE_SECRET_KEY: C.payengine.secretKey,
-      PAYENGINE_MERCHANT_ID: C.payengine.merchantId,
-      PAYENGINE_WEBHOOK_SECRET: C.payengine.webhookSecret,
-      PAYENGINE_BASE_URL: `${sims}/payengine`,
-      EXIMPE_CLIENT_ID: C.eximpe.clientId,
-      EXIMPE_CLIENT_SECRET: C.eximpe.clientSecret,
-      EXIMPE_WEBHOOK_SECRET: C.eximpe.webhookSecret,
-      EXIMPE_BASE_URL: `${sims}/eximpe`,
+      ...proxyEnvForAllProviders(sims),
     };
   }
 

@@ -15,7 +15,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DEMO_CREDENTIALS, startSimulator, type RunningSimulator } from '@pay-link/simulator';
+import { DEMO_CREDENTIALS, proxyEnvForSimulator, startSimulator, type RunningSimulator } from '@pay-link/simulator';
 import type { LinkView } from '../src/contract.ts';
 import { loadConfig } from '../src/config.ts';
 import { signIntent } from '../src/links/intent.ts';
@@ -42,17 +42,12 @@ interface Case {
 }
 
 const C = DEMO_CREDENTIALS;
-const razorpayEnv = (sim: RunningSimulator) => ({
-  RAZORPAY_KEY_ID: C.razorpay.keyId,
-  RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
-  RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
-  RAZORPAY_BASE_URL: `${sim.url}/razorpay`,
-});
+const simEnv = (sim: RunningSimulator) => proxyEnvForSimulator(sim.url);
 const CASES: Case[] = [
   {
     name: 'Razorpay',
     provider: 'razorpay',
-    env: razorpayEnv,
+    env: (sim) => simEnv(sim).razorpay,
     price: { value: 49_900, decimal: '499.00', currency: 'INR' },
     providerIds: (sim) => sim.control.razorpay!.links().map((l) => l.id),
     pay: (sim, id) => sim.control.razorpay!.pay(id),
@@ -60,7 +55,7 @@ const CASES: Case[] = [
   {
     name: 'Razorpay, legacy invoices',
     provider: 'razorpay',
-    env: (sim) => ({ ...razorpayEnv(sim), RAZORPAY_API: 'invoices' }),
+    env: (sim) => ({ ...simEnv(sim).razorpay, RAZORPAY_API: 'invoices' }),
     price: { value: 49_900, decimal: '499.00', currency: 'INR' },
     providerIds: (sim) => sim.control.razorpay!.invoices().map((i) => i.id),
     pay: (sim, id) => sim.control.razorpay!.payInvoice(id),
@@ -68,11 +63,7 @@ const CASES: Case[] = [
   {
     name: 'Xendit',
     provider: 'xendit',
-    env: (sim) => ({
-      XENDIT_SECRET_KEY: C.xendit.secretKey,
-      XENDIT_CALLBACK_TOKEN: C.xendit.callbackToken,
-      XENDIT_BASE_URL: `${sim.url}/xendit`,
-    }),
+    env: (sim) => simEnv(sim).xendit,
     price: { value: 15_000_000, decimal: '150000', currency: 'IDR' },
     lookupFirst: true,
     providerIds: (sim) => sim.control.xendit!.links().map((l) => l.id),
@@ -81,11 +72,7 @@ const CASES: Case[] = [
   {
     name: 'Pine Labs',
     provider: 'pinelabs',
-    env: (sim) => ({
-      PINELABS_CLIENT_ID: C.pinelabs.clientId,
-      PINELABS_CLIENT_SECRET: C.pinelabs.clientSecret,
-      PINELABS_BASE_URL: `${sim.url}/pinelabs/api`,
-    }),
+    env: (sim) => simEnv(sim).pinelabs,
     price: { value: 250_000, decimal: '2500.00', currency: 'INR' },
     answersExisting: true,
     providerIds: (sim) => sim.control.pinelabs!.links().map((l) => l.payment_link_id),
@@ -94,12 +81,7 @@ const CASES: Case[] = [
   {
     name: 'PayEngine',
     provider: 'payengine',
-    env: (sim) => ({
-      PAYENGINE_SECRET_KEY: C.payengine.secretKey,
-      PAYENGINE_MERCHANT_ID: C.payengine.merchantId,
-      PAYENGINE_WEBHOOK_SECRET: C.payengine.webhookSecret,
-      PAYENGINE_BASE_URL: `${sim.url}/payengine`,
-    }),
+    env: (sim) => simEnv(sim).payengine,
     price: { value: 4_900, decimal: '49.00', currency: 'USD' },
     expiresWithinMs: 3 * 86_400_000,
     providerIds: (sim) => sim.control.payengine!.links().map((l) => l.payment_link_id),
@@ -108,12 +90,7 @@ const CASES: Case[] = [
   {
     name: 'EximPe',
     provider: 'eximpe',
-    env: (sim) => ({
-      EXIMPE_CLIENT_ID: C.eximpe.clientId,
-      EXIMPE_CLIENT_SECRET: C.eximpe.clientSecret,
-      EXIMPE_WEBHOOK_SECRET: C.eximpe.webhookSecret,
-      EXIMPE_BASE_URL: `${sim.url}/eximpe`,
-    }),
+    env: (sim) => simEnv(sim).eximpe,
     price: { value: 150_000, decimal: '1500.00', currency: 'INR' },
     lookupFirst: true,
     providerIds: (sim) => sim.control.eximpe!.links().map((l) => l.payment_id),

@@ -36,3 +36,47 @@ export const DEMO_CREDENTIALS = {
     webhookSecret: 'sim_eximpe_webhook_secret',
   },
 } as const satisfies { razorpay: RazorpayOptions; payengine: PayEngineOptions; xendit: XenditOptions; pinelabs: PinelabsOptions; eximpe: EximPeOptions };
+
+/**
+ * The pay-link proxy's environment variables for each provider: the demo credentials, and the base URL of that
+ * provider's API on a simulator at `simulatorUrl`. What the demo stack and the tests configure the proxy with.
+ */
+export function proxyEnvForSimulator(simulatorUrl: string) {
+  const C = DEMO_CREDENTIALS;
+  return {
+    razorpay: {
+      RAZORPAY_KEY_ID: C.razorpay.keyId,
+      RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
+      RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
+      RAZORPAY_BASE_URL: `${simulatorUrl}/razorpay`,
+    },
+    xendit: {
+      XENDIT_SECRET_KEY: C.xendit.secretKey,
+      XENDIT_CALLBACK_TOKEN: C.xendit.callbackToken,
+      XENDIT_BASE_URL: `${simulatorUrl}/xendit`,
+    },
+    pinelabs: {
+      PINELABS_CLIENT_ID: C.pinelabs.clientId,
+      PINELABS_CLIENT_SECRET: C.pinelabs.clientSecret,
+      PINELABS_WEBHOOK_SECRET: C.pinelabs.webhookSecret,
+      PINELABS_BASE_URL: `${simulatorUrl}/pinelabs/api`,
+    },
+    payengine: {
+      PAYENGINE_SECRET_KEY: C.payengine.secretKey,
+      PAYENGINE_MERCHANT_ID: C.payengine.merchantId,
+      PAYENGINE_WEBHOOK_SECRET: C.payengine.webhookSecret,
+      PAYENGINE_BASE_URL: `${simulatorUrl}/payengine`,
+    },
+    eximpe: {
+      EXIMPE_CLIENT_ID: C.eximpe.clientId,
+      EXIMPE_CLIENT_SECRET: C.eximpe.clientSecret,
+      EXIMPE_WEBHOOK_SECRET: C.eximpe.webhookSecret,
+      EXIMPE_BASE_URL: `${simulatorUrl}/eximpe`,
+    },
+  } satisfies Record<string, Record<string, string>>;
+}
+
+/** `proxyEnvForSimulator` for all five providers at once, as one environment. */
+export function proxyEnvForAllProviders(simulatorUrl: string): Record<string, string> {
+  return Object.assign({}, ...Object.values(proxyEnvForSimulator(simulatorUrl)));
+}

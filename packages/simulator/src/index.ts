@@ -1,6 +1,6 @@
 export { createSimulator, startSimulator } from './server.ts';
 export type { RunningSimulator, Simulator, SimulatorControl, SimulatorOptions } from './server.ts';
-export { DEMO_CREDENTIALS } from './demo-credentials.ts';
+export { DEMO_CREDENTIALS, proxyEnvForAllProviders, proxyEnvForSimulator } from './demo-credentials.ts';
 export type { CoreControl } from './control.ts';
 export type { Fault } from './faults.ts';
 export type { WebhookDelivery } from './webhooks.ts';
