@@ -18,7 +18,6 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import { DEMO_CREDENTIALS, proxyEnvForAllProviders, startSimulator, type Running
 import type { LinkView, ProviderName } from '../src/contract.ts';
 import { signIntent } from '../src/links/intent.ts';
 import type { AdminLinkView } from '../src/routes/admin.ts';
+import { freePort } from './postgres.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 
 const PROXY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -102,16 +102,6 @@ interface Minted {
   intent?: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('kill -9 and a restart on the same SQLite file, five providers', () => {
   let sim: RunningSimulator;

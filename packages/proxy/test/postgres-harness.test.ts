@@ -11,19 +11,10 @@ import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startPostgres, type TestPostgres } from './postgres.ts';
+import { startPostgres, type TestPostgres, withClient } from './postgres.ts';
 
 const external = Boolean(process.env.PAY_LINK_TEST_POSTGRES_URL);
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Resolves with the connection error's code, or 'connected' if something accepted. */
 function probe(port: number): Promise<string> {

@@ -125,7 +125,8 @@ async function freshDatabase(adminUrl: string): Promise<TestPostgres> {
   };
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` with a connected client, ended afterwards. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -192,7 +193,8 @@ function runTool(bin: string, tool: string, args: string[]): Promise<{ ok: boole
   });
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (bound to port 0 and released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -8,20 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres.ts';
-import { withPostgres } from './postgres.ts';
+import { withPostgres, withClient } from './postgres.ts';
 import { describeStore, type StoreEngine, type TestDatabase } from './store/kit.ts';
 
 const server = withPostgres();
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 const engine: StoreEngine<TestDatabase & { name: string }> = {
   async createDatabase() {
