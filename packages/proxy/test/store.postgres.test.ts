@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { openPostgresStore } from '../src/store/postgres.ts';
 import { withPostgres, withClient } from './postgres.ts';
 import { describeStore, type StoreEngine, type TestDatabase } from './store/kit.ts';
