@@ -92,20 +92,22 @@ interface SerializedView {
 /**
  * The status view as sent, and its entity tag: `"<seq>.<digest of the body>"`, so every field a 304 stands for
  * is in it (an extended expiry or a payment time filled in later changes the tag though `seq` does not), while
- * `seq` stays readable. Cached per record object: a store hands back the same object until the link changes,
- * so the hot path serializes and hashes a link once per change, not once per poll.
+ * `seq` stays readable. Cached by link id and store version (every write bumps it), so the hot path serializes
+ * and hashes a link once per write, not once per poll; bounded, the oldest entry going first.
  */
-const views = new WeakMap<LinkRecord, SerializedView>();
+const MAX_CACHED_VIEWS = 10_000;
+const views = new Map<string, SerializedView & { version: number }>();
 function serialized(links: LinkService, record: LinkRecord): SerializedView {
-  let cached = views.get(record);
-  if (!cached) {
-    const view = links.view(record);
-    const body = JSON.stringify(view);
-    const digest = createHash('sha256').update(body).digest('base64url').slice(0, 16);
-    cached = { body, etag: `"${record.seq}.${digest}"`, pollAfterMs: view.pollAfterMs };
-    views.set(record, cached);
-  }
-  return cached;
+  const cached = views.get(record.id);
+  if (cached?.version === record.version) return cached;
+  const view = links.view(record);
+  const body = JSON.stringify(view);
+  const digest = createHash('sha256').update(body).digest('base64url').slice(0, 16);
+  const fresh = { body, etag: `"${record.seq}.${digest}"`, pollAfterMs: view.pollAfterMs, version: record.version };
+  views.delete(record.id);
+  if (views.size >= MAX_CACHED_VIEWS) views.delete(views.keys().next().value!);
+  views.set(record.id, fresh);
+  return fresh;
 }
 
 /** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly; the widget sends one, as given. */

@@ -86,7 +86,15 @@ function postgresFeed(url: string, pool: pg.Pool, log: PostgresStoreOptions['log
     async publish(id) {
       await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, `${self}:${id}`]);
     },
-    listen: (onChange, onResync) => connect(onChange, onResync, false),
+    async listen(onChange, onResync) {
+      try {
+        await connect(onChange, onResync, false);
+      } catch (err) {
+        // Not there at start: keep trying in the background, and say so (the caller logs it).
+        setTimeout(() => void retry(onChange, onResync), RECONNECT_MS[0]).unref();
+        throw err;
+      }
+    },
     async close() {
       closed = true;
       await client?.end().catch(() => {});
