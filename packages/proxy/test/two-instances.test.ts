@@ -7,7 +7,8 @@
  * - a webhook applied by B reaches an SSE watcher on A through the change feed (LISTEN/NOTIFY) at once, not at the
  *   sweeper's next round: both instances are told nothing is stale for a minute, so no read can explain it;
  * - fifty racing retries of one Idempotency-Key split over A and B make one provider link and answer one id;
- * - ten clicks on one signed invoice split over A and B make one provider link and answer one id;
+ * - ten clicks on one signed invoice split over two instances make one provider link and answer one id (Razorpay on
+ *   A and B; Xendit, which takes a reused reference, on a second pair whose default provider it is);
  * - with A stopped, B still answers A's links and applies their webhooks.
  */
 import assert from 'node:assert/strict';
@@ -129,8 +130,9 @@ describe('two instances on one Postgres database', () => {
   /** Measured fan-out latencies (payment at the simulator → A's SSE event), per provider. */
   const fanOut: Record<string, number> = {};
 
-  async function boot(): Promise<RunningProxy> {
-    const env = simulatorProxyEnv('razorpay', {
+  /** `defaultProvider`: the one intents mint with. */
+  async function boot(defaultProvider: ProviderName = 'razorpay'): Promise<RunningProxy> {
+    const env = simulatorProxyEnv(defaultProvider, {
       RAZORPAY_KEY_ID: C.razorpay.keyId,
       RAZORPAY_KEY_SECRET: C.razorpay.keySecret,
       RAZORPAY_WEBHOOK_SECRET: C.razorpay.webhookSecret,
@@ -245,30 +247,34 @@ describe('two instances on one Postgres database', () => {
     });
   }
 
-  it('ten clicks on one signed invoice over A and B make one provider link', async () => {
-    // Intents mint with the default provider (razorpay here).
-    const rzp = CASES[0]!;
-    const before = rzp.providerIds(sim).length;
-    const intent = signIntent(
-      { amount: { value: 49_900, currency: 'INR' }, reference: 'INV-TWO-1', description: 'Invoice INV-TWO-1', expiresAt: new Date(Date.now() + 86_400_000) },
-      INTENT_SECRET,
-    );
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => mint(i % 2 === 0 ? a : b, { intent })));
-    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as LinkView & { code?: string } })));
-    const statuses = bodies.map((x) => x.status);
-    assert.ok(statuses.every((s) => s === 200 || s === 201), `every click answered the link: ${statuses.join(',')}`);
-    // Clicks that joined the minting request in its own process share its answer (201); the other instance waited
-    // for the intent's lease and found the link (200). So every 201 comes from one instance.
-    const minters = new Set(statuses.flatMap((s, i) => (s === 201 ? [i % 2] : [])));
-    assert.equal(minters.size, 1, `one instance minted: ${statuses.join(',')}`);
-    assert.equal(new Set(bodies.map((x) => x.body.id)).size, 1, 'one link id');
-    assert.equal(rzp.providerIds(sim).length, before + 1, 'one link at the provider');
-    // Both pay pages show that link.
-    for (const proxy of [a, b]) {
-      const page = (await (await fetch(`${proxy.url}/v1/intents/${intent}`)).json()) as { link: LinkView | null };
-      assert.equal(page.link?.id, bodies[0]!.body.id);
-    }
-  });
+  for (const c of CASES) {
+    it(`${c.provider}: ten clicks on one signed invoice over two instances make one provider link`, async () => {
+      // Intents mint with the default provider: A and B for Razorpay, a second pair for Xendit. Xendit takes a
+      // reused reference, so there only the intent's lease across instances keeps the second link from being made.
+      const [one, two] = c.provider === 'razorpay' ? [a, b] : await Promise.all([boot(c.provider), boot(c.provider)]);
+      const before = c.providerIds(sim).length;
+      const amount = c.provider === 'razorpay' ? { value: 49_900, currency: 'INR' } : { value: 15_000_000, currency: 'IDR' };
+      const reference = `INV-TWO-${c.provider}`;
+      const intent = signIntent({ amount, reference, description: `Invoice ${reference}`, expiresAt: new Date(Date.now() + 86_400_000) }, INTENT_SECRET);
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => mint(i % 2 === 0 ? one : two, { intent })));
+      const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, body: (await r.json()) as LinkView & { code?: string } })));
+      const statuses = bodies.map((x) => x.status);
+      assert.ok(statuses.every((s) => s === 200 || s === 201), `every click answered the link: ${statuses.join(',')}`);
+      // Clicks that joined the minting request in its own process share its answer (201); the other instance waited
+      // for the intent's lease and found the link (200). So every 201 comes from one instance.
+      const minters = new Set(statuses.flatMap((s, i) => (s === 201 ? [i % 2] : [])));
+      assert.equal(minters.size, 1, `one instance minted: ${statuses.join(',')}`);
+      assert.equal(new Set(bodies.map((x) => x.body.id)).size, 1, 'one link id');
+      assert.equal(bodies[0]!.body.provider, c.provider);
+      assert.equal(c.providerIds(sim).length, before + 1, 'one link at the provider');
+      // Both pay pages show that link.
+      for (const proxy of [one, two]) {
+        const page = (await (await fetch(`${proxy.url}/v1/intents/${intent}`)).json()) as { link: LinkView | null };
+        assert.equal(page.link?.id, bodies[0]!.body.id);
+      }
+      if (c.provider !== 'razorpay') await Promise.all([stop(one), stop(two)]);
+    });
+  }
 
   it("with A stopped, B still answers A's links and applies their webhooks", async () => {
     const minted = await Promise.all(CASES.map(async (c) => ({ c, ...(await mintOne(a, c)) })));
