@@ -55,6 +55,16 @@ const lock = join(root, 'pnpm-lock.yaml');
 const installed = join(root, 'node_modules/.pnpm/lock.yaml');
 const sameLock = existsSync(installed) && readFileSync(installed, 'utf8') === readFileSync(lock, 'utf8');
 if (!sameLock || !existsSync(join(root, 'packages/widget/node_modules'))) {
+  // better-sqlite3 compiles its native addon when no prebuilt binary can be fetched: it needs a C++ toolchain.
+  const missing = ['python3', 'make', 'g++'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
+  if (missing.length > 0) {
+    if (isRoot && hasApt) {
+      say(`${missing.join(', ')} not found (the SQLite driver may need to compile): installing Debian's python3, make and g++`);
+      aptInstall('--no-install-recommends python3 make g++');
+    } else {
+      say(`${missing.join(', ')} not found: if installing the SQLite driver fails, install them (Debian: apt-get install python3 make g++)`);
+    }
+  }
   say('installing dependencies (pnpm install --frozen-lockfile)');
   run('pnpm', ['install', '--frozen-lockfile'], { env: { ...process.env, CI: 'true' } });
 }
