@@ -4,13 +4,14 @@
  */
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
 import { startStack } from '../scripts/stack.ts';
+import type { Engine } from './engines.ts';
 import { type BenchRow, fmt, quantile } from './table.ts';
 
 const N = 400;
 const WARMUP = 50;
 
-export async function benchMintOverhead(): Promise<BenchRow[]> {
-  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false });
+export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
+  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false, databaseUrl: engine.databaseUrl });
   try {
     const auth = `Basic ${Buffer.from(`${DEMO_CREDENTIALS.razorpay.keyId}:${DEMO_CREDENTIALS.razorpay.keySecret}`).toString('base64')}`;
     const simulatorApi = `${stack.simulatorUrl.replace('localhost', '127.0.0.1')}/razorpay/v1/payment_links`;
@@ -64,7 +65,7 @@ export async function benchMintOverhead(): Promise<BenchRow[]> {
     const p99 = quantile(sd, 0.99);
     return [
       {
-        bench: 'mint overhead',
+        bench: `mint overhead, ${engine.name}`,
         measure: `median of (proxy − direct), n=${N}`,
         value: `${fmt(median)} ms`,
         baseline: `direct median ${fmt(quantile(sort(directs), 0.5))} ms`,
@@ -73,7 +74,7 @@ export async function benchMintOverhead(): Promise<BenchRow[]> {
         verdict: median <= 1 ? 'met' : 'missed',
       },
       {
-        bench: 'mint overhead',
+        bench: `mint overhead, ${engine.name}`,
         measure: `p99 of (proxy − direct), n=${N}`,
         value: `${fmt(p99)} ms`,
         baseline: `direct p99 ${fmt(quantile(sort(directs), 0.99))} ms`,

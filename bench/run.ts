@@ -4,7 +4,7 @@
  * No assertion fails the run: a missed target is reported, not hidden. Exits non-zero only if it could not run.
  *
  * `pnpm bench [name…] [--watchers=1000,5000] [--no-append]`: names pick benches (weight, mint, status, latency,
- * watchers); `--watchers` sets the watcher counts; `--no-append` prints without touching RESULTS.md (trials).
+ * watchers, cross); `--watchers` sets the watcher counts; `--no-append` prints without touching RESULTS.md (trials).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { benchMintOverhead } from './mint-overhead.ts';
 import { benchStatusThroughput } from './status-throughput.ts';
 import { benchWatchers, DEFAULT_WATCHER_COUNTS } from './watchers.ts';
 import { benchWebhookLatency } from './webhook-latency.ts';
+import { benchCrossInstance } from './cross-instance.ts';
+import { onEachEngine } from './engines.ts';
 import type { BenchRow } from './table.ts';
 import { renderTable } from './table.ts';
 
@@ -31,10 +33,11 @@ if (watcherCounts.some((n) => !Number.isInteger(n) || n < 1)) {
 
 const BENCHES: [string, () => Promise<BenchRow[]>][] = [
   ['weight', benchWidgetWeight],
-  ['mint', benchMintOverhead],
-  ['status', benchStatusThroughput],
+  ['mint', () => onEachEngine(benchMintOverhead)],
+  ['status', () => onEachEngine(benchStatusThroughput)],
   ['latency', benchWebhookLatency],
   ['watchers', () => benchWatchers(watcherCounts)],
+  ['cross', benchCrossInstance],
 ];
 const unknown = only.filter((name) => !BENCHES.some(([known]) => known === name));
 if (unknown.length) {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { startStack } from '../scripts/stack.ts';
+import type { Engine } from './engines.ts';
 import { type BenchRow, fmt, quantile } from './table.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -32,8 +33,8 @@ function autocannon(url: string, headers: Record<string, string> = {}, seconds =
   });
 }
 
-export async function benchStatusThroughput(): Promise<BenchRow[]> {
-  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false });
+export async function benchStatusThroughput(engine: Engine): Promise<BenchRow[]> {
+  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false, databaseUrl: engine.databaseUrl });
   const bare = express();
   let server: ReturnType<typeof bare.listen> | undefined;
   try {
@@ -73,7 +74,7 @@ export async function benchStatusThroughput(): Promise<BenchRow[]> {
       const ratio = quantile(rounds.map((r) => r.ours.rps / r.base.rps).sort((a, b) => a - b), 0.5);
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       rows.push({
-        bench: 'status reads',
+        bench: `status reads, ${engine.name}`,
         measure: `GET /v1/links/:id → ${label}, ${CONNECTIONS} conns, ${ROUNDS}×${SECONDS}s alternating`,
         value: `${Math.round(mean(rounds.map((r) => r.ours.rps)))} req/s (p99 ${Math.max(...rounds.map((r) => r.ours.p99))} ms)`,
         baseline: `bare Express ${Math.round(mean(rounds.map((r) => r.base.rps)))} req/s`,
