@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { Database } from './schema.ts';
+import type { Database, LinksTable } from './schema.ts';
 import { type ChangeFeed, StoreError, createSqlStore, migrate } from './sql.ts';
 import type { Store } from './types.ts';
 
@@ -37,7 +37,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw new StoreError(`${where} cannot be reached: ${(err as Error).message}`);
   }
   const feed = postgresFeed(url, pool, options.log);
-  return createSqlStore(db, { now: options.now ?? Date.now, feed, close: () => db.destroy() });
+  return createSqlStore(db, {
+    now: options.now ?? Date.now,
+    feed,
+    close: () => db.destroy(),
+    // A named statement: each pooled connection parses and plans it once.
+    selectLink: async (id) => (await pool.query<LinksTable>({ name: 'pay_link_select_link', text: 'select * from links where id = $1', values: [id] })).rows[0],
+  });
 }
 
 function postgresFeed(url: string, pool: pg.Pool, log: PostgresStoreOptions['log']): ChangeFeed {

@@ -56,7 +56,18 @@ export async function migrate(db: Kysely<Database>, where: string): Promise<void
   if (error) throw new StoreError(`${where}: migrating the schema failed: ${(error as Error).message}`);
 }
 
-export function createSqlStore(db: Kysely<Database>, options: { now: () => number; feed: ChangeFeed; close: () => Promise<void> }): Store {
+export interface SqlStoreOptions {
+  now: () => number;
+  feed: ChangeFeed;
+  close: () => Promise<void>;
+  /**
+   * The hottest query (every status read) without the query builder, where the engine can keep it prepared
+   * (SQLite): Kysely compiles the query and better-sqlite3 prepares it anew on every call.
+   */
+  selectLink?: (id: string) => Promise<LinksTable | undefined>;
+}
+
+export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
 
@@ -66,6 +77,10 @@ export function createSqlStore(db: Kysely<Database>, options: { now: () => numbe
   }
 
   async function getLink(id: string) {
+    if (options.selectLink) {
+      const row = await options.selectLink(id);
+      return row && fromRow(row);
+    }
     return one(links().where('id', '=', id));
   }
 

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Database, LinksTable } from './schema.ts';
 import { NO_FEED, StoreError, createSqlStore, migrate } from './sql.ts';
 import type { Store } from './types.ts';
 
@@ -32,7 +32,13 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
     await db.destroy();
     throw err;
   }
-  return createSqlStore(db, { now: options.now ?? Date.now, feed: NO_FEED, close: () => db.destroy() });
+  const selectLinkById = sqlite.prepare<[string], LinksTable>('select * from links where id = ?');
+  return createSqlStore(db, {
+    now: options.now ?? Date.now,
+    feed: NO_FEED,
+    close: () => db.destroy(),
+    selectLink: async (id) => selectLinkById.get(id),
+  });
 }
 
 /**
