@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type Stack, DEMO_ADMIN_TOKEN, startStack } from '../scripts/stack.ts';
 import { launchChromium } from './browser.ts';
+import { freePort } from '../packages/proxy/test/postgres.ts';
 import { invoiceFacts } from './pay-page.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pay-link-restart-'));
@@ -90,14 +90,3 @@ describe('pnpm start across a restart', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LinkView } from '../src/contract.ts';
 import type { RunningProxy } from '../src/server.ts';
-import { SHOP_ORIGIN, createMockServer, postJson, razorpayHandlers, razorpayWebhook, signRazorpay, startTestProxy } from './helpers.ts';
+import { SHOP_ORIGIN, createMockServer, postJson, razorpayHandlers, razorpayWebhook, signRazorpay, startTestProxy, takeSseEvents } from './helpers.ts';
 
 const msw = createMockServer();
 let proxy: RunningProxy;
@@ -26,18 +26,9 @@ async function readEvents(res: Response, stop: (events: { id?: string; event?: s
     const { value, done } = await reader.read();
     if (done) break;
     buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const event: Record<string, string> = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) continue;
-        const i = line.indexOf(':');
-        event[line.slice(0, i)] = line.slice(i + 1).trimStart();
-      }
-      if (Object.keys(event).length) events.push(event);
-    }
+    const taken = takeSseEvents(buffer);
+    buffer = taken.rest;
+    events.push(...taken.events);
     if (stop(events)) {
       await reader.cancel();
       break;

@@ -193,3 +193,25 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): 
     }
   }
 }
+
+/**
+ * Takes the complete Server-Sent Events blocks off the front of `buffer` (comments such as heartbeats dropped),
+ * each as its fields; `rest` is the incomplete tail to keep for the next chunk.
+ */
+export function takeSseEvents(buffer: string): { events: Record<string, string>[]; rest: string } {
+  const events: Record<string, string>[] = [];
+  let rest = buffer;
+  let cut: number;
+  while ((cut = rest.indexOf('\n\n')) >= 0) {
+    const block = rest.slice(0, cut);
+    rest = rest.slice(cut + 2);
+    const event: Record<string, string> = {};
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const i = line.indexOf(':');
+      event[line.slice(0, i)] = line.slice(i + 1).trimStart();
+    }
+    if (Object.keys(event).length) events.push(event);
+  }
+  return { events, rest };
+}

@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.ts';
 import { signIntent } from '../src/links/intent.ts';
 import { createLogger } from '../src/logger.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
-import { SHOP_ORIGIN, postJson, simulatorProxyEnv } from './helpers.ts';
+import { SHOP_ORIGIN, postJson, simulatorProxyEnv, takeSseEvents } from './helpers.ts';
 import { withPostgres } from './postgres.ts';
 
 const INTENT_SECRET = 'two_instances_intent_secret_0123456789abcdef';
@@ -76,18 +76,9 @@ function watch(res: Response) {
       if (ended) break;
       const at = performance.now();
       buffer += value;
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event: Record<string, string> = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          const i = line.indexOf(':');
-          event[line.slice(0, i)] = line.slice(i + 1).trimStart();
-        }
-        if (Object.keys(event).length) events.push({ event, at });
-      }
+      const taken = takeSseEvents(buffer);
+      buffer = taken.rest;
+      for (const event of taken.events) events.push({ event, at });
       for (const wake of waiting) wake();
     }
     done = true;

@@ -18,7 +18,7 @@ import type { LinkPage, LinkRecord, ListLinksQuery, Store } from '../store/types
 import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { inGrace, nextRecheckAt } from './recheck.ts';
-import { applyObservation, covers, initialState, isTerminal } from './status.ts';
+import { applyObservation, covers, earliest, initialState, isTerminal } from './status.ts';
 
 export interface LinkServiceDeps {
   config: ProxyConfig;
@@ -133,7 +133,7 @@ export function createLinkService(deps: LinkServiceDeps) {
   async function observe(id: string, state: ProviderLinkState, claim?: Claim): Promise<LinkRecord | undefined> {
     const checkedAt = now();
     // A read's payment time can be a stand-in (an `updated` stamp) or missing (EximPe): the earlier one wins.
-    const observed = state.status === 'paid' && claim?.paidAt ? { ...state, paidAt: earliestTime(state.paidAt, claim.paidAt) } : state;
+    const observed = state.status === 'paid' && claim?.paidAt ? { ...state, paidAt: earliest(state.paidAt, claim.paidAt) } : state;
     let changed = false;
     const next = await store.updateLink(id, (current) => {
       const status = applyObservation(current, observed, current.amount.value);
@@ -612,10 +612,6 @@ export function createLinkService(deps: LinkServiceDeps) {
     },
   };
   return service;
-}
-
-function earliestTime(a: string | null, b: string): string {
-  return a === null || Date.parse(b) < Date.parse(a) ? b : a;
 }
 
 /** What a hint event said happened (see `WebhookEvent`). */

@@ -69,7 +69,8 @@ export function applyObservation(state: StatusState, observed: Observation, amou
   };
 }
 
-function earliest(a: string | null, b: string | null): string | null {
+/** The earlier of two ISO 8601 times; either may be missing. */
+export function earliest(a: string | null, b: string | null): string | null {
   if (a === null || b === null) return a ?? b;
   return Date.parse(b) < Date.parse(a) ? b : a;
 }
