@@ -11,6 +11,7 @@ import { type Logger, createLogger } from './logger.ts';
 import { type Metrics, createMetrics } from './metrics.ts';
 import { createProviderCallHandler } from './provider-calls.ts';
 import { errorHandler, notFoundHandler } from './problems.ts';
+import { createLimiters } from './rate-limit.ts';
 import { createAdapters } from './providers/adapters.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { adminRouter } from './routes/admin.ts';
@@ -24,6 +25,8 @@ import { payPageRouter } from './routes/pay-page.ts';
 import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { addSecurityHeaders } from './security-headers.ts';
+import { type Dispatcher, createDispatcher } from './merchant-events/dispatcher.ts';
+import { merchantEvents } from './merchant-events/events.ts';
 import type { Store } from './store/types.ts';
 import { VERSION } from './version.ts';
 
@@ -36,6 +39,8 @@ export interface AppDeps {
   adapters?: Partial<Record<string, ProviderAdapter>>;
   staleAfterMs?: number;
   defaultMetrics?: boolean;
+  /** How often the merchant events outbox is looked at without a kick (default 1 s). */
+  eventsPollMs?: number;
 }
 
 /** What `app.use('/v1', …)` would match: /v1 itself or below it, any case. */
@@ -46,6 +51,8 @@ export interface PayLinkApp {
   links: LinkService;
   metrics: Metrics;
   logger: Logger;
+  /** Delivers merchant events to the configured endpoints. */
+  dispatcher: Dispatcher;
   /** Marks the app as draining: `/readyz` answers 503 so a load balancer stops sending new requests. */
   drain(): void;
 }
@@ -60,6 +67,20 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
     ...createAdapters(config, { fetch: fetchImpl, now, onCall: createProviderCallHandler(metrics, logger), log: logger }),
     ...deps.adapters,
   };
+  const dispatcher = createDispatcher({
+    store: deps.store,
+    endpoints: config.webhooks,
+    now,
+    log: logger,
+    fetch: fetchImpl,
+    timeoutMs: config.webhookTimeoutMs,
+    retryScheduleMs: config.webhookRetryScheduleMs,
+    testMode: config.testMode,
+    pollMs: deps.eventsPollMs,
+    onOutcome: (outcome) => metrics.eventDeliveries.inc({ outcome }),
+    onFailing: (endpoint, failing) => metrics.endpointFailing.set({ endpoint }, failing ? 1 : 0),
+  });
+  metrics.watchOutbox(dispatcher.stats, now);
   const links = createLinkService({
     config,
     store: deps.store,
@@ -67,7 +88,12 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
     now,
     log: logger,
     staleAfterMs: deps.staleAfterMs,
+    events: merchantEvents({ endpoints: config.webhooks, testMode: config.testMode, now }),
+    eventsWritten: () => dispatcher.kick(),
   });
+  dispatcher.start();
+  // Per client address; shared by every instance when the store is Postgres, in memory on SQLite.
+  const limiters = createLimiters(deps.store, now);
   let draining = false;
 
   const app = express();
@@ -96,18 +122,18 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
     });
   }
   // Before the /v1 CORS: the admin API is for servers and the CLI, never a browser page.
-  app.use('/v1/admin', adminRouter(config, links, logger, now));
+  app.use('/v1/admin', adminRouter(config, links, logger, limiters, now, { store: deps.store, dispatcher }));
   // Checked in place, not mounted at /v1: a mount rewrites req.url on the way in and out of every request.
   const corsV1 = cors(config.allowedOrigins);
   app.use((req, res, next) => (V1_PATH.test(req.path) ? corsV1(req, res, next) : next()));
   // The hottest routes first, on the app's own router rather than a nested one: every router and layer a request
   // walks past costs a status read (bench/RESULTS.md).
-  linksRouter(config, links, metrics, app.router);
+  linksRouter(config, links, metrics, limiters, app.router);
   app.use(configRouter(config));
   const events = eventsRouter(links, (count) => metrics.sseClients.set(count));
   app.use(events.router);
   // Watched links get no polls, and expiring ones may get no reads: a timer re-reads the stale ones among them.
-  const sweeper = setInterval(() => void links.sweep(), Math.max(1_000, deps.staleAfterMs ?? 5_000));
+  const sweeper = setInterval(() => void links.sweep().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'sweep failed')), Math.max(1_000, deps.staleAfterMs ?? 5_000));
   sweeper.unref();
   app.use(payPageRouter(config, links));
   app.use(
@@ -118,7 +144,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
         if (reason !== 'rate_limited') logger.warn({ provider, reason }, 'webhook refused');
       },
       applied: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
-    }, config.rateLimits.webhookFailuresPerMinute),
+    }, limiters('webhook_failures', { perMinute: config.rateLimits.webhookFailuresPerMinute, burst: config.rateLimits.webhookFailuresPerMinute })),
   );
   app.use(healthRouter(metrics.registry, () => !draining, { adapters, checkProviders: config.readyCheckProviders, timeoutMs: config.providerTimeoutMs }));
   app.use(assetsRouter(config.widgetDir, VERSION));
@@ -132,10 +158,12 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
     links,
     metrics,
     logger,
+    dispatcher,
     /** Marks the app as draining: `/readyz` answers 503 so a load balancer stops sending new requests. */
     drain(): void {
       draining = true;
       clearInterval(sweeper);
+      void dispatcher.stop();
       events.closeAll();
     },
   };

@@ -7,12 +7,20 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CurrencyCode, type Money, ProviderName } from './contract.ts';
+import { CurrencyCode, EventType, type Money, ProviderName } from './contract.ts';
 import { parseMajorString } from './money.ts';
 import { parseDuration } from './duration.ts';
 import { parseDatabaseUrl } from './store/open.ts';
 import type { ConfiguredProvider } from './providers/module.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
+import {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  type WebhookEndpoint,
+  WebhookEndpointEntry,
+  WebhookSecretText,
+  parseDelay,
+  resolveEndpoints,
+} from './merchant-events/endpoints.ts';
 import { Secret } from './secret.ts';
 
 export interface Product {
@@ -82,6 +90,12 @@ export interface ProxyConfig {
   widgetDir: string;
   /** `/readyz` also requires every provider to take the credentials (`PAY_LINK_READY_CHECK_PROVIDERS`); default off. */
   readyCheckProviders: boolean;
+  /** Where merchant events go (decision 0013); empty: events are only logged in the outbox. */
+  webhooks: WebhookEndpoint[];
+  /** How long one delivery attempt may take before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** The waits before each retry after a failed attempt; past the last, the delivery is given up. */
+  webhookRetryScheduleMs: number[];
 }
 
 export class ConfigError extends Error {
@@ -137,6 +151,16 @@ const Env = z.object({
     .regex(/^(false|true|loopback|uniquelocal|linklocal|\d{1,2})$/, 'false, loopback, uniquelocal, linklocal, true, or a hop count such as 1')
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PAY_LINK_WEBHOOK_URL: httpUrl.optional(),
+  PAY_LINK_WEBHOOK_SECRET: csv(WebhookSecretText).pipe(z.array(z.string()).min(1, 'at least one secret')).optional(),
+  PAY_LINK_WEBHOOK_EVENTS: csv(EventType).pipe(z.array(EventType).min(1, 'at least one event type')).optional(),
+  PAY_LINK_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(10_000),
+  PAY_LINK_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .transform((s) => s.split(',').map((p) => parseDelay(p)))
+    .refine((delays) => delays.every((d) => d !== undefined) && delays.length <= 50, 'comma-separated waits such as 5s,5m,30m,2h (at most 50)')
+    .transform((delays) => delays as number[])
+    .optional(),
   PAY_LINK_READY_CHECK_PROVIDERS: z
     .enum(['true', 'false', '1', '0'], { error: 'true or false (1 or 0): whether /readyz also checks the provider credentials' })
     .transform((v) => v === 'true' || v === '1')
@@ -176,6 +200,8 @@ const ConfigFile = z
       )
       .default([]),
     allowedOrigins: z.array(origin).default([]),
+    /** The merchant's endpoints for events (decision 0013). */
+    webhooks: z.array(WebhookEndpointEntry).default([]),
   })
   .strict();
 
@@ -251,6 +277,26 @@ export function loadConfig(
   });
 
   const publicUrl = (e.PAY_LINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const testMode = e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p!.module.isTestMode(p!.settings as never));
+  if ((e.PAY_LINK_WEBHOOK_URL === undefined) !== (e.PAY_LINK_WEBHOOK_SECRET === undefined)) {
+    const missing = e.PAY_LINK_WEBHOOK_URL === undefined ? 'PAY_LINK_WEBHOOK_URL' : 'PAY_LINK_WEBHOOK_SECRET';
+    throw new ConfigError(`${missing}: required with ${missing === 'PAY_LINK_WEBHOOK_URL' ? 'PAY_LINK_WEBHOOK_SECRET' : 'PAY_LINK_WEBHOOK_URL'} (the merchant's endpoint for events and its whsec_ secret)`);
+  }
+  if (e.PAY_LINK_WEBHOOK_EVENTS !== undefined && e.PAY_LINK_WEBHOOK_URL === undefined) {
+    throw new ConfigError('PAY_LINK_WEBHOOK_EVENTS: goes with PAY_LINK_WEBHOOK_URL (the config file sets events per endpoint)');
+  }
+  const endpointEntries = [
+    ...file.webhooks.map((entry, i) => ({ entry, where: `${where}: webhooks.${i}.url` })),
+    ...(e.PAY_LINK_WEBHOOK_URL
+      ? [{ entry: { url: e.PAY_LINK_WEBHOOK_URL, secret: e.PAY_LINK_WEBHOOK_SECRET!, events: e.PAY_LINK_WEBHOOK_EVENTS }, where: 'PAY_LINK_WEBHOOK_URL' }]
+      : []),
+  ];
+  let webhooks: WebhookEndpoint[];
+  try {
+    webhooks = resolveEndpoints(endpointEntries, { testMode, publicUrl, port: e.PORT });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -262,7 +308,7 @@ export function loadConfig(
     latePaymentGraceMs: e.PAY_LINK_LATE_PAYMENT_GRACE,
     requestTimeoutMs: e.PAY_LINK_REQUEST_TIMEOUT_MS,
     databaseUrl: new Secret(e.PAY_LINK_DATABASE_URL),
-    testMode: e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p!.module.isTestMode(p!.settings as never)),
+    testMode,
     logLevel: e.LOG_LEVEL,
     products,
     openAmounts,
@@ -278,6 +324,9 @@ export function loadConfig(
     trustProxy: e.PAY_LINK_TRUST_PROXY === 'false' ? false : e.PAY_LINK_TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.PAY_LINK_TRUST_PROXY) ? Number(e.PAY_LINK_TRUST_PROXY) : e.PAY_LINK_TRUST_PROXY,
     widgetDir: e.PAY_LINK_WIDGET_DIR ?? DEFAULT_WIDGET_DIR,
     readyCheckProviders: e.PAY_LINK_READY_CHECK_PROVIDERS,
+    webhooks,
+    webhookTimeoutMs: e.PAY_LINK_WEBHOOK_TIMEOUT_MS,
+    webhookRetryScheduleMs: e.PAY_LINK_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS,
   };
 }
 

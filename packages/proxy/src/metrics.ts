@@ -47,8 +47,47 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     help: 'Open Server-Sent Events streams',
     registers: [registry],
   });
+  let outboxStats: (() => Promise<{ pending: number; oldestCreatedAt: number | null }>) | undefined;
+  let outboxNow: () => number = Date.now;
+  const eventDeliveries = new Counter({
+    name: 'paylink_merchant_event_deliveries_total',
+    help: 'Merchant event delivery attempts by outcome (delivered, retry, given_up, gone)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'paylink_merchant_event_queue_depth',
+    help: 'Merchant event deliveries not yet delivered or given up',
+    registers: [registry],
+    async collect() {
+      const stats = await outboxStats?.().catch(() => undefined);
+      this.set(stats?.pending ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'paylink_merchant_event_oldest_undelivered_seconds',
+    help: 'Age of the oldest merchant event not yet delivered (0 when none)',
+    registers: [registry],
+    async collect() {
+      const stats = await outboxStats?.().catch(() => undefined);
+      this.set(stats?.oldestCreatedAt == null ? 0 : Math.max(0, (outboxNow() - stats.oldestCreatedAt) / 1000));
+    },
+  });
+  const endpointFailing = new Gauge({
+    name: 'paylink_merchant_webhook_endpoint_failing',
+    help: '1 while a merchant webhook endpoint has failed for a day without a success',
+    labelNames: ['endpoint'],
+    registers: [registry],
+  });
   return {
     registry,
+    eventDeliveries,
+    endpointFailing,
+    /** Where the outbox gauges read from (the dispatcher's `stats`). */
+    watchOutbox(stats: () => Promise<{ pending: number; oldestCreatedAt: number | null }>, now: () => number): void {
+      outboxStats = stats;
+      outboxNow = now;
+    },
     sseClients,
     mints,
     webhooks,

@@ -38,6 +38,7 @@ const TITLES: Record<ProblemCode, string> = {
   link_not_cancellable: 'This payment link cannot be cancelled',
   link_closed: 'This payment link is already closed',
   intents_not_configured: 'This proxy has no intent secret to sign with',
+  webhooks_not_configured: 'This proxy has no merchant webhook endpoint',
   internal_error: 'Something went wrong on our side',
 };
 

@@ -2,7 +2,7 @@
  * The records the proxy keeps, below the core and the store alike: `links/` computes them, `store/` keeps them,
  * neither imports the other for their shape.
  */
-import type { LinkStatus, Money, ProviderName } from './contract.ts';
+import type { Customer, LinkStatus, Money, ProviderName } from './contract.ts';
 
 /** A link's status as joined from everything observed about it (links/status.ts, decision 0002). */
 export interface StatusState {
@@ -45,6 +45,8 @@ export interface LinkRecord extends StatusState {
    * closed, through the late-payment grace window; after an unconfirmed claim. `null`: nothing owed.
    */
   recheckAt: number | null;
+  /** The customer fields an intent's merchant set, for merchant events; null for other purchases. */
+  customer?: Customer | null;
   /** The store's: bumped by every write, the compare-and-set's token. Ignored on insert. */
   version: number;
 }

@@ -57,7 +57,9 @@ export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promi
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
-      }).then(() => (deps.store ? undefined : store.close())),
+      })
+        .then(() => proxy.dispatcher.stop())
+        .then(() => (deps.store ? undefined : store.close())),
   };
 }
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
+import { createLimiters, fixedWindow } from '../src/rate-limit.ts';
 import type { RunningProxy } from '../src/server.ts';
+import type { Store } from '../src/store/types.ts';
 import { createMockServer, postJson, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
+import { freePort } from './postgres.ts';
 
 const ADMIN_TOKEN = 'rate_limit_test_admin_token_0123456789abcdef';
 const msw = createMockServer();
@@ -62,5 +67,97 @@ describe('rate limits', () => {
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     assert.equal(((await limited.json()) as { code: string }).code, 'rate_limited');
+  });
+});
+
+describe('limits in memory (SQLite: no shared counters)', () => {
+  it('is a token bucket: the burst at once, then a token every 60 / perMinute s, Retry-After until the next', async () => {
+    let t = 0;
+    const mint = createLimiters({}, () => t)('mint', { perMinute: 6, burst: 2 })!;
+    assert.equal(await mint.take('10.0.0.1'), undefined);
+    assert.equal(await mint.take('10.0.0.1'), undefined);
+    assert.equal(await mint.take('10.0.0.1'), 10, 'one token per 10 s');
+    t += 4_000;
+    assert.equal(await mint.take('10.0.0.1'), 6);
+    t += 6_000;
+    assert.equal(await mint.take('10.0.0.1'), undefined, 'the token that refilled');
+    assert.equal(await mint.take('10.0.0.1'), 10);
+  });
+
+  it('wait only looks: it spends nothing, and says how long once the bucket is empty', async () => {
+    const failures = createLimiters({}, () => 0)('webhook_failures', { perMinute: 2, burst: 2 })!;
+    for (let i = 0; i < 5; i++) assert.equal(await failures.wait('10.0.0.2'), undefined);
+    await failures.take('10.0.0.2');
+    await failures.take('10.0.0.2');
+    assert.equal(await failures.wait('10.0.0.2'), 30);
+  });
+
+  it('keeps addresses and limits apart, and perMinute 0 turns a limit off', async () => {
+    const limiters = createLimiters({}, () => 0);
+    const [mint, read] = [limiters('mint', { perMinute: 1, burst: 1 })!, limiters('read', { perMinute: 1, burst: 1 })!];
+    assert.equal(await mint.take('10.0.0.3'), undefined);
+    assert.equal(await mint.take('10.0.0.3'), 60);
+    assert.equal(await mint.take('10.0.0.4'), undefined, 'another address');
+    assert.equal(await read.take('10.0.0.3'), undefined, 'another limit');
+    assert.equal(limiters('mint', { perMinute: 0, burst: 5 }), undefined);
+  });
+});
+
+describe('limits on a store with shared counters (Postgres: Store.rateLimiter)', () => {
+  /** What two instances on one database see: one counter per name (test/rate-limit.postgres.test.ts: the real one). */
+  function sharedStore(): Pick<Store, 'rateLimiter'> & { windows: Map<string, { points: number; duration: number }> } {
+    const limiters = new Map<string, RateLimiterMemory>();
+    const windows = new Map<string, { points: number; duration: number }>();
+    return {
+      windows,
+      rateLimiter(name, window) {
+        windows.set(name, window);
+        let limiter = limiters.get(name);
+        if (!limiter) limiters.set(name, (limiter = new RateLimiterMemory({ keyPrefix: name, ...window })));
+        return limiter;
+      },
+    };
+  }
+
+  it('stands a window of burst requests per burst / perMinute minutes in for the bucket', () => {
+    assert.deepEqual(fixedWindow({ perMinute: 6, burst: 5 }), { points: 5, duration: 50 });
+    assert.deepEqual(fixedWindow({ perMinute: 600, burst: 100 }), { points: 100, duration: 10 });
+    // A whole-second window, rounded up: the rate is never above perMinute.
+    assert.deepEqual(fixedWindow({ perMinute: 7, burst: 5 }), { points: 5, duration: 43 });
+    const store = sharedStore();
+    createLimiters(store)('mint', { perMinute: 30, burst: 10 });
+    assert.deepEqual(store.windows.get('mint'), { points: 10, duration: 20 });
+  });
+
+  it('counts takes from every instance against one window; wait only looks; Retry-After is the rest of the window', async () => {
+    const store = sharedStore();
+    const [a, b] = [createLimiters(store)('mint', { perMinute: 6, burst: 3 })!, createLimiters(store)('mint', { perMinute: 6, burst: 3 })!];
+    assert.equal(await a.wait('10.0.0.5'), undefined);
+    assert.equal(await a.take('10.0.0.5'), undefined);
+    assert.equal(await b.take('10.0.0.5'), undefined);
+    assert.equal(await b.wait('10.0.0.5'), undefined, 'one left: wait spent none');
+    assert.equal(await a.take('10.0.0.5'), undefined);
+    const retryAfter = await b.take('10.0.0.5');
+    assert.ok(retryAfter !== undefined && retryAfter >= 29 && retryAfter <= 30, `the 30 s window's rest: ${retryAfter}`);
+    assert.equal(await a.wait('10.0.0.5'), retryAfter);
+    assert.equal(await a.take('10.0.0.6'), undefined, 'another address');
+    assert.equal(await createLimiters(store)('read', { perMinute: 6, burst: 3 })!.take('10.0.0.5'), undefined, 'another limit');
+  });
+
+  it('lets the request through when the counter cannot answer at all (no insurance, database down)', async () => {
+    const pool = new pg.Pool({ connectionString: `postgres://nobody@127.0.0.1:${await freePort()}/none`, connectionTimeoutMillis: 2_000 });
+    pool.on('error', () => {});
+    try {
+      const store: Pick<Store, 'rateLimiter'> = {
+        rateLimiter: (name, window) => new RateLimiterPostgres({ storeClient: pool, tableName: 'pay_link_rate_limits', tableCreated: true, keyPrefix: name, ...window }),
+      };
+      const mint = createLimiters(store)('mint', { perMinute: 1, burst: 1 })!;
+      for (let i = 0; i < 3; i++) {
+        assert.equal(await mint.take('10.0.0.7'), undefined);
+        assert.equal(await mint.wait('10.0.0.7'), undefined);
+      }
+    } finally {
+      await pool.end();
+    }
   });
 });

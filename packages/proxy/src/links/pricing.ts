@@ -18,6 +18,8 @@ export interface ResolvedPrice {
   provider: ProviderName;
   description: string;
   customer?: Customer;
+  /** The customer fields the merchant signed into an intent: they go out in merchant events (decision 0013). */
+  merchantCustomer?: Customer;
   source: PriceSource;
 }
 
@@ -69,6 +71,7 @@ export function resolvePrice(config: ProxyConfig, request: MintRequest, nowMs: n
       description: intent.description,
       // The merchant's customer details win over what the page sends.
       customer: intent.customer ?? request.customer,
+      merchantCustomer: intent.customer,
       source: { kind: 'intent', reference: intent.reference },
     };
   }

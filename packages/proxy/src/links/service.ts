@@ -14,7 +14,7 @@ import type { LinkView, MintRequest, ProviderName } from '../contract.ts';
 import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
-import type { LinkPage, LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
+import type { EventsOf, LinkPage, LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
 import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { inGrace, nextRecheckAt } from './recheck.ts';
@@ -34,6 +34,10 @@ export interface LinkServiceDeps {
    * read at `staleAfterMs`; this is the safety net for a lost webhook nobody asks about.
    */
   watchedStaleAfterMs?: number;
+  /** The merchant events each link write makes (merchant-events/events.ts), written in its transaction. */
+  events?: EventsOf;
+  /** Called after a write that may have made merchant events: the dispatcher looks at once. */
+  eventsWritten?: () => void;
 }
 
 export interface MintContext {
@@ -145,8 +149,9 @@ export function createLinkService(deps: LinkServiceDeps) {
       const unconfirmed = claim !== undefined && !covers(joined, claim.status);
       // The newest unconfirmed claim anchors the early re-reads; one the read shows is settled.
       return withRechecks({ ...joined, claimedAt: claim === undefined ? current.claimedAt : unconfirmed ? checkedAt : null });
-    });
+    }, deps.events);
     if (next && changed) {
+      deps.eventsWritten?.();
       log.info({ linkId: id, status: next.status, seq: next.seq }, 'link status changed');
       changes.emit('change', next);
       await store.publishChange(id).catch((err: unknown) => log.warn({ linkId: id, err: (err as Error).message }, 'change not published'));
@@ -303,7 +308,8 @@ export function createLinkService(deps: LinkServiceDeps) {
     }
     // The store's unique constraints: Pine Labs answers a reused reference with the link it already has; another
     // instance may have minted this purchase's link meanwhile.
-    const { record, inserted } = await store.insertLink(linkRecord(id, ref, state, price));
+    const { record, inserted } = await store.insertLink(linkRecord(id, ref, state, price), deps.events);
+    if (inserted) deps.eventsWritten?.();
     if (!inserted) {
       if (record.providerLinkId !== state.providerLinkId) await cancelOrphan(adapter, state.providerLinkId, record);
       return { record, existing: true };
@@ -342,6 +348,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       description: price.description,
       expiresAt: state.expiresAt,
       source: price.source,
+      customer: price.merchantCustomer ?? null,
       createdAt: created,
       checkedAt: created,
     };
@@ -350,7 +357,8 @@ export function createLinkService(deps: LinkServiceDeps) {
 
   /** Takes in a link found at the provider by its reference: a record under a new id, unless one exists. */
   async function adopt(state: ProviderLinkState, reference: string, price: ResolvedPrice, id = newLinkId()): Promise<LinkRecord> {
-    const { record, inserted } = await store.insertLink(linkRecord(id, reference, state, price));
+    const { record, inserted } = await store.insertLink(linkRecord(id, reference, state, price), deps.events);
+    if (inserted) deps.eventsWritten?.();
     if (inserted) log.info({ linkId: id, provider: price.provider, status: record.status }, 'link recovered from the provider by its reference');
     return record;
   }

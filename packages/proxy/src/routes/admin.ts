@@ -19,8 +19,10 @@ import type { LinkService } from '../links/service.ts';
 import type { Logger } from '../logger.ts';
 import { parseMajorString } from '../money.ts';
 import { Problem, invalidRequest } from '../problems.ts';
-import { clientKey, tokenBuckets } from '../rate-limit.ts';
-import type { LinkRecord, PriceSource } from '../store/types.ts';
+import { type Limiters, clientKey } from '../rate-limit.ts';
+import type { Dispatcher } from '../merchant-events/dispatcher.ts';
+import type { LinkRecord, PriceSource, Store } from '../store/types.ts';
+import { adminEventRoutes } from './admin-events.ts';
 import { LINK_ID } from './links.ts';
 
 /** A link as the merchant sees it: the public view plus what support needs. Still no customer data. */
@@ -76,7 +78,14 @@ const IntentRequest = z
 /** The intent token's short payload keys, back to the request's field names (for a 400 naming the field). */
 const INTENT_FIELDS: Record<string, string> = { a: 'amount', c: 'currency', r: 'reference', d: 'description', u: 'customer', e: 'expiresIn' };
 
-export function adminRouter(config: ProxyConfig, links: LinkService, logger: Logger, now: () => number = Date.now): Router {
+export function adminRouter(
+  config: ProxyConfig,
+  links: LinkService,
+  logger: Logger,
+  limiters: Limiters,
+  now: () => number = Date.now,
+  events?: { store: Store; dispatcher: Dispatcher },
+): Router {
   const router = Router();
   const ownOrigin = new URL(config.publicUrl).origin;
   const tokenDigests = config.adminTokens.map((token) => digest(token.reveal()));
@@ -84,15 +93,15 @@ export function adminRouter(config: ProxyConfig, links: LinkService, logger: Log
   // Guessing tokens: every refused token spends one of the address's tokens; with none left, even a right
   // token waits (the guesser may hold one). Bursts of 10 allow a merchant's few typos.
   const perMinute = config.rateLimits.adminFailuresPerMinute;
-  const failures = perMinute > 0 ? tokenBuckets({ perMinute, burst: Math.max(perMinute, 10) }, now) : undefined;
+  const failures = limiters('admin_failures', { perMinute, burst: Math.max(perMinute, 10) });
 
-  router.use((req, res, next) => {
+  router.use(async (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     if (tokenDigests.length === 0) {
       next(new Problem(404, 'not_found', 'The admin API is disabled on this proxy: set PAY_LINK_ADMIN_TOKEN to turn it on'));
       return;
     }
-    const waitSeconds = failures?.wait(clientKey(req));
+    const waitSeconds = await failures?.wait(clientKey(req));
     if (waitSeconds !== undefined) {
       log.warn({ action: 'refused', method: req.method, path: req.path, outcome: 'rate_limited' }, 'admin request refused');
       next(new Problem(429, 'rate_limited', 'Too many refused admin tokens from this address; try again shortly', { retryAfter: waitSeconds }));
@@ -113,7 +122,7 @@ export function adminRouter(config: ProxyConfig, links: LinkService, logger: Log
       for (const expected of tokenDigests) ok = timingSafeEqual(candidate, expected) || ok;
     }
     if (!ok) {
-      failures?.take(clientKey(req));
+      await failures?.take(clientKey(req));
       res.setHeader('WWW-Authenticate', presented === undefined ? 'Bearer realm="pay-link admin"' : 'Bearer realm="pay-link admin", error="invalid_token"');
       log.warn({ action: 'refused', method: req.method, path: req.path, outcome: 'unauthorized' }, 'admin request refused');
       next(new Problem(401, 'unauthorized', presented === undefined ? 'Send Authorization: Bearer <PAY_LINK_ADMIN_TOKEN>' : 'The admin token is not valid'));
@@ -225,6 +234,8 @@ export function adminRouter(config: ProxyConfig, links: LinkService, logger: Log
       res.status(201).json({ token, payUrl: `${config.publicUrl}/pay/${token}`, expiresAt: expiresAt.toISOString() } satisfies SignedIntent);
     }),
   );
+
+  if (events) adminEventRoutes(router, { ...events, audited, now, endpoints: config.webhooks });
 
   // Nothing under /v1/admin falls through to the browser-facing routes.
   router.use((req, _res, next) => next(new Problem(404, 'not_found', `Nothing at ${req.method} /v1/admin${req.path}`)));

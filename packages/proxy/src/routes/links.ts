@@ -8,21 +8,25 @@ import type { ProxyConfig } from '../config.ts';
 import { requireAllowedOrigin } from '../cors.ts';
 import type { LinkService } from '../links/service.ts';
 import { Problem, invalidRequest } from '../problems.ts';
-import { rateLimit } from '../rate-limit.ts';
+import { type Limiters, rateLimit } from '../rate-limit.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LinkRecord } from '../store/types.ts';
 
 export const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** Adds the link routes to `router` (the app's own router in app.ts, to save a nested router per request). */
-export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics, router: Router = Router()): Router {
+/**
+ * Adds the link routes to `router` (the app's own router in app.ts, to save a nested router per request), mints
+ * and reads limited per address by `limiters` (rate-limit.ts).
+ */
+export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Metrics, limiters: Limiters, router: Router = Router()): Router {
   const allowedOrigins = new Set(config.allowedOrigins);
 
-  const mintLimit = rateLimit({ perMinute: config.rateLimits.mintPerMinute, burst: Math.max(5, Math.ceil(config.rateLimits.mintPerMinute / 3)) });
-  const readLimit = rateLimit({ perMinute: config.rateLimits.readPerMinute, burst: Math.max(20, Math.ceil(config.rateLimits.readPerMinute / 6)) });
+  const { mintPerMinute, readPerMinute } = config.rateLimits;
+  const mintLimit = rateLimit(limiters('mint', { perMinute: mintPerMinute, burst: Math.max(5, Math.ceil(mintPerMinute / 3)) }));
+  const readLimit = rateLimit(limiters('read', { perMinute: readPerMinute, burst: Math.max(20, Math.ceil(readPerMinute / 6)) }));
   // Only when a limit is on: even a pass-through layer costs every status read a prefix match.
-  if (config.rateLimits.mintPerMinute > 0 || config.rateLimits.readPerMinute > 0) {
+  if (mintPerMinute > 0 || readPerMinute > 0) {
     router.use('/v1/links', (req, res, next) => (req.method === 'POST' ? mintLimit : readLimit)(req, res, next));
   }
 

@@ -12,7 +12,7 @@ import { ProviderName } from '../contract.ts';
 import type { LinkService } from '../links/service.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
-import { clientKey, tokenBuckets } from '../rate-limit.ts';
+import { type Limiter, clientKey } from '../rate-limit.ts';
 
 export interface WebhookObserver {
   verificationFailed(provider: string, reason: string): void;
@@ -27,12 +27,12 @@ export function webhooksRouter(
   links: LinkService,
   now: () => number,
   observer: WebhookObserver,
-  failuresPerMinute = 30,
+  /** Failed verifications per address (app.ts: `PAY_LINK_RATE_WEBHOOK_FAILURES_PER_MINUTE`); none: unlimited. */
+  failures?: Limiter,
 ): Router {
   const router = Router();
-  const failures = failuresPerMinute > 0 ? tokenBuckets({ perMinute: failuresPerMinute, burst: failuresPerMinute }, now) : undefined;
-  const refuseSpent: express.RequestHandler = (req, _res, next) => {
-    const retryAfter = failures?.wait(clientKey(req));
+  const refuseSpent: express.RequestHandler = async (req, _res, next) => {
+    const retryAfter = await failures?.wait(clientKey(req));
     if (retryAfter === undefined) return next();
     const name = ProviderName.safeParse(req.params.provider);
     observer.verificationFailed(name.success ? name.data : 'unknown', 'rate_limited');
@@ -45,7 +45,7 @@ export function webhooksRouter(
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = adapter.verifyWebhook(raw, req.headers, now());
     if (!verdict.ok) {
-      failures?.take(clientKey(req));
+      await failures?.take(clientKey(req));
       observer.verificationFailed(adapter.name, verdict.reason);
       throw new Problem(401, 'invalid_signature', 'The webhook signature does not verify');
     }

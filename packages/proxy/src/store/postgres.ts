@@ -4,16 +4,19 @@
  * instance is NOTIFYed with the link id and reaches the SSE watchers on every other one at once. That connection
  * reconnects with backoff when it drops; once back, the service re-reads its watched links, since a change may
  * have passed while it was deaf. Migrations take Kysely's lock, so instances starting together migrate once.
+ * Rate limits count in `pay_link_rate_limits`, shared by every instance (`rateLimiter`, see rate-limit.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import type { Database, LinksTable } from './schema.ts';
 import { type ChangeFeed, StoreError, createSqlStore, migrate } from './sql.ts';
 import type { Store } from './types.ts';
 
 const CHANNEL = 'pay_link_changes';
 const RECONNECT_MS = [100, 500, 1_000, 2_000, 5_000];
+const RATE_LIMITS_TABLE = 'pay_link_rate_limits';
 
 export interface PostgresStoreOptions {
   now?: () => number;
@@ -31,18 +34,51 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(db, where);
+    await createRateLimitsTable(db);
   } catch (err) {
     await db.destroy();
     if (err instanceof StoreError) throw err;
     throw new StoreError(`${where} cannot be reached: ${(err as Error).message}`);
   }
   const feed = postgresFeed(url, pool, options.log);
-  return createSqlStore(db, {
+  const store = createSqlStore(db, {
     now: options.now ?? Date.now,
     feed,
     close: () => db.destroy(),
     // A named statement: each pooled connection parses and plans it once.
     selectLink: async (id) => (await pool.query<LinksTable>({ name: 'pay_link_select_link', text: 'select * from links where id = $1', values: [id] })).rows[0],
+  });
+  return {
+    ...store,
+    rateLimiter: (name, window) =>
+      new RateLimiterPostgres({
+        storeClient: pool,
+        tableName: RATE_LIMITS_TABLE,
+        tableCreated: true,
+        keyPrefix: name,
+        ...window,
+        // A failed query (the database restarting, unreachable) counts in memory instead: per instance for a
+        // while, rather than refusing or failing the request.
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, ...window }),
+      }),
+  };
+}
+
+/**
+ * The table RateLimiterPostgres queries, in its own layout (rate-limiter-flexible 7.4 `_getCreateTableStmt`;
+ * each limiter deletes rows an hour past their window every 5 minutes). Made here at open, not by the library: it
+ * would create it in the background, where every count fails over to memory until it exists and an error ends
+ * the process as an unhandled rejection. The advisory lock serialises instances starting together: two racing
+ * `CREATE TABLE IF NOT EXISTS` can fail one of them on a unique violation in pg_type.
+ */
+async function createRateLimitsTable(db: Kysely<Database>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${RATE_LIMITS_TABLE}))`.execute(trx);
+    await sql`create table if not exists ${sql.table(RATE_LIMITS_TABLE)} (
+      key varchar(255) primary key,
+      points integer not null default 0,
+      expire bigint
+    )`.execute(trx);
   });
 }
 

@@ -35,6 +35,8 @@ export interface LinksTable {
   claimed_at: number | null;
   recheck_at: number | null;
   version: number;
+  /** JSON: the customer fields an intent's merchant set (for merchant events); null otherwise. Migration 0002. */
+  customer: string | null;
 }
 
 export interface IdempotencyTable {
@@ -58,11 +60,76 @@ export interface LeasesTable {
   expires_at: number;
 }
 
+/** Other ids a provider knows a link by (Pine Labs' order ids), for webhooks that name only those. */
+export interface LinkAliasesTable {
+  provider: string;
+  alias: string;
+  link_id: string;
+}
+
+/**
+ * The merchant events outbox (decision 0013): one row per event, written in the transaction of the status change
+ * it describes. `payload` is the exact body delivered, so every attempt and every resend sends the same bytes.
+ */
+export interface EventsTable {
+  id: string;
+  link_id: string;
+  /** Order among one link's events (the link's version at the change × 8 + index): deliveries go in this order. */
+  link_position: number;
+  type: string;
+  payload: string;
+  created_at: number;
+}
+
+/** One event's delivery to one endpoint. `state`: pending, delivered, failed (given up after the schedule). */
+export interface DeliveriesTable {
+  event_id: string;
+  endpoint_id: string;
+  link_id: string;
+  link_position: number;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** Who is sending it now, until when (another instance takes it over once that passes). */
+  lease_holder: string | null;
+  lease_until: number;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  event_id: string;
+  endpoint_id: string;
+  attempt: number;
+  at: number;
+  /** The receiver's HTTP status; null when none came (timeout, refused connection). */
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** What the proxy has learnt about each configured endpoint (by id, a digest of its URL). */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  /** Set when the receiver answered 410 Gone: nothing is sent until an operator enables it again. */
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  /** The first failure since the last success; an endpoint failing for a day is reported as failing. */
+  failing_since: number | null;
+  last_success_at: number | null;
+}
+
 export interface Database {
   links: LinksTable;
   idempotency: IdempotencyTable;
   webhook_events: WebhookEventsTable;
   leases: LeasesTable;
+  link_aliases: LinkAliasesTable;
+  events: EventsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
 }
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -127,6 +194,72 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('holder', 'text', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_merchant_events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('links').addColumn('customer', 'text').execute();
+
+      await db.schema
+        .createTable('link_aliases')
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('alias', 'text', (c) => c.notNull())
+        .addColumn('link_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('link_aliases_pk', ['provider', 'alias'])
+        .execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('link_id', 'text', (c) => c.notNull())
+        .addColumn('link_position', 'integer', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        // One event per change: the same change applied twice (two instances, a redelivered webhook) writes one.
+        .addUniqueConstraint('events_link_position', ['link_id', 'link_position'])
+        .execute();
+      await db.schema.createIndex('events_created').on('events').columns(['created_at', 'id']).execute();
+
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('endpoint_id', 'text', (c) => c.notNull())
+        .addColumn('link_id', 'text', (c) => c.notNull())
+        .addColumn('link_position', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_holder', 'text')
+        .addColumn('lease_until', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('deliveries_pk', ['event_id', 'endpoint_id'])
+        .execute();
+      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('deliveries_order').on('deliveries').columns(['endpoint_id', 'link_id', 'link_position']).execute();
+
+      await db.schema
+        .createTable('delivery_attempts')
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('endpoint_id', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addPrimaryKeyConstraint('delivery_attempts_pk', ['event_id', 'endpoint_id', 'attempt'])
+        .execute();
+
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('disabled_at', 'bigint')
+        .addColumn('disabled_reason', 'text')
+        .addColumn('failing_since', 'bigint')
+        .addColumn('last_success_at', 'bigint')
         .execute();
     },
   },

@@ -9,7 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, Migrator, sql } from 'kysely';
 import type { ProviderName } from '../contract.ts';
 import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
-import type { IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, Store } from './types.ts';
+import { createOutbox, writeEvents } from './outbox.ts';
+import type { Customer } from '../contract.ts';
+import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, Store } from './types.ts';
 
 /** A database this code cannot run on (a newer schema than it knows): the start is refused with this message. */
 export class StoreError extends Error {
@@ -70,6 +72,8 @@ export interface SqlStoreOptions {
 export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
+  const { purgeEvents: _purge, ...outboxMethods } = createOutbox(db);
+  const outbox = { ...outboxMethods, purgeEvents: _purge };
 
   async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {
     const row = await query.limit(1).executeTakeFirst();
@@ -92,10 +96,17 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     findLinkByMerchantReference(reference) {
       return one(links().where('source_reference', '=', reference).orderBy('source_attempt', 'desc'));
     },
-    async insertLink(record) {
-      const row = toRow({ ...record, version: 1 });
-      const inserted = await db.insertInto('links').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
-      if (inserted) return { record: { ...record, version: 1 }, inserted: true };
+    async insertLink(record, eventsOf?: EventsOf) {
+      const stored = { ...record, version: 1 };
+      const row = toRow(stored);
+      const events = eventsOf?.(undefined, stored) ?? [];
+      const insert = async (trx: Kysely<Database>) => {
+        const inserted = await trx.insertInto('links').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+        if (inserted && events.length > 0) await writeEvents(trx, events);
+        return inserted !== undefined;
+      };
+      // The outbox row goes with the change it describes, or neither does (decision 0013).
+      if (await (events.length > 0 ? db.transaction().execute(insert) : insert(db))) return { record: stored, inserted: true };
       // Which constraint it met decides which link holds the purchase.
       const existing =
         (await one(links().where('provider', '=', row.provider).where('provider_link_id', '=', row.provider_link_id))) ??
@@ -107,15 +118,23 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       if (!existing) throw new StoreError(`link ${record.id} was neither inserted nor found`);
       return { record: existing, inserted: false };
     },
-    async updateLink(id, update) {
+    async updateLink(id, update, eventsOf?: EventsOf) {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
         const current = await getLink(id);
         if (!current) return undefined;
         const next = update(current);
         if (next === current) return current;
-        const { id: _id, ...changes } = toRow({ ...next, version: current.version + 1 });
-        const result = await db.updateTable('links').set(changes).where('id', '=', id).where('version', '=', current.version).executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 1) return { ...next, id, version: current.version + 1 };
+        const stored = { ...next, id, version: current.version + 1 };
+        const { id: _id, ...changes } = toRow(stored);
+        const events = eventsOf?.(current, stored) ?? [];
+        const write = async (trx: Kysely<Database>) => {
+          const result = await trx.updateTable('links').set(changes).where('id', '=', id).where('version', '=', current.version).executeTakeFirst();
+          const won = Number(result.numUpdatedRows) === 1;
+          if (won && events.length > 0) await writeEvents(trx, events);
+          return won;
+        };
+        // The outbox row goes with the change it describes, or neither does (decision 0013).
+        if (await (events.length > 0 ? db.transaction().execute(write) : write(db))) return stored;
         await sleep(Math.random() * Math.min(2 ** attempt, CAS_BACKOFF_MAX_MS));
       }
       throw new StoreError(`link ${id}: gave up after ${CAS_ATTEMPTS} concurrent writes won`);
@@ -195,6 +214,21 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       await db.deleteFrom('idempotency').where('key', '=', key).where('link_id', 'is', null).execute();
     },
 
+    async addLinkAliases(provider, linkId, aliases) {
+      if (aliases.length === 0) return;
+      await db
+        .insertInto('link_aliases')
+        .values(aliases.map((alias) => ({ provider, alias, link_id: linkId })))
+        .onConflict((oc) => oc.columns(['provider', 'alias']).doNothing())
+        .execute();
+    },
+    async findLinkByAlias(provider, alias) {
+      const row = await db.selectFrom('link_aliases').select('link_id').where('provider', '=', provider).where('alias', '=', alias).executeTakeFirst();
+      return row ? getLink(row.link_id) : undefined;
+    },
+
+    ...outboxMethods,
+
     async hasEvent(provider, dedupeKey) {
       const row = await db
         .selectFrom('webhook_events')
@@ -232,11 +266,12 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
     },
 
-    async purgeExpired() {
+    async purgeExpired(eventsBefore) {
       const t = now();
       await db.deleteFrom('idempotency').where('expires_at', '<=', t).execute();
       await db.deleteFrom('webhook_events').where('expires_at', '<=', t).execute();
       await db.deleteFrom('leases').where('expires_at', '<=', t).execute();
+      if (eventsBefore !== undefined) await outbox.purgeEvents(eventsBefore);
     },
 
     publishChange: (id) => feed.publish(id),
@@ -279,6 +314,7 @@ function toRow(record: LinkRecord): Row {
     claimed_at: record.claimedAt,
     recheck_at: record.recheckAt,
     version: record.version,
+    customer: record.customer ? JSON.stringify(record.customer) : null,
   };
 }
 
@@ -312,6 +348,8 @@ function fromRow(row: Row): LinkRecord {
     claimedAt: intOrNull(row.claimed_at),
     recheckAt: intOrNull(row.recheck_at),
     version: int(row.version),
+    // Only where an intent's merchant set it: absent, not null, on every other record.
+    ...(row.customer ? { customer: JSON.parse(row.customer) as Customer } : {}),
   };
 }
 

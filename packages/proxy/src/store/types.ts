@@ -30,6 +30,94 @@ export interface LinkPage {
   nextCursor?: string;
 }
 
+/**
+ * A merchant event to write with the change it describes (decision 0013): the outbox row and one pending
+ * delivery per endpoint in `endpoints`.
+ */
+export interface NewEvent {
+  id: string;
+  linkId: string;
+  /** Order among the link's events; unique per link, so one change applied twice writes one event. */
+  linkPosition: number;
+  type: string;
+  /** The exact body every attempt sends. */
+  payload: string;
+  createdAt: number;
+  /** The endpoint ids it goes to (those subscribed to its type); none: it is only logged. */
+  endpoints: string[];
+}
+
+/**
+ * The events a write makes, from the stored record before it (none for an insert) and after it. Called once per
+ * write that lands, inside its transaction; it must be a pure function of its arguments (a lost compare-and-set
+ * calls it again).
+ */
+export type EventsOf = (before: LinkRecord | undefined, after: LinkRecord) => NewEvent[];
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryAttempt {
+  attempt: number;
+  at: number;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export interface StoredDelivery {
+  endpointId: string;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+  history: DeliveryAttempt[];
+}
+
+export interface StoredEvent {
+  id: string;
+  linkId: string;
+  type: string;
+  payload: string;
+  createdAt: number;
+  deliveries: StoredDelivery[];
+}
+
+export interface ListEventsQuery {
+  linkId?: string;
+  type?: string;
+  /** Only events with a delivery in this state. */
+  state?: DeliveryState;
+  limit: number;
+  cursor?: string;
+}
+
+/** A delivery this caller now holds (its lease) and must send and then record. */
+export interface ClaimedDelivery {
+  eventId: string;
+  endpointId: string;
+  linkId: string;
+  type: string;
+  payload: string;
+  createdAt: number;
+  /** Attempts made before this one. */
+  attempts: number;
+}
+
+export type AttemptOutcome =
+  | { state: 'delivered' }
+  | { state: 'pending'; nextAttemptAt: number }
+  /** Given up: the schedule ran out. */
+  | { state: 'failed' };
+
+export interface EndpointState {
+  id: string;
+  url: string;
+  disabledAt: number | null;
+  disabledReason: string | null;
+  failingSince: number | null;
+  lastSuccessAt: number | null;
+}
+
 export type IdempotencyBegin =
   | { kind: 'new' }
   | { kind: 'in_flight' }
@@ -45,13 +133,13 @@ export interface Store {
    * Inserts a link, or — when one already holds its provider link, its provider reference or its intent attempt
    * (the unique constraints that make one link per purchase) — answers that one and inserts nothing.
    */
-  insertLink(record: LinkRecord): Promise<{ record: LinkRecord; inserted: boolean }>;
+  insertLink(record: LinkRecord, events?: EventsOf): Promise<{ record: LinkRecord; inserted: boolean }>;
   /**
    * Compare-and-set read-modify-write: `update` gets the current record and returns the next one, or the same
    * object for "no change". It may be called more than once (a concurrent write won the race), so it must be a
-   * pure function of its argument.
+   * pure function of its argument. `events`: the merchant events the change makes, written in its transaction.
    */
-  updateLink(id: string, update: (current: LinkRecord) => LinkRecord): Promise<LinkRecord | undefined>;
+  updateLink(id: string, update: (current: LinkRecord) => LinkRecord, events?: EventsOf): Promise<LinkRecord | undefined>;
   /**
    * Marks a refresh of link `id` as this caller's: sets `checkedAt` to `at` if it still is `seenCheckedAt`.
    * False when another caller (another instance) refreshed it meanwhile: its read stands for this one.
@@ -73,6 +161,29 @@ export interface Store {
   /** The request failed before a link existed: free the key so a retry can mint. */
   abandonIdempotent(key: string): Promise<void>;
 
+  /** Other ids the provider knows link `linkId` by (Pine Labs' order ids); an alias already held is kept. */
+  addLinkAliases(provider: ProviderName, linkId: string, aliases: readonly string[]): Promise<void>;
+  findLinkByAlias(provider: ProviderName, alias: string): Promise<LinkRecord | undefined>;
+
+  /** The outbox, newest first, each event with its deliveries and their attempts. */
+  listEvents(query: ListEventsQuery): Promise<{ events: StoredEvent[]; nextCursor?: string }>;
+  getEvent(id: string): Promise<StoredEvent | undefined>;
+  /**
+   * Leases up to `limit` deliveries due at `at` to `holder` for `leaseMs`: pending, to one of `endpointIds`, and
+   * each the earliest pending one of its link for its endpoint (a link's events go in order). Of several
+   * instances claiming at once, each delivery goes to one.
+   */
+  claimDeliveries(holder: string, endpointIds: readonly string[], at: number, leaseMs: number, limit: number): Promise<ClaimedDelivery[]>;
+  /** Records an attempt and what follows it. */
+  recordAttempt(eventId: string, endpointId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void>;
+  /** Sends an event again (to one endpoint, or to all it went to) from `at`: its deliveries pending once more. */
+  resendEvent(id: string, at: number, endpointId?: string): Promise<number>;
+  /** How many deliveries are pending to these endpoints, and when the oldest of their events was made. */
+  outboxStats(endpointIds: readonly string[]): Promise<{ pending: number; oldestCreatedAt: number | null }>;
+  /** Makes sure each endpoint has a row (its URL kept current) and answers all of them. */
+  syncEndpoints(endpoints: readonly { id: string; url: string }[]): Promise<EndpointState[]>;
+  updateEndpoint(id: string, patch: Partial<Omit<EndpointState, 'id' | 'url'>>): Promise<void>;
+
   /** Has this webhook delivery been recorded? */
   hasEvent(provider: ProviderName, dedupeKey: string): Promise<boolean>;
   recordEvent(provider: ProviderName, dedupeKey: string, ttlMs: number): Promise<void>;
@@ -84,8 +195,11 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
 
-  /** Deletes idempotency records, webhook dedupe records and leases past their time. Links are kept. */
-  purgeExpired(): Promise<void>;
+  /**
+   * Deletes idempotency records, webhook dedupe records and leases past their time, and merchant events older
+   * than `eventsBefore` with nothing left to deliver. Links are kept.
+   */
+  purgeExpired(eventsBefore?: number): Promise<void>;
 
   /**
    * The change feed between instances. `publishChange` tells the others that link `id` changed; `listenChanges`
@@ -97,4 +211,12 @@ export interface Store {
   listenChanges(onChange: (id: string) => void, onResync: () => void): Promise<void>;
 
   close(): Promise<void>;
+
+  /**
+   * A rate limiter whose counters every instance on this database shares: `points` per fixed window of
+   * `duration` seconds, keys under `name` (one name per limit, so limits never share counters). While the
+   * database does not answer it counts in this process's memory instead of failing. Only where instances share
+   * the store (Postgres); absent (SQLite) the proxy counts in memory (rate-limit.ts).
+   */
+  rateLimiter?(name: string, window: { points: number; duration: number }): import('rate-limiter-flexible').RateLimiterAbstract;
 }

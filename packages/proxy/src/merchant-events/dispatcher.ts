@@ -1,0 +1,319 @@
+/**
+ * Delivers the outbox to the merchant's endpoints (decision 0013), signed with the official Standard Webhooks
+ * library: `webhook-id` (the event id, the same on every attempt), `webhook-timestamp` (the attempt's, in
+ * seconds) and `webhook-signature` (one `v1,…` per active secret, space-separated).
+ *
+ * - At least once: a delivery is marked delivered only after a 2xx; a holder that dies mid-attempt lets its lease
+ *   lapse and another attempt (here or on another instance) sends the same bytes under the same id.
+ * - In order per link and endpoint: the store hands out only the earliest pending delivery of each link, so a
+ *   `paid` waits for its `partially_paid` to be delivered or given up.
+ * - Retries on `retryScheduleMs` (about three days); a 429 or 503 with `Retry-After` waits at least that long.
+ *   Past the last retry the delivery is given up (a warn log and a metric; `resend` brings it back).
+ * - `410 Gone` disables the endpoint (a warn log; its deliveries wait, nothing is dropped) until an operator
+ *   enables it again. An endpoint failing for a day is reported as failing (a warn log and a metric) and keeps
+ *   being tried: never disabled silently.
+ * - Woken at once by a write on this instance (`kick`), and every `pollMs` for the rest: retries that came due,
+ *   events written by other instances, deliveries a dead holder left.
+ */
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import type { TestEvent } from '../contract.ts';
+import type { ClaimedDelivery, EndpointState, Store } from '../store/types.ts';
+import { VERSION } from '../version.ts';
+import type { WebhookEndpoint } from './endpoints.ts';
+
+export interface DispatcherDeps {
+  store: Store;
+  endpoints: readonly WebhookEndpoint[];
+  now: () => number;
+  log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  retryScheduleMs: readonly number[];
+  testMode: boolean;
+  /** How often the outbox is looked at without a kick. */
+  pollMs?: number;
+  /** Attempts in flight at once, over all endpoints. */
+  concurrency?: number;
+  onOutcome?: (outcome: DeliveryOutcome, endpointId: string) => void;
+  onFailing?: (endpointId: string, failing: boolean) => void;
+}
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'given_up' | 'gone';
+
+export interface AttemptResult {
+  endpointId: string;
+  url: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  ok: boolean;
+}
+
+/** An endpoint failing this long without a success is reported as failing. */
+export const FAILING_AFTER_MS = 24 * 3_600_000;
+/** The longest `Retry-After` honoured; a longer one is read as this. */
+const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
+export function createDispatcher(deps: DispatcherDeps) {
+  const { store, now, log, timeoutMs } = deps;
+  const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+  const pollMs = deps.pollMs ?? 1_000;
+  const concurrency = deps.concurrency ?? 8;
+  // A holder that died is taken over once its lease lapses: a little after the attempt's own timeout.
+  const leaseMs = timeoutMs + 5_000;
+  const holder = `${process.pid}.${randomBytes(6).toString('base64url')}`;
+  const byId = new Map(deps.endpoints.map((e) => [e.id, e]));
+  const signers = new Map(deps.endpoints.map((e) => [e.id, e.secrets.map((s) => new Webhook(s.reveal()))]));
+  const reportedFailing = new Set<string>();
+  let states = new Map<string, EndpointState>();
+  let synced: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  const inFlight = new Set<Promise<void>>();
+
+  async function refreshStates(): Promise<void> {
+    synced ??= store.syncEndpoints(deps.endpoints.map((e) => ({ id: e.id, url: e.url }))).then((rows) => {
+      states = new Map(rows.map((r) => [r.id, r]));
+    });
+    await synced;
+    synced = undefined;
+  }
+
+  function sign(endpoint: WebhookEndpoint, id: string, at: Date, payload: string): string {
+    return signers
+      .get(endpoint.id)!
+      .map((signer) => signer.sign(id, at, payload))
+      .join(' ');
+  }
+
+  /** One POST. Never throws: a refused connection or a timeout is an attempt without a status. */
+  async function post(endpoint: WebhookEndpoint, id: string, payload: string): Promise<AttemptResult & { retryAfterMs?: number }> {
+    const at = new Date(now());
+    const started = performance.now();
+    try {
+      const response = await fetchImpl(endpoint.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': `pay-link/${VERSION} (+https://github.com/pay-link)`,
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': sign(endpoint, id, at, payload),
+        },
+        body: payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // The answer's body is not ours to read: only its status counts. Not awaited: under a fetch interceptor
+      // (msw) the cancel of an empty body resolves only when the request's signal ends.
+      void response.body?.cancel().catch(() => undefined);
+      const durationMs = performance.now() - started;
+      const ok = response.status >= 200 && response.status < 300;
+      return {
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        statusCode: response.status,
+        durationMs,
+        ok,
+        error: ok ? null : `HTTP ${response.status}`,
+        retryAfterMs: response.status === 429 || response.status === 503 ? retryAfter(response.headers.get('retry-after'), now()) : undefined,
+      };
+    } catch (err) {
+      const durationMs = performance.now() - started;
+      return { endpointId: endpoint.id, url: endpoint.url, statusCode: null, durationMs, ok: false, error: describeFailure(err, timeoutMs) };
+    }
+  }
+
+  async function deliver(delivery: ClaimedDelivery): Promise<void> {
+    const endpoint = byId.get(delivery.endpointId);
+    if (!endpoint) return;
+    const attempt = delivery.attempts + 1;
+    const at = now();
+    const result = await post(endpoint, delivery.eventId, delivery.payload);
+    const record = { attempt, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error };
+    if (result.ok) {
+      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'delivered' });
+      deps.onOutcome?.('delivered', endpoint.id);
+      const state = states.get(endpoint.id);
+      if (state?.failingSince != null || state?.lastSuccessAt == null || now() - state.lastSuccessAt > 60_000) {
+        await store.updateEndpoint(endpoint.id, { failingSince: null, lastSuccessAt: now() });
+        states.set(endpoint.id, { ...(state ?? emptyState(endpoint)), failingSince: null, lastSuccessAt: now() });
+      }
+      if (reportedFailing.delete(endpoint.id)) {
+        log.info({ endpoint: endpoint.id, url: endpoint.url }, 'merchant webhook endpoint recovered');
+        deps.onFailing?.(endpoint.id, false);
+      }
+      return;
+    }
+    if (result.statusCode === 410) {
+      // Gone: the receiver asks for no more. The delivery waits for the endpoint to be enabled again.
+      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() });
+      await store.updateEndpoint(endpoint.id, { disabledAt: now(), disabledReason: 'the endpoint answered 410 Gone' });
+      states.set(endpoint.id, { ...(states.get(endpoint.id) ?? emptyState(endpoint)), disabledAt: now(), disabledReason: 'the endpoint answered 410 Gone' });
+      log.warn({ endpoint: endpoint.id, url: endpoint.url, eventId: delivery.eventId }, 'merchant webhook endpoint answered 410 Gone: disabled; its events wait until it is enabled again (pay-link webhooks enable)');
+      deps.onOutcome?.('gone', endpoint.id);
+      return;
+    }
+    const wait = deps.retryScheduleMs[attempt - 1];
+    if (wait === undefined) {
+      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'failed' });
+      log.warn({ endpoint: endpoint.id, url: endpoint.url, eventId: delivery.eventId, type: delivery.type, attempts: attempt, error: result.error }, 'merchant event given up after its last retry (pay-link events resend brings it back)');
+      deps.onOutcome?.('given_up', endpoint.id);
+    } else {
+      const delay = Math.max(wait, result.retryAfterMs ?? 0);
+      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() + delay });
+      deps.onOutcome?.('retry', endpoint.id);
+    }
+    await noteFailure(endpoint);
+  }
+
+  async function noteFailure(endpoint: WebhookEndpoint): Promise<void> {
+    const state = states.get(endpoint.id) ?? emptyState(endpoint);
+    if (state.failingSince === null) {
+      await store.updateEndpoint(endpoint.id, { failingSince: now() });
+      states.set(endpoint.id, { ...state, failingSince: now() });
+      return;
+    }
+    if (now() - state.failingSince >= FAILING_AFTER_MS && !reportedFailing.has(endpoint.id)) {
+      reportedFailing.add(endpoint.id);
+      log.warn(
+        { endpoint: endpoint.id, url: endpoint.url, failingSince: new Date(state.failingSince).toISOString() },
+        'merchant webhook endpoint failing for a day: its events are kept and retried; check the receiver',
+      );
+      deps.onFailing?.(endpoint.id, true);
+    }
+  }
+
+  /** Claims and sends until nothing is due. */
+  async function run(): Promise<void> {
+    await refreshStates();
+    for (;;) {
+      // Read each round: a 410 in this round disables its endpoint for the next.
+      const enabled = deps.endpoints.filter((e) => states.get(e.id)?.disabledAt == null).map((e) => e.id);
+      const room = concurrency - inFlight.size;
+      const claimed = room > 0 ? await store.claimDeliveries(holder, enabled, now(), leaseMs, room) : [];
+      for (const delivery of claimed) {
+        const task = deliver(delivery)
+          .catch((err: unknown) => log.warn({ eventId: delivery.eventId, err: (err as Error).message }, 'recording a merchant event delivery failed'))
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+      if (inFlight.size === 0) return;
+      // A finished delivery may make its link's next event due: claim again after each one.
+      await Promise.race(inFlight);
+    }
+  }
+
+  function tick(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await run().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'merchant event delivery round failed'));
+      } while (again && !stopped);
+    })().finally(() => (running = undefined));
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => void tick().finally(schedule), pollMs);
+    timer.unref();
+  }
+
+  return {
+    holder,
+    /** Starts delivering (deliveries left by a restart are picked up at once). */
+    start(): void {
+      if (deps.endpoints.length === 0 || !stopped) return;
+      stopped = false;
+      void tick();
+      schedule();
+    },
+    /** Stops the timer and waits for attempts in flight. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
+    },
+    /** Something was written: look now rather than at the next poll. */
+    kick(): void {
+      if (!stopped) void tick();
+    },
+    /** Delivers everything due now (tests, `drain` on shutdown). */
+    flush: tick,
+
+    /** The endpoints as configured, with what the store knows of them. */
+    async endpoints(): Promise<(EndpointState & { events: string[]; failing: boolean })[]> {
+      await refreshStates();
+      return deps.endpoints.map((e) => {
+        const state = states.get(e.id) ?? emptyState(e);
+        return { ...state, url: e.url, events: e.events, failing: state.failingSince !== null && now() - state.failingSince >= FAILING_AFTER_MS };
+      });
+    },
+
+    /** Enables an endpoint disabled by a 410; its waiting deliveries go at once. */
+    async enable(endpointId: string): Promise<boolean> {
+      if (!byId.has(endpointId)) return false;
+      await store.updateEndpoint(endpointId, { disabledAt: null, disabledReason: null });
+      await refreshStates();
+      this.kick();
+      return true;
+    },
+
+    /** A signed `webhook.test` event to one endpoint or all, sent now and stored nowhere. */
+    async sendTest(endpointId?: string): Promise<AttemptResult[]> {
+      const targets = endpointId ? deps.endpoints.filter((e) => e.id === endpointId || e.url === endpointId) : deps.endpoints;
+      return Promise.all(
+        targets.map(async (endpoint) => {
+          const id = `evt_test_${randomBytes(12).toString('base64url')}`;
+          const body: TestEvent = {
+            id,
+            type: 'webhook.test',
+            timestamp: new Date(now()).toISOString(),
+            data: { message: 'A test event from pay-link: your endpoint verified it if it answered 2xx.', testMode: deps.testMode },
+          };
+          const { retryAfterMs: _r, ...result } = await post(endpoint, id, JSON.stringify(body));
+          return result;
+        }),
+      );
+    },
+
+    /** Queue depth and the age of the oldest undelivered event, for the metrics. */
+    stats: () => store.outboxStats(deps.endpoints.map((e) => e.id)),
+  };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+function emptyState(endpoint: WebhookEndpoint): EndpointState {
+  return { id: endpoint.id, url: endpoint.url, disabledAt: null, disabledReason: null, failingSince: null, lastSuccessAt: null };
+}
+
+/** `Retry-After` as seconds or an HTTP date → ms from now, capped; `undefined` when absent or unreadable. */
+export function retryAfter(header: string | null, nowMs: number): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.min(Math.max(0, date - nowMs), MAX_RETRY_AFTER_MS);
+}
+
+function describeFailure(err: unknown, timeoutMs: number): string {
+  const error = err as Error & { cause?: { code?: string } };
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  const code = error.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code === 'ECONNRESET') return 'connection reset';
+  if (code && /CERT|SSL|TLS/.test(code)) return `TLS error (${code})`;
+  return code ? `network error (${code})` : 'network error';
+}

@@ -1,0 +1,298 @@
+/**
+ * The merchant events outbox over SQL (decision 0013), part of the store both engines share (`store/sql.ts`).
+ * Events are written by the link writes they describe (`writeEvents`, inside their transaction); this file holds
+ * the rest: the delivery claim, the attempt log, resends, the endpoints' state and the admin listing.
+ *
+ * A claim is a conditional update per delivery (`lease_until` still what was read), so of several instances
+ * claiming at once each delivery goes to one; a holder that dies lets its lease lapse and the delivery is sent
+ * again, with the same `webhook-id`. A link's events go to an endpoint in order: a delivery is due only when no
+ * earlier one of its link to that endpoint is still pending.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, DeliveriesTable } from './schema.ts';
+import type {
+  ClaimedDelivery,
+  DeliveryAttempt,
+  DeliveryState,
+  EndpointState,
+  ListEventsQuery,
+  NewEvent,
+  Store,
+  StoredDelivery,
+  StoredEvent,
+} from './types.ts';
+
+const int = (value: number | string): number => Number(value);
+const intOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+/** Writes events and their pending deliveries; called inside the transaction of the change they describe. */
+export async function writeEvents(trx: Kysely<Database> | Transaction<Database>, events: readonly NewEvent[]): Promise<void> {
+  for (const event of events) {
+    const written = await trx
+      .insertInto('events')
+      .values({
+        id: event.id,
+        link_id: event.linkId,
+        link_position: event.linkPosition,
+        type: event.type,
+        payload: event.payload,
+        created_at: event.createdAt,
+      })
+      .onConflict((oc) => oc.columns(['link_id', 'link_position']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!written || event.endpoints.length === 0) continue;
+    await trx
+      .insertInto('deliveries')
+      .values(
+        event.endpoints.map((endpointId) => ({
+          event_id: event.id,
+          endpoint_id: endpointId,
+          link_id: event.linkId,
+          link_position: event.linkPosition,
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: event.createdAt,
+          lease_holder: null,
+          lease_until: 0,
+          delivered_at: null,
+          created_at: event.createdAt,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing())
+      .execute();
+  }
+}
+
+type OutboxMethods = Pick<
+  Store,
+  'listEvents' | 'getEvent' | 'claimDeliveries' | 'recordAttempt' | 'resendEvent' | 'outboxStats' | 'syncEndpoints' | 'updateEndpoint'
+>;
+
+export function createOutbox(db: Kysely<Database>): OutboxMethods & { purgeEvents(before: number): Promise<void> } {
+  async function withDeliveries(rows: { id: string; link_id: string; type: string; payload: string; created_at: number }[]): Promise<StoredEvent[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const deliveries = await db.selectFrom('deliveries').selectAll().where('event_id', 'in', ids).orderBy('endpoint_id').execute();
+    const attempts = await db.selectFrom('delivery_attempts').selectAll().where('event_id', 'in', ids).orderBy('attempt').execute();
+    return rows.map((row) => ({
+      id: row.id,
+      linkId: row.link_id,
+      type: row.type,
+      payload: row.payload,
+      createdAt: int(row.created_at),
+      deliveries: deliveries
+        .filter((d) => d.event_id === row.id)
+        .map(
+          (d): StoredDelivery => ({
+            endpointId: d.endpoint_id,
+            state: d.state as DeliveryState,
+            attempts: int(d.attempts),
+            nextAttemptAt: d.state === 'pending' ? int(d.next_attempt_at) : null,
+            deliveredAt: intOrNull(d.delivered_at),
+            history: attempts
+              .filter((a) => a.event_id === row.id && a.endpoint_id === d.endpoint_id)
+              .map((a) => ({
+                attempt: int(a.attempt),
+                at: int(a.at),
+                statusCode: intOrNull(a.status_code),
+                durationMs: int(a.duration_ms),
+                error: a.error,
+              })),
+          }),
+        ),
+    }));
+  }
+
+  return {
+    async listEvents(query: ListEventsQuery) {
+      let q = db.selectFrom('events').select(['id', 'link_id', 'type', 'payload', 'created_at']);
+      if (query.linkId) q = q.where('link_id', '=', query.linkId);
+      if (query.type) q = q.where('type', '=', query.type);
+      if (query.state) {
+        const state = query.state;
+        q = q.where((eb) =>
+          eb.exists(eb.selectFrom('deliveries').select('event_id').whereRef('deliveries.event_id', '=', 'events.id').where('deliveries.state', '=', state)),
+        );
+      }
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (after) {
+        q = q.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+      }
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const events = await withDeliveries(page);
+      const last = events.at(-1);
+      return rows.length > query.limit && last ? { events, nextCursor: encodeCursor(last.createdAt, last.id) } : { events };
+    },
+
+    async getEvent(id) {
+      const row = await db.selectFrom('events').select(['id', 'link_id', 'type', 'payload', 'created_at']).where('id', '=', id).executeTakeFirst();
+      return row ? (await withDeliveries([row]))[0] : undefined;
+    },
+
+    async claimDeliveries(holder, endpointIds, at, leaseMs, limit): Promise<ClaimedDelivery[]> {
+      if (endpointIds.length === 0 || limit <= 0) return [];
+      const due = await db
+        .selectFrom('deliveries as d')
+        .innerJoin('events as e', 'e.id', 'd.event_id')
+        .select(['d.event_id', 'd.endpoint_id', 'd.link_id', 'd.attempts', 'd.lease_until', 'e.type', 'e.payload', 'e.created_at'])
+        .where('d.state', '=', 'pending')
+        .where('d.next_attempt_at', '<=', at)
+        .where('d.lease_until', '<=', at)
+        .where('d.endpoint_id', 'in', [...endpointIds])
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('deliveries as p')
+                .select('p.event_id')
+                .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+                .whereRef('p.link_id', '=', 'd.link_id')
+                .whereRef('p.link_position', '<', 'd.link_position')
+                .where('p.state', '=', 'pending'),
+            ),
+          ),
+        )
+        .orderBy('d.next_attempt_at')
+        .orderBy('d.created_at')
+        .limit(limit)
+        .execute();
+      const claimed: ClaimedDelivery[] = [];
+      for (const row of due) {
+        const taken = await db
+          .updateTable('deliveries')
+          .set({ lease_holder: holder, lease_until: at + leaseMs })
+          .where('event_id', '=', row.event_id)
+          .where('endpoint_id', '=', row.endpoint_id)
+          .where('state', '=', 'pending')
+          .where('lease_until', '=', row.lease_until)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) !== 1) continue;
+        claimed.push({
+          eventId: row.event_id,
+          endpointId: row.endpoint_id,
+          linkId: row.link_id,
+          type: row.type,
+          payload: row.payload,
+          createdAt: int(row.created_at),
+          attempts: int(row.attempts),
+        });
+      }
+      return claimed;
+    },
+
+    async recordAttempt(eventId, endpointId, attempt: DeliveryAttempt, outcome) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('delivery_attempts')
+          .values({
+            event_id: eventId,
+            endpoint_id: endpointId,
+            attempt: attempt.attempt,
+            at: attempt.at,
+            status_code: attempt.statusCode,
+            duration_ms: Math.max(0, Math.round(attempt.durationMs)),
+            error: attempt.error === null ? null : attempt.error.slice(0, 500),
+          })
+          .onConflict((oc) => oc.columns(['event_id', 'endpoint_id', 'attempt']).doNothing())
+          .execute();
+        const set: Partial<DeliveriesTable> = { attempts: attempt.attempt, state: outcome.state, lease_holder: null, lease_until: 0 };
+        if (outcome.state === 'delivered') set.delivered_at = attempt.at + Math.round(attempt.durationMs);
+        if (outcome.state === 'pending') set.next_attempt_at = outcome.nextAttemptAt;
+        // A delivery resent (or delivered by another holder) meanwhile keeps its newer state.
+        await trx
+          .updateTable('deliveries')
+          .set(set)
+          .where('event_id', '=', eventId)
+          .where('endpoint_id', '=', endpointId)
+          .where('state', '=', 'pending')
+          .where('attempts', '<', attempt.attempt)
+          .execute();
+      });
+    },
+
+    async resendEvent(id, at, endpointId) {
+      let q = db
+        .updateTable('deliveries')
+        .set({ state: 'pending', next_attempt_at: at, lease_holder: null, lease_until: 0 })
+        .where('event_id', '=', id)
+        .where('state', '!=', 'pending');
+      if (endpointId) q = q.where('endpoint_id', '=', endpointId);
+      const result = await q.executeTakeFirst();
+      // A delivery still pending (waiting for its retry) is brought forward instead.
+      let soon = db.updateTable('deliveries').set({ next_attempt_at: at }).where('event_id', '=', id).where('state', '=', 'pending').where('next_attempt_at', '>', at);
+      if (endpointId) soon = soon.where('endpoint_id', '=', endpointId);
+      const brought = await soon.executeTakeFirst();
+      return Number(result.numUpdatedRows) + Number(brought.numUpdatedRows);
+    },
+
+    async outboxStats(endpointIds) {
+      if (endpointIds.length === 0) return { pending: 0, oldestCreatedAt: null };
+      const row = await db
+        .selectFrom('deliveries')
+        .select((eb) => [eb.fn.countAll<number | string>().as('pending'), eb.fn.min('created_at').as('oldest')])
+        .where('state', '=', 'pending')
+        .where('endpoint_id', 'in', [...endpointIds])
+        .executeTakeFirst();
+      return { pending: int(row?.pending ?? 0), oldestCreatedAt: row?.oldest === null || row?.oldest === undefined ? null : int(row.oldest) };
+    },
+
+    async syncEndpoints(endpoints) {
+      for (const endpoint of endpoints) {
+        await db
+          .insertInto('webhook_endpoints')
+          .values({ id: endpoint.id, url: endpoint.url, disabled_at: null, disabled_reason: null, failing_since: null, last_success_at: null })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ url: endpoint.url }))
+          .execute();
+      }
+      const rows = await db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute();
+      return rows.map(
+        (row): EndpointState => ({
+          id: row.id,
+          url: row.url,
+          disabledAt: intOrNull(row.disabled_at),
+          disabledReason: row.disabled_reason,
+          failingSince: intOrNull(row.failing_since),
+          lastSuccessAt: intOrNull(row.last_success_at),
+        }),
+      );
+    },
+
+    async updateEndpoint(id, patch) {
+      const set: Record<string, number | string | null> = {};
+      if (patch.disabledAt !== undefined) set.disabled_at = patch.disabledAt;
+      if (patch.disabledReason !== undefined) set.disabled_reason = patch.disabledReason;
+      if (patch.failingSince !== undefined) set.failing_since = patch.failingSince;
+      if (patch.lastSuccessAt !== undefined) set.last_success_at = patch.lastSuccessAt;
+      if (Object.keys(set).length === 0) return;
+      await db.updateTable('webhook_endpoints').set(set).where('id', '=', id).execute();
+    },
+
+    async purgeEvents(before) {
+      const old = db
+        .selectFrom('events')
+        .select('id')
+        .where('created_at', '<', before)
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('deliveries').select('event_id').whereRef('deliveries.event_id', '=', 'events.id').where('deliveries.state', '=', 'pending'))),
+        );
+      await db.deleteFrom('delivery_attempts').where('event_id', 'in', old).execute();
+      await db.deleteFrom('deliveries').where('event_id', 'in', old).execute();
+      await db.deleteFrom('events').where('id', 'in', old).execute();
+    },
+  };
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    return Number.isSafeInteger(createdAt) && typeof id === 'string' ? { createdAt: createdAt as number, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
