@@ -1,7 +1,8 @@
 /**
- * The demo stack in one process: the provider simulator, the proxy pointed at it, and a static server for the
- * demo pages on its own origin (as a merchant's site would be). Used by `pnpm start`, the end-to-end tests,
- * the screenshots and the benchmarks.
+ * The demo stack in one process: the provider simulator, the proxy pointed at it, and the merchant's site on its
+ * own origin: the demo pages, and a small merchant backend that receives the proxy's signed events and fulfils
+ * orders (`scripts/merchant-backend.ts`). Used by `pnpm start`, the end-to-end tests, the screenshots and the
+ * benchmarks.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -11,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { createInvoiceEmail, loadConfig, signIntent, startProxy, type RunningProxy } from '@pay-link/proxy';
 import { DEMO_CREDENTIALS, type RunningSimulator, proxyEnvForAllProviders, startSimulator } from '@pay-link/simulator';
+// Not re-exported by @pay-link/proxy's index: the CLI's `pay-link webhook-secret` prints one of these.
+import { newWebhookSecret } from '../packages/proxy/src/merchant-events/endpoints.ts';
+import { type MerchantBackend, createMerchantBackend } from './merchant-backend.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoDir = join(root, 'demo');
@@ -54,6 +58,12 @@ export interface Stack {
   /** The sample invoice email served at `<demoUrl>/invoice-email.html`, signed when the stack started. */
   invoiceEmail: ReturnType<typeof sampleInvoiceEmail>;
   proxy: RunningProxy;
+  /**
+   * The merchant's backend on the demo origin: the proxy's events arrive at `<demoUrl>/merchant/webhooks`
+   * (`PAY_LINK_WEBHOOK_URL`), signed with a secret made for this run; `<demoUrl>/merchant/orders/:linkId` says
+   * whether the order was fulfilled.
+   */
+  merchant: MerchantBackend;
   close(): Promise<void>;
 }
 
@@ -78,7 +88,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const sim = `http://127.0.0.1:${simulatorPort}`;
 
-  const config = loadConfig({
+  // The merchant's site is up before the proxy, so the proxy's first delivery (an event a kept database still
+  // holds from the last run) finds it listening. A new secret per run: the proxy signs each attempt when it makes it.
+  const webhookSecret = newWebhookSecret();
+  const merchant = createMerchantBackend({ secret: webhookSecret });
+  const intentSecret = options.intentSecret ?? DEMO_INTENT_SECRET;
+  // The simulator forgets its links when it stops; a proxy database that outlives it must not take a new run's
+  // sample invoice for the last run's (its checkout no longer exists), so a kept database gets a reference per run.
+  const reference = options.databaseUrl === undefined ? SAMPLE_INVOICE : `${SAMPLE_INVOICE}-${Date.now().toString(36).toUpperCase()}`;
+  const invoiceEmail = sampleInvoiceEmail(proxyUrl, intentSecret, Date.now(), reference);
+  const demo = await serveDemo(demoPort, proxyUrl, { signDemoIntents: intentSecret === DEMO_INTENT_SECRET, invoiceEmailHtml: invoiceEmail.html, merchant });
+  const closeDemo = () =>
+    new Promise<void>((resolve) => {
+      demo.close(() => resolve());
+      demo.closeAllConnections();
+    });
+
+  const env = {
     PORT: String(proxyPort),
     HOST: '127.0.0.1',
     PAY_LINK_PUBLIC_URL: proxyUrl,
@@ -89,18 +115,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: options.logLevel ?? 'warn',
     PAY_LINK_DATABASE_URL: options.databaseUrl ?? 'sqlite::memory:',
     PAY_LINK_PROVIDER: 'razorpay',
-    PAY_LINK_INTENT_SECRET: options.intentSecret ?? DEMO_INTENT_SECRET,
+    PAY_LINK_INTENT_SECRET: intentSecret,
     PAY_LINK_ADMIN_TOKEN: DEMO_ADMIN_TOKEN,
+    // The merchant's endpoint for events (http only because this is test mode), on the default retry schedule.
+    PAY_LINK_WEBHOOK_URL: `${demoUrl}/merchant/webhooks`,
+    PAY_LINK_WEBHOOK_SECRET: webhookSecret,
     // Every provider's production URL is the default; the demo points each one at the simulator.
     ...proxyEnvForAllProviders(sim),
     RAZORPAY_API: options.razorpayApi ?? 'payment_links',
-  });
-  const proxy = await startProxy(config);
-  // The simulator forgets its links when it stops; a proxy database that outlives it must not take a new run's
-  // sample invoice for the last run's (its checkout no longer exists), so a kept database gets a reference per run.
-  const reference = options.databaseUrl === undefined ? SAMPLE_INVOICE : `${SAMPLE_INVOICE}-${Date.now().toString(36).toUpperCase()}`;
-  const invoiceEmail = sampleInvoiceEmail(proxyUrl, options.intentSecret ?? DEMO_INTENT_SECRET, Date.now(), reference);
-  const demo = await serveDemo(demoPort, proxyUrl, (options.intentSecret ?? DEMO_INTENT_SECRET) === DEMO_INTENT_SECRET, invoiceEmail.html);
+  };
+  let proxy: RunningProxy;
+  try {
+    proxy = await startProxy(loadConfig(env));
+  } catch (err) {
+    await Promise.all([closeDemo(), simulator.close()]);
+    throw err;
+  }
 
   return {
     simulator,
@@ -109,24 +139,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     simulatorUrl: `http://localhost:${simulatorPort}`,
     invoiceEmail,
     proxy,
+    merchant,
     async close() {
-      await Promise.all([
-        new Promise<void>((resolve) => {
-          demo.close(() => resolve());
-          demo.closeAllConnections();
-        }),
-        proxy.close(),
-      ]);
+      await Promise.all([closeDemo(), proxy.close()]);
       await simulator.close();
     },
   };
 }
 
 /**
- * The merchant's static site: plain files under demo/, with a strict CSP such as a careful merchant would send,
- * which the button must live with (its script from the proxy, its requests to the proxy, nothing inline).
+ * The merchant's site: plain files under demo/, with a strict CSP such as a careful merchant would send, which the
+ * button must live with (its script from the proxy, its requests to the proxy, nothing inline); and the merchant's
+ * backend under `/merchant` (events in, order status out), on the same origin as the pages that read it.
  */
-async function serveDemo(port: number, proxyUrl: string, signDemoIntents = false, invoiceEmailHtml?: string): Promise<Server> {
+async function serveDemo(
+  port: number,
+  proxyUrl: string,
+  options: { signDemoIntents?: boolean; invoiceEmailHtml?: string; merchant?: MerchantBackend } = {},
+): Promise<Server> {
+  const { signDemoIntents = false, invoiceEmailHtml, merchant } = options;
   const app = express();
   app.disable('x-powered-by');
   const proxyOrigin = new URL(proxyUrl).origin;
@@ -159,6 +190,7 @@ async function serveDemo(port: number, proxyUrl: string, signDemoIntents = false
   // intent secret. It signs with the public DEMO_INTENT_SECRET and exists only while the stack uses that secret; a
   // real merchant signs on their own server (`signIntent`) or with `pay-link intent`, never for any caller.
   if (signDemoIntents) app.post('/demo-api/intents', express.json({ limit: '2kb' }), signDemoIntent);
+  if (merchant) app.use('/merchant', merchant.router);
   app.get(/.*/, async (req, res, next) => {
     const path = req.path.endsWith('/') ? `${req.path}index.html` : req.path;
     const file = normalize(join(demoDir, path));

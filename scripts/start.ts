@@ -33,6 +33,7 @@ try {
       `  ➜  Open the shop:   ${stack.demoUrl}/`,
       `     A CMS page:      ${stack.demoUrl}/cms.html  (classic script, snippet builder)`,
       `     Invoice email:   ${stack.demoUrl}/invoice-email.html  (→ the proxy's pay page)`,
+      `     Merchant server: ${stack.demoUrl}/merchant/webhooks  (receives the signed payment events, docs/webhooks.md)`,
       `     Proxy:           ${stack.proxyUrl}  (widget at ${stack.proxyUrl}/pay-link-button.js, API at /v1/openapi.json)`,
       `     Simulator:       ${stack.simulatorUrl}`,
       '',
