@@ -62,6 +62,9 @@ describe('pnpm start across a restart', () => {
     } finally {
       await stack.close();
     }
+    // fetch keeps connections alive: let it see the old proxy close them, or its first request after the restart
+    // goes out on a socket the old proxy already ended ("other side closed").
+    await new Promise((resolve) => setTimeout(resolve, 300));
 
     stack = await start();
     try {
