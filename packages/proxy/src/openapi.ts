@@ -12,10 +12,43 @@
  * its groups: path parameters, request bodies, rate limits, the admin gate, provider calls), so a route that
  * gains a layer gains its statuses in one place. `test/openapi-conformance.ts` holds real answers to it: the
  * hostile property suite and the OpenAPI test fail on any status, header or body the document does not declare.
+ *
+ * `webhooks` (OpenAPI 3.1) describes the other direction: the merchant events the proxy POSTs to the merchant's
+ * endpoints, one entry per event type, with the Standard Webhooks headers and what each answer of the receiver
+ * makes the proxy do.
  */
 import { z } from 'zod';
-import { CurrencyCode, Customer, LinkStatus, LinkView, MintRequest, Money, PROBLEM_CODES, type ProblemBody, type ProblemCode, ProviderName, PublicConfig } from './contract.ts';
+import {
+  CurrencyCode,
+  Customer,
+  EVENT_TYPES,
+  EventType,
+  LinkStatus,
+  LinkView,
+  MintRequest,
+  Money,
+  PROBLEM_CODES,
+  PaymentLinkEvent,
+  PaymentLinkEventData,
+  type ProblemBody,
+  type ProblemCode,
+  ProviderName,
+  PublicConfig,
+  Purchase,
+  TestEvent,
+} from './contract.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS } from './merchant-events/endpoints.ts';
 import type { AdminLinkView, NotifyResult, SignedIntent } from './routes/admin.ts';
+import {
+  type AdminEventPage,
+  type AdminEventView,
+  type AdminWebhookEndpoint,
+  type AdminWebhookList,
+  EVENT_ID,
+  type EnabledWebhook,
+  type WebhookTestReport,
+  type WebhookTestResult,
+} from './routes/admin-events.ts';
 import type { ProviderCheckResult, ProviderVerdict } from './provider-check.ts';
 import { TRANSLATION_FILE, WIDGET_FILES } from './routes/assets.ts';
 import type { PriceSource } from './store/types.ts';
@@ -82,6 +115,8 @@ export interface OpenApiDocument {
   servers: { url: string; description: string }[];
   tags: { name: Tag; description: string }[];
   paths: Record<string, PathItem>;
+  /** The merchant events the proxy sends (it is the client here): one entry per event type. */
+  webhooks: Record<string, PathItem>;
   components: {
     schemas: Record<string, JsonSchema>;
     /** `UnknownRoute`: what any path or method outside `paths` answers. */
@@ -92,7 +127,7 @@ export interface OpenApiDocument {
   };
 }
 
-type Tag = 'links' | 'config' | 'webhooks' | 'admin' | 'pages' | 'assets' | 'operations';
+type Tag = 'links' | 'config' | 'webhooks' | 'merchant events' | 'admin' | 'pages' | 'assets' | 'operations';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schemas
@@ -113,7 +148,21 @@ function objectSchema<T>(properties: { [K in keyof T]-?: JsonSchema | Reference 
 /** Schemas generated from the contract's zod schemas; nested registered schemas become `$ref`s. */
 function contractSchemas(): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
-  const contract = { Money, CurrencyCode, ProviderName, LinkStatus, Customer, LinkView, PublicConfig, MintRequest };
+  const contract = {
+    Money,
+    CurrencyCode,
+    ProviderName,
+    LinkStatus,
+    Customer,
+    LinkView,
+    PublicConfig,
+    MintRequest,
+    EventType,
+    Purchase,
+    PaymentLinkEventData,
+    PaymentLinkEvent,
+    TestEvent,
+  };
   for (const [id, schema] of Object.entries(contract)) registry.add(schema, { id });
   const generate = (io: 'input' | 'output') => z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` }).schemas;
   // Requests as the proxy accepts them (`input`), answers as it produces them (`output`).
@@ -137,6 +186,39 @@ function contractSchemas(): Record<string, JsonSchema> {
 const generated = contractSchemas();
 
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+const nullableDateTime: JsonSchema = { anyOf: [dateTime, { type: 'null' }] };
+
+/** `{enum}` of every member of a string union: a member added to the type and not here fails the typecheck. */
+const enumOf = <T extends string>(members: Record<T, true>): JsonSchema => ({ enum: Object.keys(members) });
+
+type EventDelivery = AdminEventView['deliveries'][number];
+type DeliveryAttempt = EventDelivery['history'][number];
+
+const eventDelivery = objectSchema<EventDelivery>(
+  {
+    endpoint: { type: 'string', description: 'The endpoint id (`ep_…`, from `GET /v1/admin/webhooks`).' },
+    url: { type: ['string', 'null'], description: 'The endpoint\'s URL; `null` for an endpoint no longer configured.' },
+    state: ref('DeliveryState'),
+    attempts: { type: 'integer', minimum: 0 },
+    nextAttemptAt: { ...nullableDateTime, description: 'When the next attempt is due, while pending.' },
+    deliveredAt: nullableDateTime,
+    history: {
+      type: 'array',
+      description: 'Every attempt, oldest first.',
+      items: objectSchema<DeliveryAttempt>(
+        {
+          attempt: { type: 'integer', minimum: 1 },
+          at: dateTime,
+          statusCode: { type: ['integer', 'null'], description: "The receiver's HTTP status; `null` when it did not answer." },
+          durationMs: { type: 'integer', minimum: 0 },
+          error: { type: ['string', 'null'], description: '`HTTP 503`, `no answer within … ms`, `connection refused`, …; `null` for a 2xx.' },
+        },
+        { attempt: true, at: true, statusCode: true, durationMs: true, error: true },
+      ),
+    },
+  },
+  { endpoint: true, url: true, state: true, attempts: true, nextAttemptAt: true, deliveredAt: true, history: true },
+);
 
 type SourceOf<K extends PriceSource['kind']> = Extract<PriceSource, { kind: K }>;
 const PriceSource: JsonSchema = {
@@ -232,6 +314,66 @@ const schemas: Record<string, JsonSchema> = {
     },
     { token: true, payUrl: true, expiresAt: true },
   ),
+  DeliveryState: {
+    ...enumOf<EventDelivery['state']>({ pending: true, delivered: true, failed: true }),
+    description:
+      '`pending` (due, being retried, or waiting for an earlier event of its link or for a disabled endpoint), `delivered` (answered 2xx), `failed` (given up after the last retry).',
+  },
+  AdminEventView: {
+    ...objectSchema<AdminEventView>(
+      {
+        id: { type: 'string', pattern: EVENT_ID.source, description: 'The event id: its `webhook-id` on every attempt and resend.' },
+        type: ref('EventType'),
+        linkId: { type: 'string', pattern: LINK_ID.source },
+        createdAt: dateTime,
+        payload: { ...ref('PaymentLinkEvent'), description: 'The exact body delivered (frozen when the event was written), parsed.' },
+        deliveries: { type: 'array', items: eventDelivery, description: 'One per endpoint subscribed to the type when the event was written.' },
+      },
+      { id: true, type: true, linkId: true, createdAt: true, payload: true, deliveries: true },
+    ),
+    description: 'A merchant event as the admin API shows it: the body delivered, and each endpoint\'s delivery with its attempts.',
+  },
+  AdminWebhookEndpoint: {
+    ...objectSchema<AdminWebhookEndpoint>(
+      {
+        id: { type: 'string', description: 'Stable across restarts and instances (a digest of the URL).' },
+        url: { type: 'string', format: 'uri' },
+        events: { type: 'array', items: ref('EventType'), description: 'The event types it receives.' },
+        enabled: { type: 'boolean', description: '`false` once it answered 410 Gone, until enabled again.' },
+        disabledAt: nullableDateTime,
+        disabledReason: { type: ['string', 'null'] },
+        failing: { type: 'boolean', description: 'Failing for a day without a success: reported, and still tried.' },
+        failingSince: nullableDateTime,
+        lastSuccessAt: nullableDateTime,
+      },
+      {
+        id: true,
+        url: true,
+        events: true,
+        enabled: true,
+        disabledAt: true,
+        disabledReason: true,
+        failing: true,
+        failingSince: true,
+        lastSuccessAt: true,
+      },
+    ),
+    description: 'A configured merchant webhook endpoint and its delivery state. Never its secret.',
+  },
+  WebhookTestResult: {
+    ...objectSchema<WebhookTestResult>(
+      {
+        endpoint: { type: 'string' },
+        url: { type: 'string', format: 'uri' },
+        ok: { type: 'boolean', description: 'Whether it answered 2xx.' },
+        statusCode: { type: ['integer', 'null'], description: '`null` when it did not answer.' },
+        durationMs: { type: 'integer', minimum: 0 },
+        error: { type: ['string', 'null'] },
+      },
+      { endpoint: true, url: true, ok: true, statusCode: true, durationMs: true, error: true },
+    ),
+    description: "One endpoint's answer to a signed `webhook.test` event.",
+  },
   NotifyResult: objectSchema<NotifyResult>({ link: ref('AdminLinkView'), channel: { enum: ['email', 'sms'] } }, { link: true, channel: true }),
   IntentLookup: {
     ...objectSchema<{ invoice: unknown; link: unknown }>(
@@ -266,6 +408,42 @@ const parameters: Record<string, Parameter> = {
     description:
       'Optional. The same key with the same purchase answers the link it already minted (200, `Idempotent-Replayed: true`) for 24 hours; with a different purchase, 422 `idempotency_key_reused`; while the first request is still running, 409 `idempotency_in_flight`.',
     schema: { type: 'string', pattern: '^[!-~]{1,255}$' },
+  },
+  EventId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'A merchant event id (`evt_…`): the `id` of the event body and its `webhook-id`.',
+    schema: { type: 'string', pattern: EVENT_ID.source },
+  },
+  EndpointId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'A configured webhook endpoint id (`ep_…`), from `GET /v1/admin/webhooks`.',
+    schema: { type: 'string' },
+  },
+  WebhookId: {
+    name: 'webhook-id',
+    in: 'header',
+    required: true,
+    description: "The event's id, the same on every attempt and every resend: store it, and answer 2xx without acting again when you have seen it.",
+    schema: { type: 'string', pattern: EVENT_ID.source },
+  },
+  WebhookTimestamp: {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: true,
+    description: "This attempt's time, in Unix seconds: refuse one too far from your clock (the Standard Webhooks libraries allow 5 minutes).",
+    schema: { type: 'integer', minimum: 0 },
+  },
+  WebhookSignature: {
+    name: 'webhook-signature',
+    in: 'header',
+    required: true,
+    description:
+      'One `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<raw body>` per active secret, space-separated (several while a secret is rotated): accept the event when any one verifies with your `whsec_…` secret. Verify the raw bytes, before parsing.',
+    schema: { type: 'string', pattern: '^v1,[A-Za-z0-9+/]+={0,2}( v1,[A-Za-z0-9+/]+={0,2})*$' },
   },
   IfNoneMatch: { name: 'If-None-Match', in: 'header', description: 'The `ETag` of the last answer: 304 while nothing changed.', schema: { type: 'string' } },
   LastEventId: {
@@ -401,6 +579,27 @@ const adminUnauthorized = (answers: Record<string, ApiResponse>): Record<string,
   ...answers,
   401: { ...answers[401]!, headers: { 'WWW-Authenticate': header('WWWAuthenticate') } },
 });
+
+/** The merchant events routes: the outbox and its endpoints (decision 0013). */
+const MERCHANT_EVENTS: Tag[] = ['admin', 'merchant events'];
+
+/** `POST /v1/admin/events/{id}/resend` and `POST /v1/admin/webhooks/test`: no body (every endpoint), or one naming one. */
+const endpointChoice: RequestBody = {
+  required: false,
+  description:
+    'Optional: without a body (or with `{}`), every endpoint. A body is `Content-Type: application/json`, at most 4 kB; an `endpoint` that is not configured, or another field, is a 400 `invalid_request` naming it.',
+  content: {
+    'application/json': {
+      schema: objectSchema<{ endpoint?: string }>(
+        { endpoint: { type: 'string', minLength: 1, maxLength: 2048, description: 'One configured endpoint, by its id (`ep_…`) or its URL.' } },
+        {},
+      ),
+    },
+  },
+};
+
+/** No endpoint is configured (`PAY_LINK_WEBHOOK_URL`, or `webhooks` in the config file). */
+const WEBHOOKS_NOT_CONFIGURED: ProblemGroup = { 409: ['webhooks_not_configured'] };
 
 const jsonBody = (schema: JsonSchema | Reference, description?: string): RequestBody => ({
   required: true,
@@ -649,6 +848,120 @@ const paths: Record<string, PathItem> = {
       },
     },
   },
+  '/v1/admin/events': {
+    get: {
+      operationId: 'adminListEvents',
+      summary: 'List merchant events, newest first, with their deliveries',
+      description: 'Events are kept 30 days once nothing is left to deliver; a pending delivery is never purged.',
+      tags: MERCHANT_EVENTS,
+      security: ADMIN_SECURITY,
+      parameters: [
+        { name: 'link', in: 'query', description: 'Only events of this payment link.', schema: { type: 'string', pattern: LINK_ID.source } },
+        { name: 'type', in: 'query', description: 'Only events of this type.', schema: ref('EventType') },
+        {
+          name: 'state',
+          in: 'query',
+          description: 'Only events with a delivery in this state.',
+          schema: ref('DeliveryState'),
+        },
+        { name: 'limit', in: 'query', description: 'At most this many events.', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+        { name: 'cursor', in: 'query', description: "The previous page's `nextCursor`.", schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } },
+      ],
+      responses: {
+        200: json(
+          objectSchema<AdminEventPage>(
+            {
+              events: { type: 'array', items: ref('AdminEventView') },
+              nextCursor: { type: 'string', description: 'Present when more events match: pass it as `cursor`.' },
+            },
+            { events: true },
+          ),
+          'The events, newest first.',
+        ),
+        ...adminUnauthorized(problems(ADMIN_GATE, { 400: ['invalid_request'] })),
+      },
+    },
+  },
+  '/v1/admin/events/{id}': {
+    get: {
+      operationId: 'adminGetEvent',
+      summary: 'One merchant event: its body and every delivery attempt',
+      tags: MERCHANT_EVENTS,
+      security: ADMIN_SECURITY,
+      parameters: [parameter('EventId')],
+      responses: {
+        200: json(ref('AdminEventView'), 'The event.'),
+        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, { 404: ['not_found'] })),
+      },
+    },
+  },
+  '/v1/admin/events/{id}/resend': {
+    post: {
+      operationId: 'adminResendEvent',
+      summary: 'Deliver a merchant event again, under the same id',
+      description:
+        'Makes the event\'s delivery to every endpoint it went to (or to the one named) due now, whatever its state: a delivered or given-up delivery becomes pending again, a pending one is brought forward. The same bytes under the same `webhook-id`, so a receiver that dedupes by it acts once. A 409 `webhooks_not_configured` when no endpoint is configured, or the event went to none.',
+      tags: MERCHANT_EVENTS,
+      security: ADMIN_SECURITY,
+      parameters: [parameter('EventId')],
+      requestBody: endpointChoice,
+      responses: {
+        202: json(ref('AdminEventView'), 'Queued: the event with its deliveries due now.'),
+        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, JSON_BODY, WEBHOOKS_NOT_CONFIGURED, { 404: ['not_found'] })),
+      },
+    },
+  },
+  '/v1/admin/webhooks': {
+    get: {
+      operationId: 'adminListWebhooks',
+      summary: 'The configured merchant webhook endpoints and their state',
+      description: 'Empty when none is configured. No secret is ever shown.',
+      tags: MERCHANT_EVENTS,
+      security: ADMIN_SECURITY,
+      responses: {
+        200: json(
+          objectSchema<AdminWebhookList>({ endpoints: { type: 'array', items: ref('AdminWebhookEndpoint') } }, { endpoints: true }),
+          'Every configured endpoint.',
+        ),
+        ...adminUnauthorized(problems(ADMIN_GATE)),
+      },
+    },
+  },
+  '/v1/admin/webhooks/test': {
+    post: {
+      operationId: 'adminTestWebhooks',
+      summary: 'Send a signed `webhook.test` event to every endpoint, or one, and report each answer',
+      description:
+        'Signed like every event, sent now and stored nowhere: nothing is retried, and a 410 does not disable the endpoint. A 200 reports each endpoint, `ok` or not.',
+      tags: MERCHANT_EVENTS,
+      security: ADMIN_SECURITY,
+      requestBody: endpointChoice,
+      responses: {
+        200: json(
+          objectSchema<WebhookTestReport>({ results: { type: 'array', items: ref('WebhookTestResult') } }, { results: true }),
+          'Each endpoint tried, with its answer.',
+        ),
+        ...adminUnauthorized(problems(ADMIN_GATE, JSON_BODY, WEBHOOKS_NOT_CONFIGURED)),
+      },
+    },
+  },
+  '/v1/admin/webhooks/{id}/enable': {
+    post: {
+      operationId: 'adminEnableWebhook',
+      summary: 'Enable an endpoint disabled by a 410 Gone',
+      description: 'Its waiting deliveries go at once, in order. Enabling an enabled endpoint answers the same.',
+      tags: MERCHANT_EVENTS,
+      security: ADMIN_SECURITY,
+      parameters: [parameter('EndpointId')],
+      responses: {
+        200: json(
+          objectSchema<EnabledWebhook>({ id: { type: 'string' }, enabled: { const: true } }, { id: true, enabled: true }),
+          'Enabled.',
+        ),
+        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, { 404: ['not_found'] })),
+      },
+    },
+  },
   '/v1/openapi.json': {
     get: {
       operationId: 'getOpenApi',
@@ -786,6 +1099,126 @@ const paths: Record<string, PathItem> = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks: the merchant events the proxy sends to the merchant's endpoints (decision 0013)
+
+/**
+ * What each event type tells the merchant's server, and the link status its `data` carries (every type but
+ * `created` is made by a change to that status). A type added to the contract without an entry here fails the
+ * typecheck.
+ */
+const EVENTS: Record<EventType, { summary: string; description: string; status?: LinkStatus }> = {
+  'payment_link.created': {
+    summary: 'A link was minted',
+    description:
+      'Sent only to endpoints that list it in their `events` (`PAY_LINK_WEBHOOK_EVENTS`, or `events` in the config file); the other types go to every endpoint that lists none. A link adopted from its provider already paid or closed is followed at once by that status\'s event.',
+  },
+  'payment_link.paid': {
+    summary: 'A link was paid in full: fulfil the order',
+    description: 'A payment after an expiry (the provider took it late) is a `payment_link.paid` after the `payment_link.expired`: it wins.',
+    status: 'paid',
+  },
+  'payment_link.partially_paid': {
+    summary: 'Part of the amount was paid',
+    description: 'Sent again each time the amount paid rises while the link is partially paid; `data.amountPaid` says how much so far.',
+    status: 'partially_paid',
+  },
+  'payment_link.expired': { summary: 'A link expired unpaid', description: 'A late payment may still follow, as `payment_link.paid`.', status: 'expired' },
+  'payment_link.cancelled': {
+    summary: 'A link was cancelled',
+    description: 'Through the admin API or `pay-link links cancel`, or at the provider.',
+    status: 'cancelled',
+  },
+  'payment_link.failed': { summary: 'The provider reports the link as failed', description: 'No payment will complete on it.', status: 'failed' },
+};
+
+/** `5000` → `5 s`, `1800000` → `30 min`, `7200000` → `2 h`. */
+function describeDelay(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
+}
+
+const RECEIVER_RETRY_AFTER: Header = {
+  description: 'Seconds, or an HTTP date: the next attempt waits at least this long (at most a day), or the schedule\'s next delay if that is longer.',
+  schema: { type: 'string' },
+};
+
+const retrySchedule = DEFAULT_RETRY_SCHEDULE_MS.map(describeDelay).join(', ');
+const retryDays = Math.round(DEFAULT_RETRY_SCHEDULE_MS.reduce((sum, ms) => sum + ms, 0) / 86_400_000);
+
+/** What the receiver's answer to an event makes the proxy do. */
+const RECEIVER_ANSWERS: Record<string, ApiResponse> = {
+  '2XX': {
+    description:
+      'Accepted: this delivery is done. Answer once the event is stored (deduplicated by `webhook-id`), before any slow work: an attempt with no answer within `PAY_LINK_WEBHOOK_TIMEOUT_MS` fails. The answer\'s body is not read.',
+  },
+  410: {
+    description:
+      'Gone: the proxy disables this endpoint, with a warn log naming it. Its events wait, none dropped, until an operator enables it again: `POST /v1/admin/webhooks/{id}/enable` (`pay-link webhooks enable <id>`).',
+  },
+  429: { description: 'Too many: a failed attempt, retried no sooner than `Retry-After`.', headers: { 'Retry-After': RECEIVER_RETRY_AFTER } },
+  503: { description: 'Unavailable: a failed attempt, retried no sooner than `Retry-After`.', headers: { 'Retry-After': RECEIVER_RETRY_AFTER } },
+  default: {
+    description: `Any other status (a redirect too: it is not followed), no answer in time, or a refused connection is a failed attempt, retried after ${retrySchedule} (about ${retryDays} days; \`PAY_LINK_WEBHOOK_RETRY_SCHEDULE\`). After the last retry the delivery is given up (\`failed\`; \`pay-link events resend\` brings it back). Later events of the same link wait while one is retried, so they arrive in order.`,
+  },
+};
+
+/** The test event is reported, never retried. */
+const TEST_ANSWERS: Record<string, ApiResponse> = {
+  '2XX': { description: 'Reported as `ok` by `POST /v1/admin/webhooks/test`.' },
+  default: { description: 'Reported as not `ok`, with the status or the failure. A test event is never retried, and a 410 does not disable the endpoint.' },
+};
+
+const WEBHOOK_HEADERS = [parameter('WebhookId'), parameter('WebhookTimestamp'), parameter('WebhookSignature')];
+
+const eventRequest = (schema: JsonSchema | Reference): RequestBody => ({
+  required: true,
+  description:
+    'The event, as `Content-Type: application/json`, from `User-Agent: pay-link/<version>`. Verify the signature over these exact bytes before parsing them.',
+  content: { 'application/json': { schema } },
+});
+
+/** `payment_link.paid` → `paymentLinkPaidEvent`. */
+const operationIdOf = (type: string): string => `${type.replace(/[._]([a-z])/g, (_, letter: string) => letter.toUpperCase())}Event`;
+
+const webhooks: Record<string, PathItem> = {
+  ...Object.fromEntries(
+    EVENT_TYPES.map((type): [string, PathItem] => {
+      const { summary, description, status } = EVENTS[type];
+      return [
+        type,
+        {
+          post: {
+            operationId: operationIdOf(type),
+            summary,
+            description,
+            tags: ['merchant events'],
+            parameters: WEBHOOK_HEADERS,
+            requestBody: eventRequest({
+              allOf: [ref('PaymentLinkEvent')],
+              properties: { type: { const: type }, ...(status && { data: { properties: { status: { const: status } } } }) },
+            }),
+            responses: RECEIVER_ANSWERS,
+          },
+        },
+      ];
+    }),
+  ),
+  'webhook.test': {
+    post: {
+      operationId: operationIdOf('webhook.test'),
+      summary: 'A test event, sent on request',
+      description: 'Sent by `POST /v1/admin/webhooks/test` (`pay-link webhooks test`), signed like every event, and stored nowhere. Verify it, and do not act on it.',
+      tags: ['merchant events'],
+      parameters: WEBHOOK_HEADERS,
+      requestBody: eventRequest(ref('TestEvent')),
+      responses: TEST_ANSWERS,
+    },
+  },
+};
+
 export const openApiDocument: OpenApiDocument = {
   openapi: '3.1.1',
   info: {
@@ -793,7 +1226,7 @@ export const openApiDocument: OpenApiDocument = {
     version: VERSION,
     summary: 'Mints hosted payment links with the merchant\'s provider and serves their live status.',
     description:
-      'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`, and each operation lists every status it can answer. Besides those: any path or method not in `paths` answers 404 `not_found` (`components.responses.UnknownRoute`); a request the server cannot parse as HTTP gets 400 `invalid_request`, and one whose headers trickle in past `PAY_LINK_REQUEST_TIMEOUT_MS` 408 `request_timeout`, before any route sees it; a CORS preflight (`OPTIONS`) on `/v1/*` answers 204, with the CORS headers for an allowed origin only. See docs/api.md.',
+      'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`, and each operation lists every status it can answer. Merchant events (`payment_link.paid`, …), which the proxy POSTs to the merchant\'s own endpoints signed per Standard Webhooks, are described under `webhooks`; `/v1/admin/events` and `/v1/admin/webhooks` show, resend and test them (see docs/webhooks.md). Besides those: any path or method not in `paths` answers 404 `not_found` (`components.responses.UnknownRoute`); a request the server cannot parse as HTTP gets 400 `invalid_request`, and one whose headers trickle in past `PAY_LINK_REQUEST_TIMEOUT_MS` 408 `request_timeout`, before any route sees it; a CORS preflight (`OPTIONS`) on `/v1/*` answers 204, with the CORS headers for an allowed origin only. See docs/api.md.',
     license: { name: 'MIT', identifier: 'MIT' },
   },
   servers: [{ url: '/', description: 'The proxy itself (same origin as this document)' }],
@@ -801,12 +1234,14 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'links', description: 'Mint a payment link and follow its status' },
     { name: 'config', description: 'Public facts about this proxy' },
     { name: 'webhooks', description: "Providers' event deliveries" },
+    { name: 'merchant events', description: "Signed events the proxy sends the merchant's server (the top-level `webhooks`), and the admin routes over their log and endpoints" },
     { name: 'admin', description: "The merchant's operations (bearer token)" },
     { name: 'pages', description: 'HTML pages the buyer sees' },
     { name: 'assets', description: 'The widget bundles' },
     { name: 'operations', description: 'Health and metrics' },
   ],
   paths,
+  webhooks,
   components: {
     schemas,
     responses,

@@ -136,6 +136,8 @@ describe('razorpay legacy invoices adapter', () => {
       expiresAt: '2030-12-31T23:59:59.000Z',
       paidAt: '2020-01-23T07:40:00.000Z',
       providerStatus: 'paid',
+      reference: REFERENCE,
+      amount: { value: 1000, currency: 'INR' },
     });
   });
 

@@ -230,6 +230,8 @@ describe('xendit adapter specifics', () => {
       expiresAt: '2024-11-29T06:40:26.353Z',
       paidAt: '2024-11-28T06:41:29.776Z',
       providerStatus: 'PAID',
+      reference: 'payment-link-example',
+      amount: { value: 51_000_000, currency: 'IDR' },
     });
     const bare = invoice({ status: 'PAID', updated: '2024-11-28T06:41:34.702Z' });
     server.use(http.get(`${BASE}/v2/invoices/:id`, () => HttpResponse.json(bare)));

@@ -93,6 +93,7 @@ describe('eximpe create', () => {
       expiresAt: '2025-03-10T21:15:00.000Z',
       paidAt: null,
       providerStatus: 'ACTIVE',
+      amount: { value: 150_050, currency: 'INR' },
     });
   });
 

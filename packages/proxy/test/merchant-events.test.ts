@@ -113,7 +113,7 @@ describe('merchant events', () => {
     try {
       const { providerLink } = await mint(s);
       await webhook(s, 'payment_link.paid', { ...providerLink, status: 'paid', amount_paid: providerLink.amount }, 'rzp_evt_1');
-      await eventually(async () => assert.equal(s.receiver.deliveries.length, 4));
+      await eventually(async () => assert.equal(s.receiver.deliveries.length, 4), 10_000);
       assert.equal(new Set(s.receiver.deliveries.map((d) => d.id)).size, 1);
       assert.ok(s.receiver.deliveries.every((d) => d.verified));
       type List = { events: { deliveries: { state: string; attempts: number; history: { statusCode: number }[] }[] }[] };
@@ -171,21 +171,29 @@ describe('merchant events', () => {
     }
   });
 
-  it('gives up after the schedule, then resend brings it back under the same id', async () => {
+  it('gives up after the schedule; resend brings it back under the same id with a fresh schedule', async () => {
     let down = true;
     const s = await setup({ answer: () => (down ? 500 : 204) });
     try {
       const { providerLink } = await mint(s);
       await webhook(s, 'payment_link.paid', { ...providerLink, status: 'paid', amount_paid: providerLink.amount }, 'rzp_evt_1');
-      await eventually(async () => assert.equal(s.receiver.deliveries.length, 5)); // 1 + 4 retries
-      await eventually(async () => assert.ok(s.logs.some((l) => l.includes('given up'))));
-      const list = (await (await admin(s, '/events')).json()) as { events: { id: string; deliveries: { state: string }[] }[] };
+      await eventually(async () => assert.equal(s.receiver.deliveries.length, 5), 10_000); // 1 + 4 retries
+      await eventually(async () => assert.ok(s.logs.some((l) => l.includes('given up'))), 10_000);
+      type List = { events: { id: string; deliveries: { state: string; attempts: number }[] }[] };
+      const list = (await (await admin(s, '/events')).json()) as List;
       assert.equal(list.events[0]!.deliveries[0]!.state, 'failed');
+      // Sent again while the receiver is still down: the whole schedule again, not one last try.
+      assert.equal((await admin(s, `/events/${list.events[0]!.id}/resend`, { method: 'POST' })).status, 202);
+      await eventually(async () => {
+        const again = (await (await admin(s, '/events')).json()) as List;
+        assert.equal(again.events[0]!.deliveries[0]!.state, 'failed');
+        assert.equal(again.events[0]!.deliveries[0]!.attempts, 10);
+      }, 10_000);
       down = false;
       const res = await admin(s, `/events/${list.events[0]!.id}/resend`, { method: 'POST' });
       assert.equal(res.status, 202);
-      await eventually(async () => assert.equal(s.receiver.deliveries.length, 6));
-      assert.equal(s.receiver.deliveries[5]!.id, list.events[0]!.id);
+      await eventually(async () => assert.equal(s.receiver.deliveries.length, 11), 10_000);
+      assert.ok(s.receiver.deliveries.every((d) => d.id === list.events[0]!.id));
     } finally {
       await s.close();
     }

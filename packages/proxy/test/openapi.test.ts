@@ -13,16 +13,29 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { connect } from 'node:net';
 import { http, HttpResponse, delay } from 'msw';
 import { createApp } from '../src/app.ts';
-import { PROBLEM_CODES } from '../src/contract.ts';
+import { EVENT_TYPES, type LinkView, PROBLEM_CODES } from '../src/contract.ts';
+import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
 import { type HttpMethod, type Operation, type Reference, openApiDocument } from '../src/openapi.ts';
 import type { RunningProxy } from '../src/server.ts';
-import { RAZORPAY_BASE, SHOP_ORIGIN, createMockServer, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
+import {
+  RAZORPAY_BASE,
+  SHOP_ORIGIN,
+  createMockServer,
+  eventually,
+  postJson,
+  razorpayHandlers,
+  razorpayWebhook,
+  signRazorpay,
+  startTestProxy,
+  testConfig,
+} from './helpers.ts';
 import { createConformance } from './openapi-conformance.ts';
+import { type Receiver, startReceiver } from './receiver.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
 const ADMIN_TOKEN = 'admin_token_0123456789abcdef0123456789ab';
@@ -471,5 +484,215 @@ describe('real answers fit the document: limits, readiness and slow requests', (
     const status = Number(statusLine.split(' ')[1]);
     assert.equal(status, 408, raw);
     conformance.checkResponse({ method: 'POST', url: '/v1/links', status, headers, body });
+  });
+});
+
+describe('real answers fit the document: merchant events', () => {
+  const conformance = createConformance(openApiDocument);
+  /** The `webhooks` entries as paths (`/payment_link.paid`), so the checker can hold real deliveries to them. */
+  const receiving = createConformance({
+    ...openApiDocument,
+    paths: Object.fromEntries(Object.entries(openApiDocument.webhooks).map(([name, item]) => [`/${name}`, item])),
+  });
+  const started: { close(): Promise<void> }[] = [];
+  let receiver: Receiver;
+  let proxy: RunningProxy;
+  let rzp: ReturnType<typeof razorpayHandlers>;
+
+  /** A proxy whose endpoint is the receiver, taking `events` (every type by default). */
+  const start = async (env: Record<string, string> = {}) => {
+    const secret = newWebhookSecret();
+    const hooks = await startReceiver({ secrets: [secret] });
+    const running = await startTestProxy(
+      testConfig({
+        PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN,
+        PAY_LINK_WEBHOOK_URL: hooks.url,
+        PAY_LINK_WEBHOOK_SECRET: secret,
+        PAY_LINK_WEBHOOK_EVENTS: EVENT_TYPES.join(','),
+        PAY_LINK_WEBHOOK_RETRY_SCHEDULE: '50ms',
+        ...env,
+      }),
+      { eventsPollMs: 25 },
+    );
+    started.push(running, hooks);
+    return { hooks, running };
+  };
+  /** Mints a tea link on `base`, then has Razorpay report it paid. */
+  const mintAndPay = async (base: string): Promise<LinkView> => {
+    const link = (await (await postJson(`${base}/v1/links`, { product: 'tea' })).json()) as LinkView;
+    const providerLink = [...rzp.links.values()].at(-1)!;
+    const body = razorpayWebhook('payment_link.paid', { ...providerLink, status: 'paid', amount_paid: providerLink.amount });
+    const res = await fetch(`${base}/v1/webhooks/razorpay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-razorpay-signature': signRazorpay(body), 'x-razorpay-event-id': `rzp_evt_${link.id}` },
+      body,
+    });
+    assert.equal(res.status, 200);
+    return link;
+  };
+  const call = (path: string, init: Omit<RequestInit, 'headers' | 'body'> & { headers?: Record<string, string>; body?: string } = {}, base = proxy.url) =>
+    conformance.fetch(base, path, { ...init, headers: { ...auth, ...init.headers } });
+  const post = (path: string, body?: string, type = 'application/json', base = proxy.url) =>
+    call(path, { method: 'POST', headers: body === undefined ? {} : { 'content-type': type }, body }, base);
+  const code = (res: { text: string }) => (JSON.parse(res.text) as { code: string }).code;
+
+  before(async () => {
+    ({ hooks: receiver, running: proxy } = await start());
+  });
+  beforeEach(() => {
+    rzp = razorpayHandlers();
+    msw.use(...rzp.handlers);
+  });
+  afterEach(() => msw.resetHandlers());
+  after(async () => {
+    for (const running of started.reverse()) await running.close();
+  });
+
+  it('describes every event type, and the test event, as a webhook with the Standard Webhooks headers', () => {
+    assert.deepEqual(Object.keys(openApiDocument.webhooks).sort(), [...EVENT_TYPES, 'webhook.test'].sort());
+    for (const [name, item] of Object.entries(openApiDocument.webhooks)) {
+      const operation = item.post!;
+      assert.equal(operation.requestBody?.required, true, name);
+      const headers = (operation.parameters ?? []).map((p) => resolve(p)).filter((p) => p.in === 'header' && p.required);
+      assert.deepEqual(headers.map((p) => p.name), ['webhook-id', 'webhook-timestamp', 'webhook-signature'], name);
+      assert.ok(operation.responses['2XX'] && operation.responses.default, name);
+    }
+    for (const type of EVENT_TYPES) {
+      const answers = openApiDocument.webhooks[type]!.post!.responses;
+      assert.ok(answers['410'] && resolve(answers['429']!).headers?.['Retry-After'] && resolve(answers['503']!).headers?.['Retry-After'], type);
+    }
+  });
+
+  it('fits the deliveries a receiver gets: the body per type, the signature headers, and its 2xx', async () => {
+    await mintAndPay(proxy.url);
+    assert.equal((await post('/v1/admin/webhooks/test')).status, 200);
+    await eventually(async () => assert.equal(receiver.unique().length, 3));
+    const types = receiver.deliveries.map((d) => {
+      assert.ok(d.verified);
+      const exchange = {
+        method: 'POST',
+        url: `/${(JSON.parse(d.body) as { type: string }).type}`,
+        requestHeaders: { 'content-type': 'application/json', 'webhook-id': d.id, 'webhook-timestamp': d.timestamp, 'webhook-signature': d.signature },
+        requestBody: d.body,
+        status: 204,
+        headers: new Headers(),
+        body: '',
+      };
+      receiving.checkRequest(exchange);
+      receiving.checkResponse(exchange);
+      return exchange.url;
+    });
+    assert.deepEqual([...new Set(types)].sort(), ['/payment_link.created', '/payment_link.paid', '/webhook.test']);
+
+    // And the checker does refuse a body under another type's entry, and a malformed signature header.
+    const paid = receiver.deliveries.find((d) => d.event?.type === 'payment_link.paid')!;
+    const headers = { 'content-type': 'application/json', 'webhook-id': paid.id, 'webhook-timestamp': paid.timestamp, 'webhook-signature': paid.signature };
+    const exchange = { method: 'POST', requestHeaders: headers, requestBody: paid.body, status: 204, headers: new Headers(), body: '' };
+    assert.throws(() => receiving.checkRequest({ ...exchange, url: '/payment_link.expired' }), /accepted request body does not fit/);
+    assert.throws(() => receiving.checkRequest({ ...exchange, url: '/payment_link.paid', requestHeaders: { ...headers, 'webhook-signature': 'sha256=abc' } }), /webhook-signature/);
+  });
+
+  it('fits the event log answers: lists, filters, one event, resends, and their refusals', async () => {
+    const link = await mintAndPay(proxy.url);
+    const listed = async (query: string) => {
+      const res = await call(`/v1/admin/events${query}`);
+      assert.equal(res.status, 200, res.text);
+      return JSON.parse(res.text) as { events: { id: string; type: string; deliveries: { state: string }[] }[]; nextCursor?: string };
+    };
+    const paid = await eventually(async () => {
+      const [event] = (await listed(`?link=${link.id}&type=payment_link.paid`)).events;
+      assert.equal(event?.deliveries[0]?.state, 'delivered');
+      return event;
+    });
+    assert.ok((await listed('?state=delivered')).events.some((e) => e.id === paid.id));
+    const first = await listed('?limit=1');
+    assert.equal(first.events.length, 1);
+    assert.ok(first.nextCursor);
+    assert.equal((await listed(`?limit=1&cursor=${first.nextCursor}`)).events.length, 1);
+    for (const query of ['?type=payment_link.refunded', '?state=lost', '?link=nope', '?limit=0', '?limt=1']) {
+      assert.equal(code(await call(`/v1/admin/events${query}`)), 'invalid_request', query);
+    }
+
+    const one = await call(`/v1/admin/events/${paid.id}`);
+    assert.equal(one.status, 200);
+    assert.equal(JSON.parse(one.text).payload.data.status, 'paid');
+    assert.equal(code(await call('/v1/admin/events/evt_AAAAAAAAAAAAAAAAAAAAAA')), 'not_found');
+    assert.equal(code(await call('/v1/admin/events/nope')), 'not_found');
+    assert.equal(code(await call('/v1/admin/events/%ff')), 'invalid_request');
+
+    const { endpoints } = JSON.parse((await call('/v1/admin/webhooks')).text) as { endpoints: { id: string; url: string }[] };
+    const resend = `/v1/admin/events/${paid.id}/resend`;
+    for (const body of [undefined, '{}', JSON.stringify({ endpoint: endpoints[0]!.id }), JSON.stringify({ endpoint: receiver.url })]) {
+      const res = await post(resend, body);
+      assert.equal(res.status, 202, `${body}: ${res.text}`);
+      assert.equal(JSON.parse(res.text).deliveries[0].state, 'pending');
+    }
+    const refusals: [Promise<{ status: number; text: string }>, number, string][] = [
+      [post(resend, JSON.stringify({ endpoint: 'https://elsewhere.example/hooks' })), 400, 'invalid_request'],
+      [post(resend, JSON.stringify({ endpoints: 'all' })), 400, 'invalid_request'],
+      [post(resend, '{"endpoint":'), 400, 'invalid_json'],
+      [post(resend, 'endpoint=all', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
+      [post('/v1/admin/events/evt_AAAAAAAAAAAAAAAAAAAAAA/resend'), 404, 'not_found'],
+      [post('/v1/admin/events/%ff/resend'), 400, 'invalid_request'],
+      [call('/v1/admin/events', { headers: { authorization: 'Bearer wrong' } }), 401, 'unauthorized'],
+      [call('/v1/admin/events', { headers: { origin: SHOP_ORIGIN } }), 403, 'origin_not_allowed'],
+    ];
+    for (const [answer, status, expected] of refusals) {
+      const res = await answer;
+      assert.equal(res.status, status, res.text);
+      assert.equal(code(res), expected);
+    }
+  });
+
+  it('fits the endpoint answers: list, test (each endpoint or one), enable, and their refusals', async () => {
+    const list = await call('/v1/admin/webhooks');
+    assert.equal(list.status, 200);
+    const [endpoint] = (JSON.parse(list.text) as { endpoints: { id: string; url: string; enabled: boolean }[] }).endpoints;
+    assert.deepEqual([endpoint!.url, endpoint!.enabled], [receiver.url, true]);
+    for (const body of [undefined, JSON.stringify({ endpoint: endpoint!.id }), JSON.stringify({ endpoint: endpoint!.url })]) {
+      const res = await post('/v1/admin/webhooks/test', body);
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual((JSON.parse(res.text) as { results: { ok: boolean }[] }).results.map((r) => r.ok), [true]);
+    }
+    const enabled = await post(`/v1/admin/webhooks/${endpoint!.id}/enable`);
+    assert.equal(enabled.status, 200);
+    assert.deepEqual(JSON.parse(enabled.text), { id: endpoint!.id, enabled: true });
+
+    const refusals: [Promise<{ status: number; text: string }>, number, string][] = [
+      [post('/v1/admin/webhooks/test', JSON.stringify({ endpoint: 'ep_nope' })), 400, 'invalid_request'],
+      [post('/v1/admin/webhooks/test', '[1'), 400, 'invalid_json'],
+      [post('/v1/admin/webhooks/test', '{}', 'text/plain'), 415, 'unsupported_media_type'],
+      [post('/v1/admin/webhooks/ep_AAAAAAAAAAAAAAAA/enable'), 404, 'not_found'],
+      [post('/v1/admin/webhooks/%ff/enable'), 400, 'invalid_request'],
+      [call('/v1/admin/webhooks', { headers: { authorization: '' } }), 401, 'unauthorized'],
+    ];
+    for (const [answer, status, expected] of refusals) {
+      const res = await answer;
+      assert.equal(res.status, status, res.text);
+      assert.equal(code(res), expected);
+    }
+  });
+
+  it('answers 409 webhooks_not_configured without endpoints, and for an event that went to none', async () => {
+    const plain = await startTestProxy(testConfig({ PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN }));
+    started.push(plain);
+    const test = await post('/v1/admin/webhooks/test', undefined, undefined, plain.url);
+    assert.equal(test.status, 409);
+    assert.equal(code(test), 'webhooks_not_configured');
+    assert.deepEqual(JSON.parse((await call('/v1/admin/webhooks', {}, plain.url)).text), { endpoints: [] });
+    assert.deepEqual(JSON.parse((await call('/v1/admin/events', {}, plain.url)).text), { events: [] });
+
+    // An endpoint that takes only `created`: the paid event is logged, and went to no endpoint.
+    const { running } = await start({ PAY_LINK_WEBHOOK_EVENTS: 'payment_link.created' });
+    await mintAndPay(running.url);
+    const events = await eventually(async () => {
+      const { events: found } = JSON.parse((await call('/v1/admin/events?type=payment_link.paid', {}, running.url)).text) as { events: { id: string; deliveries: unknown[] }[] };
+      assert.equal(found.length, 1);
+      return found;
+    });
+    assert.deepEqual(events[0]!.deliveries, []);
+    const resend = await post(`/v1/admin/events/${events[0]!.id}/resend`, undefined, undefined, running.url);
+    assert.equal(resend.status, 409);
+    assert.equal(code(resend), 'webhooks_not_configured');
   });
 });

@@ -291,7 +291,50 @@ describe('pinelabs webhook events', () => {
     return adapter.parseWebhook(body, { 'webhook-id': id });
   };
 
-  it('finds the link by the order id or reference it learned from the link object, never carrying state', async () => {
+  it('names the link by its order id (an alias the store keeps) and reference, never carrying state', () => {
+    const { adapter } = harness();
+    // An adapter that never saw the link (another instance, a restart): the order id and reference are the names.
+    assert.deepEqual(deliver(adapter, { order_id: PINE_ORDER_ID, merchant_order_reference: 'pl_unit_ref_0001', status: 'PROCESSED' }), {
+      kind: 'link',
+      dedupeKey: 'msg_1',
+      event: 'ORDER_PROCESSED',
+      alias: PINE_ORDER_ID,
+      reference: 'pl_unit_ref_0001',
+      // The order's payment completed: the link (no part payments) is claimed paid, with no documented time.
+      claims: { status: 'paid' },
+    });
+    assert.deepEqual(deliver(adapter, { order_id: PINE_ORDER_ID }, 'PAYMENT_FAILED', 'msg_2'), {
+      kind: 'link',
+      dedupeKey: 'msg_2',
+      event: 'PAYMENT_FAILED',
+      alias: PINE_ORDER_ID,
+    });
+    assert.deepEqual(deliver(adapter, { status: 'PROCESSED' }, 'ORDER_PROCESSED', 'msg_3'), {
+      kind: 'ignored',
+      dedupeKey: 'msg_3',
+      event: 'ORDER_PROCESSED',
+      reason: 'the event names no order and no payment link',
+    });
+  });
+
+  it('reports the order id as an alias, and our reference and price, on every link state', async () => {
+    const h = harness();
+    server.use(
+      h.tokenHandler,
+      http.post(`${PINE_BASE}/pay/v1/paymentlink`, () =>
+        HttpResponse.json(pinelabsLink({ merchant_payment_link_reference: 'pl_unit_ref_0001', amount: { value: 250000, currency: 'INR' } }), { status: 201 }),
+      ),
+      http.get(`${PINE_BASE}/pay/v1/paymentlink/:id`, () => HttpResponse.json(pinelabsLink({ order_id: null }))),
+    );
+    const created = await h.adapter.create(input());
+    assert.deepEqual(created.aliases, [PINE_ORDER_ID]);
+    assert.equal(created.reference, 'pl_unit_ref_0001');
+    assert.deepEqual(created.amount, { value: 250000, currency: 'INR' });
+    const withoutOrder = await h.adapter.retrieve(PINE_LINK_ID);
+    assert.equal(withoutOrder.aliases, undefined, 'no order yet: no alias');
+  });
+
+  it('adds the link id it learned from a link object it saw, as a fast path on this instance', async () => {
     const h = harness();
     server.use(
       h.tokenHandler,
@@ -299,19 +342,13 @@ describe('pinelabs webhook events', () => {
         HttpResponse.json(pinelabsLink({ merchant_payment_link_reference: 'pl_unit_ref_0001' }), { status: 201 }),
       ),
     );
-    assert.deepEqual(deliver(h.adapter, { order_id: PINE_ORDER_ID, status: 'PROCESSED' }), {
-      kind: 'ignored',
-      dedupeKey: 'msg_1',
-      event: 'ORDER_PROCESSED',
-      reason: 'the order belongs to no payment link this proxy knows',
-    });
     await h.adapter.create(input());
     assert.deepEqual(deliver(h.adapter, { order_id: PINE_ORDER_ID, status: 'PROCESSED' }), {
       kind: 'link',
       dedupeKey: 'msg_1',
       event: 'ORDER_PROCESSED',
       providerLinkId: PINE_LINK_ID,
-      // The order's payment completed: the link (no part payments) is claimed paid, with no documented time.
+      alias: PINE_ORDER_ID,
       claims: { status: 'paid' },
     });
     assert.deepEqual(deliver(h.adapter, { order_id: 'v1-other', merchant_order_reference: 'pl_unit_ref_0001' }, 'PAYMENT_FAILED', 'msg_2'), {
@@ -319,6 +356,8 @@ describe('pinelabs webhook events', () => {
       dedupeKey: 'msg_2',
       event: 'PAYMENT_FAILED',
       providerLinkId: PINE_LINK_ID,
+      alias: 'v1-other',
+      reference: 'pl_unit_ref_0001',
     });
   });
 

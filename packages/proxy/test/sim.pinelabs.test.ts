@@ -194,17 +194,19 @@ describe('proxy ↔ Pine Labs simulator', () => {
     }
   });
 
-  it('an order webhook for a link this proxy never minted is ignored; a forged one is refused', async () => {
+  it('an order webhook for a link this proxy never minted is read at Pine Labs and adopted; a forged one is refused', async () => {
     const other = await startPinelabsProxy(sim, 60_000);
     try {
       const view = await mint();
-      // Delivered to a second proxy that did not mint it (as after a restart): it cannot tell whose order it is.
+      // Delivered to a second proxy that did not mint it (as after a restart): its reference is one a proxy makes,
+      // so the second proxy adopts it under the same id (links/correlate.ts).
       pine.configureWebhooks({ url: `${other.url}/v1/webhooks/pinelabs` });
       await pine.pay(linkOf(view).payment_link_id);
       const [delivery] = deliveries();
       assert.equal(delivery?.status, 200);
       const metrics = await (await fetch(`${other.url}/metrics`)).text();
-      assert.match(metrics, /paylink_webhooks_total\{provider="pinelabs",outcome="ignored"\} 1/);
+      assert.match(metrics, /paylink_webhooks_total\{provider="pinelabs",outcome="applied"\} 1/);
+      assert.equal(((await (await fetch(`${other.url}/v1/links/${view.id}`)).json()) as LinkView).status, 'paid', 'adopted under the same id');
       const replayed = await fetch(`${other.url}/v1/webhooks/pinelabs`, { method: 'POST', headers: { ...delivery!.headers, 'webhook-id': 'msg_other_id' }, body: delivery!.body });
       assert.equal(replayed.status, 401, 'the id is signed too');
       const forged = await fetch(webhookUrl, { method: 'POST', headers: delivery!.headers, body: delivery!.body.replace('PROCESSED', 'CANCELLED') });

@@ -15,6 +15,7 @@ import type { ProxyConfig } from '../config.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState, WebhookEvent } from '../providers/types.ts';
 import type { EventsOf, LinkPage, LinkRecord, ListLinksQuery, Store } from '../store/types.ts';
+import { correlateWebhook } from './correlate.ts';
 import { type Intent, verifyIntent } from './intent.ts';
 import { type ResolvedPrice, resolvePrice } from './pricing.ts';
 import { inGrace, nextRecheckAt } from './recheck.ts';
@@ -57,6 +58,8 @@ const INTENT_WAIT_MS = 10_000;
 /** How often the sweeper purges expired idempotency and dedupe records from the store. */
 const PURGE_EVERY_MS = 10 * 60_000;
 const WEBHOOK_DEDUPE_TTL_MS = 7 * 24 * 60 * 60_000;
+/** How long a merchant event is kept once nothing is left to deliver (decision 0013). */
+const EVENT_RETENTION_MS = 30 * 24 * 60 * 60_000;
 /** Razorpay's minimum (providers.md §5.3); links shorter than this are refused by at least one provider. */
 const MIN_LINK_TTL_MS = 16 * 60_000;
 /** How many links one intent reference may have had (expired, cancelled) before the walk stops looking. */
@@ -150,6 +153,7 @@ export function createLinkService(deps: LinkServiceDeps) {
       // The newest unconfirmed claim anchors the early re-reads; one the read shows is settled.
       return withRechecks({ ...joined, claimedAt: claim === undefined ? current.claimedAt : unconfirmed ? checkedAt : null });
     }, deps.events);
+    if (next) await rememberAliases(next, state);
     if (next && changed) {
       deps.eventsWritten?.();
       log.info({ linkId: id, status: next.status, seq: next.seq }, 'link status changed');
@@ -157,6 +161,17 @@ export function createLinkService(deps: LinkServiceDeps) {
       await store.publishChange(id).catch((err: unknown) => log.warn({ linkId: id, err: (err as Error).message }, 'change not published'));
     }
     return next;
+  }
+
+  /**
+   * Keeps the other ids the provider knows a link by (Pine Labs' order ids), so a webhook naming only one finds the
+   * link on any instance (links/correlate.ts). Best effort: without them such a webhook waits for a read.
+   */
+  async function rememberAliases(record: LinkRecord, state: ProviderLinkState): Promise<void> {
+    if (!state.aliases?.length || record.providerLinkId !== state.providerLinkId) return;
+    await store
+      .addLinkAliases(record.provider, record.id, state.aliases)
+      .catch((err: unknown) => log.warn({ linkId: record.id, err: (err as Error).message }, 'link aliases not stored'));
   }
 
   /** The record with `closedAt` set on its first closed observation and the sweeper's next owed read. */
@@ -310,6 +325,7 @@ export function createLinkService(deps: LinkServiceDeps) {
     // instance may have minted this purchase's link meanwhile.
     const { record, inserted } = await store.insertLink(linkRecord(id, ref, state, price), deps.events);
     if (inserted) deps.eventsWritten?.();
+    await rememberAliases(record, state);
     if (!inserted) {
       if (record.providerLinkId !== state.providerLinkId) await cancelOrphan(adapter, state.providerLinkId, record);
       return { record, existing: true };
@@ -359,6 +375,7 @@ export function createLinkService(deps: LinkServiceDeps) {
   async function adopt(state: ProviderLinkState, reference: string, price: ResolvedPrice, id = newLinkId()): Promise<LinkRecord> {
     const { record, inserted } = await store.insertLink(linkRecord(id, reference, state, price), deps.events);
     if (inserted) deps.eventsWritten?.();
+    await rememberAliases(record, state);
     if (inserted) log.info({ linkId: id, provider: price.provider, status: record.status }, 'link recovered from the provider by its reference');
     return record;
   }
@@ -528,23 +545,28 @@ export function createLinkService(deps: LinkServiceDeps) {
      *   which the join makes harmless);
      * - a hint (weak scheme, payment-level event): after the read it triggers shows what the event claims. A
      *   read that lags the event (`unconfirmed`) leaves it unrecorded and the link owed early re-reads;
-     * - for a link this proxy does not hold (yet: a webhook can overtake the mint that made the link): never,
-     *   so the provider's retry is applied once the link is known.
+     * - for a link the store does not hold, the provider is asked and a link of ours adopted (links/correlate.ts);
+     *   one that is not ours is `ignored` and recorded. Not found now (the provider did not answer, an intent's
+     *   link, a webhook that overtook the mint): never recorded, so the provider's retry is applied once it is.
      */
     async applyWebhook(provider: ProviderName, event: WebhookEvent): Promise<WebhookOutcome> {
       if (await store.hasEvent(provider, event.dedupeKey)) return 'duplicate';
       let outcome: WebhookOutcome = 'ignored';
-      if (event.kind === 'link') {
-        const record = await store.findLinkByProviderId(provider, event.providerLinkId);
-        if (!record) return 'unknown_link';
+      const found = event.kind === 'link' ? await correlateWebhook({ store, adapter: adapters[provider], adopt, log }, provider, event) : undefined;
+      if (found?.kind === 'unknown') return 'unknown_link';
+      if (found?.kind === 'ignored') log.info({ provider, event: event.event, reason: found.reason }, 'webhook ignored');
+      if (event.kind === 'link' && found?.kind === 'held') {
+        const { record, read } = found;
         if (event.state) {
+          // A read made to find the link goes in too; the join does not care in which order.
+          if (read) await observe(record.id, read);
           await observe(record.id, event.state);
           outcome = 'applied';
         } else {
-          // Ask the provider for the truth. A read already in flight may have started before the payment, so
-          // wait for it and read again.
-          await refreshing.get(record.id)?.catch(() => undefined);
-          const next = await this.refresh(record.id, event.claims);
+          // Ask the provider for the truth — the read that found the link, when one did. A read already in flight
+          // may have started before the payment, so wait for it and read again.
+          if (!read) await refreshing.get(record.id)?.catch(() => undefined);
+          const next = read ? await observe(record.id, read, event.claims) : await this.refresh(record.id, event.claims);
           if (event.claims && next && !covers(next, event.claims.status)) {
             log.info({ linkId: record.id, provider, claimed: event.claims.status, read: next.status }, 'webhook claim not yet shown by the provider');
             return 'unconfirmed';
@@ -594,7 +616,7 @@ export function createLinkService(deps: LinkServiceDeps) {
           }
           if (t - purgedAt >= PURGE_EVERY_MS) {
             purgedAt = t;
-            await store.purgeExpired().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'purging expired records failed'));
+            await store.purgeExpired(t - EVENT_RETENTION_MS).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'purging expired records failed'));
           }
         }
         // Each read claimed by the state it was found in, so another instance's read of the same link stands for it.

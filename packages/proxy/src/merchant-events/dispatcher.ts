@@ -59,7 +59,7 @@ export function createDispatcher(deps: DispatcherDeps) {
   const { store, now, log, timeoutMs } = deps;
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
   const pollMs = deps.pollMs ?? 1_000;
-  const concurrency = deps.concurrency ?? 8;
+  const concurrency = deps.concurrency ?? 16;
   // A holder that died is taken over once its lease lapses: a little after the attempt's own timeout.
   const leaseMs = timeoutMs + 5_000;
   const holder = `${process.pid}.${randomBytes(6).toString('base64url')}`;
@@ -74,12 +74,24 @@ export function createDispatcher(deps: DispatcherDeps) {
   let stopped = true;
   const inFlight = new Set<Promise<void>>();
 
-  async function refreshStates(): Promise<void> {
-    synced ??= store.syncEndpoints(deps.endpoints.map((e) => ({ id: e.id, url: e.url }))).then((rows) => {
+  /**
+   * The endpoints' state as the store has it (another instance may have seen a 410): written once (the rows made),
+   * then read at most once per `pollMs`, so a kick after each write costs no extra query.
+   */
+  let readAt = -Infinity;
+  let written = false;
+  async function refreshStates(force = false): Promise<void> {
+    if (!force && performance.now() - readAt < pollMs) return;
+    synced ??= (written ? store.syncEndpoints([]) : store.syncEndpoints(deps.endpoints.map((e) => ({ id: e.id, url: e.url })))).then((rows) => {
+      written = true;
+      readAt = performance.now();
       states = new Map(rows.map((r) => [r.id, r]));
     });
-    await synced;
-    synced = undefined;
+    try {
+      await synced;
+    } finally {
+      synced = undefined;
+    }
   }
 
   function sign(endpoint: WebhookEndpoint, id: string, at: Date, payload: string): string {
@@ -157,7 +169,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       deps.onOutcome?.('gone', endpoint.id);
       return;
     }
-    const wait = deps.retryScheduleMs[attempt - 1];
+    // The schedule counts from the last resend, so a given-up event sent again gets its full retries again.
+    const wait = deps.retryScheduleMs[attempt - 1 - delivery.retryBase];
     if (wait === undefined) {
       await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'failed' });
       log.warn({ endpoint: endpoint.id, url: endpoint.url, eventId: delivery.eventId, type: delivery.type, attempts: attempt, error: result.error }, 'merchant event given up after its last retry (pay-link events resend brings it back)');
@@ -252,7 +265,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     /** The endpoints as configured, with what the store knows of them. */
     async endpoints(): Promise<(EndpointState & { events: string[]; failing: boolean })[]> {
-      await refreshStates();
+      await refreshStates(true);
       return deps.endpoints.map((e) => {
         const state = states.get(e.id) ?? emptyState(e);
         return { ...state, url: e.url, events: e.events, failing: state.failingSince !== null && now() - state.failingSince >= FAILING_AFTER_MS };
@@ -263,7 +276,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     async enable(endpointId: string): Promise<boolean> {
       if (!byId.has(endpointId)) return false;
       await store.updateEndpoint(endpointId, { disabledAt: null, disabledReason: null });
-      await refreshStates();
+      await refreshStates(true);
       this.kick();
       return true;
     },

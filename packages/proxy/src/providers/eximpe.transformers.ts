@@ -315,6 +315,8 @@ export function fromEximPePaymentLink(
     expiresAt,
     paidAt: status === 'paid' ? (toIso(link.payment_completed_at) ?? toIso(link.updated_at)) : null,
     providerStatus: link.status,
+    ...(link.reference_id && { reference: link.reference_id }),
+    ...(amount !== undefined && { amount: { value: amount, currency } }),
   };
 }
 

@@ -235,5 +235,8 @@ export function fromPayEnginePaymentLink(link: PayEnginePaymentLink, nowMs: numb
     expiresAt: end === undefined ? null : new Date(end).toISOString(),
     paidAt: status === 'paid' && updated !== undefined ? new Date(updated).toISOString() : null,
     providerStatus: link.payment_link_status,
+    // Our reference travels as `internal_transaction_id` (toPayEngineCreateRequest), echoed on the link and its events.
+    ...(link.internal_transaction_id && { reference: link.internal_transaction_id }),
+    ...(amount !== undefined && { amount: { value: amount, currency } }),
   };
 }

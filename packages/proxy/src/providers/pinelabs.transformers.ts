@@ -167,6 +167,10 @@ export function fromPinelabsPaymentLink(link: PinelabsPaymentLink, readWord: Sta
     expiresAt: isoOrNull(link.expire_by),
     paidAt: status === 'paid' ? isoOrNull(link.updated_at) : null,
     providerStatus: link.status,
+    ...(link.merchant_payment_link_reference && { reference: link.merchant_payment_link_reference }),
+    amount: { value: link.amount.value, currency: link.amount.currency },
+    // Order webhooks name the order, not the link (providers.md §4.6): the core keeps this id to find the link by.
+    ...(link.order_id && { aliases: [link.order_id] }),
   };
 }
 

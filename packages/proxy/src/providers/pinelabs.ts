@@ -33,12 +33,18 @@
  *   Webhooks libraries do, so a dashboard that hands out such keys works too.
  * - Pine Labs sends order events only (ORDER_PROCESSED, PAYMENT_FAILED …), never link events, and the documented
  *   payload carries the order's `order_id`, `merchant_order_reference` and order `status` — not the link's id or
- *   state. So an event never carries `state`: the core re-reads the link. The link is found by, in order: a
- *   `payment_link_id` in the payload (undocumented, read when present); the `order_id`, learned from the link
- *   object (`order_id`) of every create/retrieve/cancel this adapter made; the `merchant_order_reference`, if
- *   Pine Labs set it to our `merchant_payment_link_reference` (UNCONFIRMED). An order this process never saw
- *   (after a restart, or on another instance) is `ignored`; the link still reaches its state through the core's
- *   refresh on read, which Pine Labs itself recommends ("use the Get Order API", §4.6/§7).
+ *   state. So an event never carries `state`: the core re-reads the link. The event names its link by all it
+ *   has, and the core finds it in the store (links/correlate.ts), so any instance and a restarted one do:
+ *   `providerLinkId` from a `payment_link_id` in the payload (undocumented, read when present); `alias`, the
+ *   `order_id`, which every link state reports in `aliases` (the link object's `order_id`) and the core stores
+ *   with the link; `reference`, the `merchant_order_reference`, in case Pine Labs sets it to our
+ *   `merchant_payment_link_reference` (UNCONFIRMED; the simulator does). The adapter also remembers, in
+ *   process, the order ids and references of the link objects it saw (create, retrieve, cancel), and names the
+ *   link's id when it knows it: only a fast path on the instance that made or read the link, never the record —
+ *   another instance, or this one after a restart, finds the link through the store's aliases. An order id no
+ *   store holds (a webhook that overtook the mint, or an order Pine Labs made anew for a later attempt) is the
+ *   core's to answer; the link still reaches its state through its refresh on read, which Pine Labs itself
+ *   recommends ("use the Get Order API", §4.6/§7).
  * - Claims on those hints: `ORDER_PROCESSED` claims `paid` (we send `part_payment: false`, so the order's payment
  *   is the whole link); the payload documents no payment time, so the claim has none. `ORDER_AUTHORIZED` (not yet
  *   captured), `ORDER_CANCELLED` (the order, not necessarily the link), `ORDER_FAILED` and `PAYMENT_FAILED` (an
@@ -78,7 +84,7 @@ const MAX_EXPIRY_MS = 180 * 24 * 60 * 60_000;
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 /** Plugin: "rejects timestamps more than 300 s old or in the future" (providers.md §4.6). */
 export const WEBHOOK_TOLERANCE_MS = 5 * 60_000;
-/** How many order ids and references the adapter remembers for webhook correlation. */
+/** How many order ids and references the adapter's fast path remembers; the store keeps them all. */
 const INDEX_LIMIT = 10_000;
 
 /** Order events that can move a link; refunds, tokens, subscriptions and customers cannot (available-events page). */
@@ -128,7 +134,7 @@ export function createPinelabsAdapter(config: PinelabsConfig, deps: Pick<Provide
     }
   }
 
-  /** Normalizes a link object and remembers its order id and reference for webhook correlation. */
+  /** Normalizes a link object and remembers its order id and reference for the webhook fast path. */
   function learn(link: PinelabsPaymentLinkType) {
     if (link.order_id) index.set(`order:${link.order_id}`, link.payment_link_id);
     if (link.merchant_payment_link_reference) index.set(`ref:${link.merchant_payment_link_reference}`, link.payment_link_id);
@@ -228,12 +234,17 @@ export function createPinelabsAdapter(config: PinelabsConfig, deps: Pick<Provide
         data.payment_link_id ||
         (data.order_id ? index.get(`order:${data.order_id}`) : undefined) ||
         (data.merchant_order_reference ? index.get(`ref:${data.merchant_order_reference}`) : undefined);
-      if (!providerLinkId) return { kind: 'ignored', dedupeKey, event, reason: 'the order belongs to no payment link this proxy knows' };
+      const names = {
+        ...(providerLinkId && { providerLinkId }),
+        ...(data.order_id && { alias: data.order_id }),
+        ...(data.merchant_order_reference && { reference: data.merchant_order_reference }),
+      };
+      if (Object.keys(names).length === 0) return { kind: 'ignored', dedupeKey, event, reason: 'the event names no order and no payment link' };
       // The order's status is not the link's: the core reads the link to learn it. ORDER_PROCESSED says the
       // order's payment completed; our links take no part payments, so that link is paid (the claim).
       return event === 'ORDER_PROCESSED'
-        ? { kind: 'link', dedupeKey, event, providerLinkId, claims: { status: 'paid' } }
-        : { kind: 'link', dedupeKey, event, providerLinkId };
+        ? { kind: 'link', dedupeKey, event, ...names, claims: { status: 'paid' } }
+        : { kind: 'link', dedupeKey, event, ...names };
     },
   };
 }

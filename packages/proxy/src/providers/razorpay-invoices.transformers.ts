@@ -107,5 +107,9 @@ export function fromRazorpayInvoice(invoice: RazorpayInvoice, readWord: StatusWo
     expiresAt: invoice.expire_by ? new Date(invoice.expire_by * 1000).toISOString() : null,
     paidAt: status === 'paid' && invoice.paid_at ? new Date(invoice.paid_at * 1000).toISOString() : null,
     providerStatus: invoice.status,
+    // Our reference travels as `receipt` in this API (toRazorpayInvoiceRequest).
+    ...(invoice.receipt && { reference: invoice.receipt }),
+    // "currency: default INR" (seed create parameters), so an invoice that names none is in INR.
+    amount: { value: invoice.amount, currency: invoice.currency ?? 'INR' },
   };
 }

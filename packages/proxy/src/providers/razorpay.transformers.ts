@@ -104,5 +104,7 @@ export function fromRazorpayPaymentLink(link: RazorpayPaymentLink, readWord: Sta
     expiresAt: link.expire_by ? new Date(link.expire_by * 1000).toISOString() : null,
     paidAt: paidAtSeconds ? new Date(paidAtSeconds * 1000).toISOString() : null,
     providerStatus: link.status,
+    ...(link.reference_id && { reference: link.reference_id }),
+    amount: { value: link.amount, currency: link.currency },
   };
 }

@@ -17,6 +17,16 @@ export interface ProviderLinkState {
   paidAt: string | null;
   /** The provider's own status word, for logs and support; never shown to buyers. */
   providerStatus: string;
+  /**
+   * The reference the link carries at the provider (Razorpay `reference_id`, Xendit `external_id`, Pine Labs
+   * `merchant_payment_link_reference` …), when its object states one: how a link the store does not hold is
+   * recognised as one this proxy made (links/correlate.ts).
+   */
+  reference?: string;
+  /** The link's price, when the provider's object states it: what a link adopted from the provider is recorded at. */
+  amount?: Money;
+  /** Other ids the provider knows this link by, which its webhooks may name instead (Pine Labs: the `order_id`). */
+  aliases?: string[];
 }
 
 export interface CreateLinkInput {
@@ -52,7 +62,18 @@ export type WebhookEvent =
       kind: 'link';
       /** Unique per delivery of one event; duplicates share it. */
       dedupeKey: string;
-      providerLinkId: string;
+      /**
+       * How the event names its link; at least one is set. The core looks the link up by `providerLinkId` when
+       * the event has it, else by `alias`, then by `reference` (links/correlate.ts), and asks the provider for a
+       * link the store does not hold. `providerLinkId`: the provider's id of the link. `alias`: another id the
+       * provider knows it by (`ProviderLinkState.aliases`; Pine Labs' order id). `reference`: the link's
+       * reference as the event states it (Pine Labs' `merchant_order_reference`) — set by adapters whose events
+       * may lack the link's id; an event that has the id is read at the provider, whose answer states the
+       * reference with authority.
+       */
+      providerLinkId?: string;
+      alias?: string;
+      reference?: string;
       /**
        * The link's state as the event states it, when the event carries the whole link and the scheme is
        * strong (an HMAC). Absent for weak schemes or payment-level events: the core then asks the provider.

@@ -187,6 +187,8 @@ export function fromXenditInvoice(invoice: XenditInvoice, readWord: StatusWordRe
     expiresAt: isoOrNull(invoice.expiry_date),
     paidAt: paid ? (isoOrNull(invoice.paid_at) ?? isoOrNull(invoice.updated)) : null,
     providerStatus: invoice.status,
+    ...(invoice.external_id && { reference: invoice.external_id }),
+    amount: { value: fromXenditAmount(invoice.amount, currency), currency },
   };
 }
 

@@ -31,6 +31,56 @@ export interface AdminEventView {
   }[];
 }
 
+/** `GET /v1/admin/events` answers this, newest first. */
+export interface AdminEventPage {
+  events: AdminEventView[];
+  /** Present when more events match: pass it as `cursor`. */
+  nextCursor?: string;
+}
+
+/** A configured endpoint as `GET /v1/admin/webhooks` shows it, with what the store knows of it. Never its secret. */
+export interface AdminWebhookEndpoint {
+  id: string;
+  url: string;
+  /** The event types it receives. */
+  events: string[];
+  enabled: boolean;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  /** Failing for a day without a success: reported (a warn log, a metric) and still tried. */
+  failing: boolean;
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+}
+
+/** `GET /v1/admin/webhooks` answers this. */
+export interface AdminWebhookList {
+  endpoints: AdminWebhookEndpoint[];
+}
+
+/** One endpoint's answer to a signed `webhook.test` event. */
+export interface WebhookTestResult {
+  endpoint: string;
+  url: string;
+  /** Whether it answered 2xx. */
+  ok: boolean;
+  /** `null` when it did not answer (a timeout, a refused connection). */
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+/** `POST /v1/admin/webhooks/test` answers this. */
+export interface WebhookTestReport {
+  results: WebhookTestResult[];
+}
+
+/** `POST /v1/admin/webhooks/:id/enable` answers this. */
+export interface EnabledWebhook {
+  id: string;
+  enabled: true;
+}
+
 const EventsQuery = z
   .object({
     link: z.string().regex(/^pl_[A-Za-z0-9_-]{10,64}$/, 'a payment link id (pl_…)').optional(),
@@ -96,7 +146,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
       if (!parsed.success) throw invalidRequest(parsed.error.issues);
       const { link, ...query } = parsed.data;
       const page = await store.listEvents({ ...query, linkId: link });
-      res.json({ events: page.events.map(view), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
+      res.json({ events: page.events.map(view), ...(page.nextCursor && { nextCursor: page.nextCursor }) } satisfies AdminEventPage);
     }),
   );
 
@@ -141,7 +191,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
           failingSince: e.failingSince === null ? null : new Date(e.failingSince).toISOString(),
           lastSuccessAt: e.lastSuccessAt === null ? null : new Date(e.lastSuccessAt).toISOString(),
         })),
-      });
+      } satisfies AdminWebhookList);
     }),
   );
 
@@ -154,7 +204,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
       const results = await dispatcher.sendTest(endpoint);
       res.json({
         results: results.map((r) => ({ endpoint: r.endpointId, url: r.url, ok: r.ok, statusCode: r.statusCode, durationMs: Math.round(r.durationMs), error: r.error })),
-      });
+      } satisfies WebhookTestReport);
     }),
   );
 
@@ -164,7 +214,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
       const id = String(req.params.id);
       if (!(await dispatcher.enable(id))) throw new Problem(404, 'not_found', 'There is no configured webhook endpoint with this id');
       res.locals.audit = { endpoint: id };
-      res.json({ id, enabled: true });
+      res.json({ id, enabled: true } satisfies EnabledWebhook);
     }),
   );
 

@@ -135,13 +135,15 @@ export function adminRouter(
   const audited =
     (action: string, handler: RequestHandler): RequestHandler =>
     async (req, res, next) => {
-      const target = typeof req.params.id === 'string' ? req.params.id : undefined;
+      const id = typeof req.params.id === 'string' ? req.params.id : undefined;
+      // The id in the path: a link's, an event's or an endpoint's.
+      const target = id && { [req.path.startsWith('/links/') ? 'linkId' : req.path.startsWith('/events/') ? 'eventId' : 'endpoint']: id };
       try {
         await handler(req, res, next);
-        log.info({ action, ...(target && { linkId: target }), ...res.locals.audit, outcome: 'ok' }, 'admin action');
+        log.info({ action, ...target, ...res.locals.audit, outcome: 'ok' }, 'admin action');
       } catch (err) {
         const outcome = err instanceof Problem ? err.code : 'internal_error';
-        log.warn({ action, ...(target && { linkId: target }), outcome }, 'admin action failed');
+        log.warn({ action, ...target, outcome }, 'admin action failed');
         throw err;
       }
     };

@@ -52,6 +52,7 @@ export async function writeEvents(trx: Kysely<Database> | Transaction<Database>,
           link_position: event.linkPosition,
           state: 'pending',
           attempts: 0,
+          retry_base: 0,
           next_attempt_at: event.createdAt,
           lease_holder: null,
           lease_until: 0,
@@ -69,7 +70,7 @@ type OutboxMethods = Pick<
   'listEvents' | 'getEvent' | 'claimDeliveries' | 'recordAttempt' | 'resendEvent' | 'outboxStats' | 'syncEndpoints' | 'updateEndpoint'
 >;
 
-export function createOutbox(db: Kysely<Database>): OutboxMethods & { purgeEvents(before: number): Promise<void> } {
+export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boolean } = {}): OutboxMethods & { purgeEvents(before: number): Promise<void> } {
   async function withDeliveries(rows: { id: string; link_id: string; type: string; payload: string; created_at: number }[]): Promise<StoredEvent[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
@@ -133,14 +134,14 @@ export function createOutbox(db: Kysely<Database>): OutboxMethods & { purgeEvent
 
     async claimDeliveries(holder, endpointIds, at, leaseMs, limit): Promise<ClaimedDelivery[]> {
       if (endpointIds.length === 0 || limit <= 0) return [];
-      const due = await db
+      let due = db
         .selectFrom('deliveries as d')
-        .innerJoin('events as e', 'e.id', 'd.event_id')
-        .select(['d.event_id', 'd.endpoint_id', 'd.link_id', 'd.attempts', 'd.lease_until', 'e.type', 'e.payload', 'e.created_at'])
+        .select(['d.event_id', 'd.endpoint_id'])
         .where('d.state', '=', 'pending')
         .where('d.next_attempt_at', '<=', at)
         .where('d.lease_until', '<=', at)
         .where('d.endpoint_id', 'in', [...endpointIds])
+        // The earliest pending delivery of its link to its endpoint: a link's events go in order.
         .where((eb) =>
           eb.not(
             eb.exists(
@@ -156,66 +157,82 @@ export function createOutbox(db: Kysely<Database>): OutboxMethods & { purgeEvent
         )
         .orderBy('d.next_attempt_at')
         .orderBy('d.created_at')
-        .limit(limit)
+        .limit(limit);
+      // Postgres: claimers at once each take other rows instead of queueing on the same ones.
+      if (options.skipLocked) due = due.forUpdate().skipLocked();
+      // One statement: the lease is taken only where it is still free (a claimer that lost the race for a row
+      // re-checks these conditions on it and skips it), so each delivery goes to one claimer. A CTE, so Postgres
+      // runs the limited choice once (inside `IN (…)` it may run it again per row and take more than `limit`).
+      const taken = await db
+        .with('due', () => due)
+        .updateTable('deliveries')
+        .from('due')
+        .set({ lease_holder: holder, lease_until: at + leaseMs })
+        .whereRef('deliveries.event_id', '=', 'due.event_id')
+        .whereRef('deliveries.endpoint_id', '=', 'due.endpoint_id')
+        .where('deliveries.state', '=', 'pending')
+        .where('deliveries.lease_until', '<=', at)
+        .returning(['deliveries.event_id', 'deliveries.endpoint_id', 'deliveries.link_id', 'deliveries.attempts', 'deliveries.retry_base', 'deliveries.next_attempt_at', 'deliveries.created_at'])
         .execute();
-      const claimed: ClaimedDelivery[] = [];
-      for (const row of due) {
-        const taken = await db
-          .updateTable('deliveries')
-          .set({ lease_holder: holder, lease_until: at + leaseMs })
-          .where('event_id', '=', row.event_id)
-          .where('endpoint_id', '=', row.endpoint_id)
-          .where('state', '=', 'pending')
-          .where('lease_until', '=', row.lease_until)
-          .executeTakeFirst();
-        if (Number(taken.numUpdatedRows) !== 1) continue;
-        claimed.push({
-          eventId: row.event_id,
-          endpointId: row.endpoint_id,
-          linkId: row.link_id,
-          type: row.type,
-          payload: row.payload,
-          createdAt: int(row.created_at),
-          attempts: int(row.attempts),
+      if (taken.length === 0) return [];
+      const events = await db
+        .selectFrom('events')
+        .select(['id', 'type', 'payload', 'created_at'])
+        .where('id', 'in', [...new Set(taken.map((t) => t.event_id))])
+        .execute();
+      const byId = new Map(events.map((e) => [e.id, e]));
+      return taken
+        .sort((a, b) => int(a.next_attempt_at) - int(b.next_attempt_at) || int(a.created_at) - int(b.created_at))
+        .map((row) => {
+          const event = byId.get(row.event_id)!;
+          return {
+            eventId: row.event_id,
+            endpointId: row.endpoint_id,
+            linkId: row.link_id,
+            type: event.type,
+            payload: event.payload,
+            createdAt: int(event.created_at),
+            attempts: int(row.attempts),
+            retryBase: int(row.retry_base),
+          };
         });
-      }
-      return claimed;
     },
 
     async recordAttempt(eventId, endpointId, attempt: DeliveryAttempt, outcome) {
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('delivery_attempts')
-          .values({
-            event_id: eventId,
-            endpoint_id: endpointId,
-            attempt: attempt.attempt,
-            at: attempt.at,
-            status_code: attempt.statusCode,
-            duration_ms: Math.max(0, Math.round(attempt.durationMs)),
-            error: attempt.error === null ? null : attempt.error.slice(0, 500),
-          })
-          .onConflict((oc) => oc.columns(['event_id', 'endpoint_id', 'attempt']).doNothing())
-          .execute();
-        const set: Partial<DeliveriesTable> = { attempts: attempt.attempt, state: outcome.state, lease_holder: null, lease_until: 0 };
-        if (outcome.state === 'delivered') set.delivered_at = attempt.at + Math.round(attempt.durationMs);
-        if (outcome.state === 'pending') set.next_attempt_at = outcome.nextAttemptAt;
-        // A delivery resent (or delivered by another holder) meanwhile keeps its newer state.
-        await trx
-          .updateTable('deliveries')
-          .set(set)
-          .where('event_id', '=', eventId)
-          .where('endpoint_id', '=', endpointId)
-          .where('state', '=', 'pending')
-          .where('attempts', '<', attempt.attempt)
-          .execute();
-      });
+      const set: Partial<DeliveriesTable> = { attempts: attempt.attempt, state: outcome.state, lease_holder: null, lease_until: 0 };
+      if (outcome.state === 'delivered') set.delivered_at = attempt.at + Math.round(attempt.durationMs);
+      if (outcome.state === 'pending') set.next_attempt_at = outcome.nextAttemptAt;
+      // The state first: it is what the next claim reads. A delivery resent (or taken over and recorded by another
+      // holder) meanwhile keeps its newer state. The attempt's log line is a second statement, not a transaction:
+      // losing it to a crash in between loses a line of history, never a delivery.
+      await db
+        .updateTable('deliveries')
+        .set(set)
+        .where('event_id', '=', eventId)
+        .where('endpoint_id', '=', endpointId)
+        .where('state', '=', 'pending')
+        .where('attempts', '<', attempt.attempt)
+        .execute();
+      await db
+        .insertInto('delivery_attempts')
+        .values({
+          event_id: eventId,
+          endpoint_id: endpointId,
+          attempt: attempt.attempt,
+          at: attempt.at,
+          status_code: attempt.statusCode,
+          duration_ms: Math.max(0, Math.round(attempt.durationMs)),
+          error: attempt.error === null ? null : attempt.error.slice(0, 500),
+        })
+        .onConflict((oc) => oc.columns(['event_id', 'endpoint_id', 'attempt']).doNothing())
+        .execute();
     },
 
     async resendEvent(id, at, endpointId) {
       let q = db
         .updateTable('deliveries')
-        .set({ state: 'pending', next_attempt_at: at, lease_holder: null, lease_until: 0 })
+        // A fresh retry schedule from here: the history keeps every attempt before.
+        .set((eb) => ({ state: 'pending', next_attempt_at: at, lease_holder: null, lease_until: 0, retry_base: eb.ref('attempts') }))
         .where('event_id', '=', id)
         .where('state', '!=', 'pending');
       if (endpointId) q = q.where('endpoint_id', '=', endpointId);

@@ -42,6 +42,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   }
   const feed = postgresFeed(url, pool, options.log);
   const store = createSqlStore(db, {
+    skipLocked: true,
     now: options.now ?? Date.now,
     feed,
     close: () => db.destroy(),

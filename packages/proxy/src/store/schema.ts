@@ -89,6 +89,8 @@ export interface DeliveriesTable {
   link_position: number;
   state: string;
   attempts: number;
+  /** The attempts made before the last resend: the retry schedule counts from there. */
+  retry_base: number;
   next_attempt_at: number;
   /** Who is sending it now, until when (another instance takes it over once that passes). */
   lease_holder: string | null;
@@ -230,6 +232,7 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('link_position', 'integer', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('retry_base', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
         .addColumn('lease_holder', 'text')
         .addColumn('lease_until', 'bigint', (c) => c.notNull())

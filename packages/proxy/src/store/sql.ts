@@ -67,12 +67,14 @@ export interface SqlStoreOptions {
    * (SQLite): Kysely compiles the query and better-sqlite3 prepares it anew on every call.
    */
   selectLink?: (id: string) => Promise<LinksTable | undefined>;
+  /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
+  skipLocked?: boolean;
 }
 
 export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
-  const { purgeEvents: _purge, ...outboxMethods } = createOutbox(db);
+  const { purgeEvents: _purge, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked });
   const outbox = { ...outboxMethods, purgeEvents: _purge };
 
   async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {

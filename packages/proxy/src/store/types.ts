@@ -101,6 +101,8 @@ export interface ClaimedDelivery {
   createdAt: number;
   /** Attempts made before this one. */
   attempts: number;
+  /** The attempts made before the last resend: the retry schedule counts from there. */
+  retryBase: number;
 }
 
 export type AttemptOutcome =

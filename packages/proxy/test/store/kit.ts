@@ -8,6 +8,9 @@
  * - listing (order, filters, cursor pagination), the sweeper's queries;
  * - idempotency claims, webhook dedupe and named leases, with their TTLs and leases on an injected clock;
  * - `purgeExpired`, restarts and a database a newer version migrated;
+ * - the merchant events outbox (decision 0013): events written only with the change they describe, in its
+ *   transaction (a lost compare-and-set or a failed event insert writes neither); each delivery claimed by one
+ *   holder, a link's events handed out in order per endpoint; the attempt log, resends, retention;
  * - the change feed between instances, where the engine has one.
  *
  * Each case gets its own database, so no case sees another's rows; every store a case opens is closed after it.
@@ -17,7 +20,7 @@ import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkStatus, ProviderName } from '../../src/contract.ts';
 import { StoreError } from '../../src/store/sql.ts';
-import type { LinkRecord, ListLinksQuery, Store } from '../../src/store/types.ts';
+import type { ClaimedDelivery, EventsOf, LinkRecord, ListLinksQuery, NewEvent, Store } from '../../src/store/types.ts';
 
 export interface StoreEngine<D extends TestDatabase = TestDatabase> {
   /** A new, empty database for one case. */
@@ -515,6 +518,362 @@ export function describeStore<D extends TestDatabase>(name: string, engine: Stor
       });
     });
 
+    describe('merchant events outbox', () => {
+      /**
+       * Who races on one link's transactional writes (a change and its events). Engines with a change feed run
+       * their instances as separate processes on one database (Postgres): two instances. SQLite is one process per
+       * file (decision 0012), so its writers race inside one instance; a second instance here would be a second
+       * connection in this same thread, where better-sqlite3's synchronous busy wait blocks the event loop the
+       * first connection needs to commit, until `busy_timeout` fails it (SQLITE_BUSY).
+       */
+      const racers = async (store: Store, another: () => Promise<Store>): Promise<Store[]> => (engine.feed ? [store, await another()] : [store]);
+
+      it('updateLink writes the events of a change that lands, each with a pending delivery per endpoint, due at once', async () => {
+        const { store, clock, database } = await fixture();
+        await store.insertLink(link('o0'));
+        clock.t += 1_000;
+        const made: NewEvent[] = [];
+        const paid = await store.updateLink('o0', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), statusEvents(made, [EP1, EP2], clock));
+        assert.equal(paid?.version, 2);
+        assert.equal(made.length, 1);
+        const stored = await store.getEvent(made[0]!.id);
+        assert.deepEqual(stored, {
+          id: made[0]!.id,
+          linkId: 'o0',
+          type: 'payment_link.paid',
+          payload: made[0]!.payload,
+          createdAt: T0 + 1_000,
+          deliveries: [EP1, EP2].map((endpointId) => ({ endpointId, state: 'pending', attempts: 0, nextAttemptAt: T0 + 1_000, deliveredAt: null, history: [] })),
+        });
+        // A write that changes nothing calls no EventsOf; a change that makes no event (a refresh) writes none.
+        let called = false;
+        const touch: EventsOf = () => {
+          called = true;
+          return [];
+        };
+        await store.updateLink('o0', (current) => current, touch);
+        assert.equal(called, false);
+        await store.updateLink('o0', (current) => ({ ...current, checkedAt: clock.t }), touch);
+        assert.equal(called, true);
+        assert.equal(await countEvents(store), 1);
+        // One change written twice (a replayed write) keeps one event at its position, and only its deliveries.
+        const replayed = [event('o0', 4 * 8, { createdAt: clock.t }), event('o0', 4 * 8, { createdAt: clock.t })];
+        await store.updateLink('o0', (current) => ({ ...current, checkedAt: clock.t + 1 }), () => replayed);
+        assert.ok(await store.getEvent(replayed[0]!.id));
+        assert.equal(await store.getEvent(replayed[1]!.id), undefined);
+        assert.deepEqual(await database.query(`SELECT event_id FROM deliveries WHERE event_id = '${replayed[1]!.id}'`), []);
+      });
+
+      it('insertLink writes the events of an insert only when the link is inserted', async () => {
+        const { store, clock } = await fixture();
+        const made: NewEvent[] = [];
+        const first = await store.insertLink(link('o1', { status: 'paid', amountPaid: 50_000 }), statusEvents(made, [EP1], clock));
+        assert.equal(first.inserted, true);
+        const again = await store.insertLink(link('o1-dup', { providerLinkId: 'plink_o1', status: 'paid', amountPaid: 50_000 }), statusEvents(made, [EP1], clock));
+        assert.equal(again.inserted, false);
+        assert.equal(made.length, 2, 'both computed their events');
+        assert.ok(await store.getEvent(made[0]!.id));
+        assert.equal(await store.getEvent(made[1]!.id), undefined, 'the insert that met the existing link wrote no event');
+        assert.equal(await countEvents(store), 1);
+      });
+
+      it('writes no event for a write that lost the compare-and-set: 20 racing changes, one event', async () => {
+        const { store, clock, another } = await fixture();
+        const stores = await racers(store, another);
+        await store.insertLink(link('p0'));
+        const made: NewEvent[] = [];
+        const events = statusEvents(made, [EP1], clock);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            stores[i % stores.length]!.updateLink('p0', (current) => (current.status === 'paid' ? current : { ...current, status: 'paid', amountPaid: 50_000 }), events),
+          ),
+        );
+        assert.ok(results.every((r) => r?.status === 'paid' && r.version === 2));
+        const { events: written } = await store.listEvents({ linkId: 'p0', limit: 100 });
+        assert.equal(written.length, 1, 'one change, one event');
+        // Every writer read version 1 and computed its event; only the winner's was written.
+        assert.ok(made.length > 1, `the losers computed events too (${made.length})`);
+        for (const lost of made.filter((e) => e.id !== written[0]!.id)) assert.equal(await store.getEvent(lost.id), undefined);
+      });
+
+      it('writes a change\'s event once when it loses the compare-and-set to writes that make none (refresh claims)', async () => {
+        const { store, clock, another } = await fixture();
+        const stores = await racers(store, another);
+        await store.insertLink(link('p2'));
+        const made: NewEvent[] = [];
+        const events = statusEvents(made, [EP1], clock);
+        // The status change goes last, so the writes ahead of it land first and it computes its event again.
+        const writes = [
+          ...Array.from({ length: 10 }, (_, i) => (current: LinkRecord) => ({ ...current, checkedAt: current.checkedAt + 1 + i })),
+          (current: LinkRecord) => ({ ...current, status: 'paid' as const, amountPaid: 50_000 }),
+        ];
+        await Promise.all(writes.map((update, i) => stores[i % stores.length]!.updateLink('p2', update, events)));
+        const final = await store.getLink('p2');
+        assert.equal(final?.status, 'paid');
+        assert.equal(final?.version, 12);
+        const { events: written } = await store.listEvents({ linkId: 'p2', limit: 100 });
+        assert.deepEqual(written.map((e) => e.type), ['payment_link.paid'], `one event (${made.length} computed)`);
+      });
+
+      it('writes exactly one event per landed write when 20 racing writers all change the link', async () => {
+        const { store, clock, another } = await fixture();
+        const stores = await racers(store, another);
+        await store.insertLink(link('p1'));
+        let computed = 0;
+        const everyWrite: EventsOf = (_before, after) => {
+          computed++;
+          return [event(after.id, after.version * 8, { type: 'payment_link.partially_paid', payload: JSON.stringify({ version: after.version, amountPaid: after.amountPaid }), createdAt: clock.t })];
+        };
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            stores[i % stores.length]!.updateLink(
+              'p1',
+              (current) => ({ ...current, status: 'partially_paid', amountPaid: current.amountPaid + 100 + i, paidSteps: [...current.paidSteps, 100 + i] }),
+              everyWrite,
+            ),
+          ),
+        );
+        const final = await store.getLink('p1');
+        assert.equal(final?.version, 21);
+        const { events: written } = await store.listEvents({ linkId: 'p1', limit: 100 });
+        assert.equal(written.length, 20, `one event per landed write (${computed} computed)`);
+        assert.ok(computed > 20, 'some writes lost a round and computed again');
+        // Each event describes the record its own write made, not one a loser computed: versions 2..21, and at
+        // version v the amount of the first v - 1 steps in the order they landed.
+        const bodies = written.map((e) => JSON.parse(e.payload) as { version: number; amountPaid: number }).sort((a, b) => a.version - b.version);
+        assert.deepEqual(bodies.map((b) => b.version), Array.from({ length: 20 }, (_, i) => i + 2));
+        const landed = final!.paidSteps;
+        assert.deepEqual(bodies.map((b) => b.amountPaid), landed.map((_, i) => landed.slice(0, i + 1).reduce((sum, step) => sum + step, 0)));
+      });
+
+      it('no change without its event: an EventsOf that throws leaves the link as it was', async () => {
+        const { store } = await fixture();
+        await store.insertLink(link('q0'));
+        const boom: EventsOf = () => {
+          throw new Error('boom');
+        };
+        await assert.rejects(store.updateLink('q0', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), boom), /boom/);
+        assert.deepEqual(await store.getLink('q0'), { ...link('q0'), version: 1 });
+        await assert.rejects(store.insertLink(link('q1'), boom), /boom/);
+        assert.equal(await store.getLink('q1'), undefined);
+        assert.equal(await countEvents(store), 0);
+      });
+
+      it('no change without its event, no event without its change: an event insert that fails rolls the whole write back', async () => {
+        const { store, clock } = await fixture();
+        await store.insertLink(link('r0'));
+        const taken = event('r0', 2 * 8, { id: 'evt_kit_taken_000000', type: 'payment_link.partially_paid', createdAt: clock.t });
+        await store.updateLink('r0', (current) => ({ ...current, status: 'partially_paid', amountPaid: 100 }), () => [taken]);
+        const before = await store.getLink('r0');
+
+        // Another link whose change brings an event under an id already used: the change goes with it.
+        await store.insertLink(link('r1'));
+        await assert.rejects(store.updateLink('r1', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), (_b, after) => [event(after.id, after.version * 8, { id: taken.id })]));
+        assert.deepEqual(await store.getLink('r1'), { ...link('r1'), version: 1 }, 'the link change was rolled back');
+
+        // A write of two events whose second fails: the link and the first event both roll back.
+        const first = event('r0', 3 * 8, { createdAt: clock.t });
+        await assert.rejects(store.updateLink('r0', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), () => [first, event('r0', 3 * 8 + 1, { id: taken.id })]));
+        assert.deepEqual(await store.getLink('r0'), before);
+        assert.equal(await store.getEvent(first.id), undefined, 'no event without its change');
+
+        // An insert whose event fails inserts no link.
+        await assert.rejects(store.insertLink(link('r2'), (_b, after) => [event(after.id, 8, { id: taken.id })]));
+        assert.equal(await store.getLink('r2'), undefined);
+
+        // The event that was there is untouched and the store goes on: the same change with a fresh id lands.
+        assert.deepEqual((await store.listEvents({ limit: 100 })).events.map((e) => e.id), [taken.id]);
+        const paid = await store.updateLink('r0', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), () => [first]);
+        assert.equal(paid?.version, 3);
+        assert.ok(await store.getEvent(first.id));
+      });
+
+      it('claimDeliveries gives each delivery to one of two instances claiming at once, and again only once its lease lapsed', async () => {
+        const { store, clock, another } = await fixture();
+        const other = await another();
+        const ids: string[] = [];
+        for (let i = 0; i < 24; i++) {
+          await store.insertLink(link(`s${String(i).padStart(2, '0')}`), (_b, after) => {
+            const made = event(after.id, 8, { createdAt: clock.t });
+            ids.push(made.id);
+            return [made];
+          });
+        }
+        const LEASE = 10_000;
+        const rounds = await Promise.all(
+          ['A', 'B', 'C', 'D'].map((holder, i) => (i % 2 === 0 ? store : other).claimDeliveries(holder, [EP1], clock.t, LEASE, 100)),
+        );
+        const claimed = rounds.flat().map((d) => d.eventId);
+        assert.equal(claimed.length, 24, `every delivery claimed: ${rounds.map((r) => r.length).join(' + ')}`);
+        assert.deepEqual([...new Set(claimed)].sort(), [...ids].sort(), 'each by one holder');
+        const sample = rounds.flat().find((d) => d.eventId === ids[0])!;
+        assert.deepEqual(sample, { eventId: ids[0], endpointId: EP1, linkId: 's00', type: 'payment_link.paid', payload: sample.payload, createdAt: T0, attempts: 0, retryBase: 0 });
+        assert.equal(sample.payload, JSON.stringify({ id: ids[0], linkId: 's00', position: 8 }));
+
+        clock.t += LEASE - 1;
+        assert.deepEqual(await other.claimDeliveries('E', [EP1], clock.t, LEASE, 100), [], 'held while the lease runs');
+        clock.t += 1;
+        // The holders died: the deliveries go again, still each to one.
+        const again = await Promise.all([store.claimDeliveries('E', [EP1], clock.t, LEASE, 100), other.claimDeliveries('F', [EP1], clock.t, LEASE, 100)]);
+        assert.deepEqual(again.flat().map((d) => d.eventId).sort(), [...ids].sort());
+        assert.deepEqual(await store.claimDeliveries('G', [EP1], clock.t, LEASE, 100), []);
+      });
+
+      it('claimDeliveries hands out only due deliveries to the endpoints asked for, at most `limit`', async () => {
+        const { store, clock } = await fixture();
+        await store.insertLink(link('s-ep2'), (_b, after) => [event(after.id, 8, { endpoints: [EP2], createdAt: clock.t })]);
+        await store.insertLink(link('s-later'), (_b, after) => [event(after.id, 8, { createdAt: clock.t + 5_000 })]);
+        for (const id of ['s-a', 's-b', 's-c']) await store.insertLink(link(id), (_b, after) => [event(after.id, 8, { createdAt: clock.t })]);
+        const LEASE = 60_000;
+        assert.deepEqual(await store.claimDeliveries('A', [], clock.t, LEASE, 100), []);
+        assert.deepEqual(await store.claimDeliveries('A', [EP1], clock.t, LEASE, 0), []);
+        const two = await store.claimDeliveries('A', [EP1], clock.t, LEASE, 2);
+        assert.equal(two.length, 2);
+        const rest = await store.claimDeliveries('A', [EP1], clock.t, LEASE, 100);
+        assert.deepEqual([...two, ...rest].map((d) => d.linkId).sort(), ['s-a', 's-b', 's-c'], 'not the other endpoint, not one due later');
+        assert.deepEqual((await store.claimDeliveries('A', [EP2], clock.t, LEASE, 100)).map((d) => d.linkId), ['s-ep2']);
+        assert.deepEqual((await store.claimDeliveries('A', [EP1], clock.t + 5_000, LEASE, 100)).map((d) => d.linkId), ['s-later']);
+      });
+
+      it("never hands out a link's later event while an earlier one is pending to that endpoint", async () => {
+        const { store, clock, another } = await fixture();
+        const other = await another();
+        await store.insertLink(link('t0'));
+        const partial = event('t0', 2 * 8, { type: 'payment_link.partially_paid', endpoints: [EP1, EP2], createdAt: clock.t });
+        const paid = event('t0', 3 * 8, { type: 'payment_link.paid', endpoints: [EP1, EP2], createdAt: clock.t });
+        await store.updateLink('t0', (current) => ({ ...current, status: 'partially_paid', amountPaid: 100 }), () => [partial]);
+        await store.updateLink('t0', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), () => [paid]);
+        const unrelated = event('u0', 8, { createdAt: clock.t });
+        await store.insertLink(link('u0'), () => [unrelated]);
+        const pairs = (claimed: ClaimedDelivery[]) => claimed.map((d) => `${d.linkId}:${d.type}:${d.endpointId}`).sort();
+        const LEASE = 10_000;
+
+        // Both instances at once: each gets the earliest of t0 per endpoint, and another link does not wait.
+        const first = await Promise.all([store.claimDeliveries('A', [EP1, EP2], clock.t, LEASE, 100), other.claimDeliveries('B', [EP1, EP2], clock.t, LEASE, 100)]);
+        assert.deepEqual(pairs(first.flat()), [`t0:payment_link.partially_paid:${EP1}`, `t0:payment_link.partially_paid:${EP2}`, `u0:payment_link.paid:${EP1}`]);
+        const attempt = (statusCode: number) => ({ attempt: 1, at: clock.t, statusCode, durationMs: 5, error: statusCode < 300 ? null : `HTTP ${statusCode}` });
+        await store.recordAttempt(partial.id, EP1, attempt(503), { state: 'pending', nextAttemptAt: clock.t + 60_000 });
+        await store.recordAttempt(partial.id, EP2, attempt(204), { state: 'delivered' });
+        await store.recordAttempt(unrelated.id, EP1, attempt(204), { state: 'delivered' });
+
+        // EP2 had partially_paid: its paid goes. EP1 is retrying partially_paid: its paid waits, though due.
+        clock.t += 1_000;
+        assert.deepEqual(pairs(await other.claimDeliveries('B', [EP1, EP2], clock.t, LEASE, 100)), [`t0:payment_link.paid:${EP2}`]);
+        await store.recordAttempt(paid.id, EP2, attempt(204), { state: 'delivered' });
+        clock.t += 30_000;
+        assert.deepEqual(await store.claimDeliveries('A', [EP1, EP2], clock.t, LEASE, 100), [], 'paid to EP1 waits while partially_paid is retried');
+
+        // partially_paid's retry comes due: only it goes; given up, paid goes after it.
+        clock.t += 30_000;
+        assert.deepEqual(pairs(await store.claimDeliveries('A', [EP1, EP2], clock.t, LEASE, 100)), [`t0:payment_link.partially_paid:${EP1}`]);
+        await store.recordAttempt(partial.id, EP1, { ...attempt(500), attempt: 2 }, { state: 'failed' });
+        assert.deepEqual(pairs(await other.claimDeliveries('B', [EP1, EP2], clock.t, LEASE, 100)), [`t0:payment_link.paid:${EP1}`]);
+      });
+
+      it('recordAttempt keeps each attempt in the history; a late record never undoes a newer state', async () => {
+        const { store, clock } = await fixture();
+        let id = '';
+        await store.insertLink(link('v0'), (_b, after) => {
+          const made = event(after.id, 8, { createdAt: clock.t });
+          id = made.id;
+          return [made];
+        });
+        const t = clock.t;
+        assert.equal((await store.claimDeliveries('A', [EP1], t, 10_000, 10)).length, 1);
+        await store.recordAttempt(id, EP1, { attempt: 1, at: t, statusCode: 503, durationMs: 12.6, error: 'HTTP 503' }, { state: 'pending', nextAttemptAt: t + 5_000 });
+        let delivery = (await store.getEvent(id))!.deliveries[0]!;
+        assert.deepEqual(delivery, { endpointId: EP1, state: 'pending', attempts: 1, nextAttemptAt: t + 5_000, deliveredAt: null, history: [{ attempt: 1, at: t, statusCode: 503, durationMs: 13, error: 'HTTP 503' }] });
+        assert.deepEqual(await store.claimDeliveries('A', [EP1], t + 4_999, 10_000, 10), [], 'not before its retry, though the lease was released');
+        const [retry] = await store.claimDeliveries('A', [EP1], t + 5_000, 10_000, 10);
+        assert.equal(retry?.attempts, 1);
+        await store.recordAttempt(id, EP1, { attempt: 2, at: t + 5_000, statusCode: null, durationMs: 10_000, error: 'x'.repeat(2_000) }, { state: 'pending', nextAttemptAt: t + 20_000 });
+        await store.recordAttempt(id, EP1, { attempt: 3, at: t + 20_000, statusCode: 200, durationMs: 40, error: null }, { state: 'delivered' });
+        delivery = (await store.getEvent(id))!.deliveries[0]!;
+        assert.equal(delivery.state, 'delivered');
+        assert.equal(delivery.attempts, 3);
+        assert.equal(delivery.nextAttemptAt, null);
+        assert.equal(delivery.deliveredAt, t + 20_040);
+        assert.deepEqual(delivery.history.map((h) => [h.attempt, h.statusCode]), [[1, 503], [2, null], [3, 200]]);
+        assert.equal(delivery.history[1]!.error!.length, 500, 'a long error is cut');
+        // A holder whose lease lapsed reports its own attempt 3 late, as a failure: delivered stays delivered.
+        await store.recordAttempt(id, EP1, { attempt: 3, at: t + 20_001, statusCode: 503, durationMs: 5, error: 'HTTP 503' }, { state: 'pending', nextAttemptAt: t + 30_000 });
+        delivery = (await store.getEvent(id))!.deliveries[0]!;
+        assert.equal(delivery.state, 'delivered');
+        assert.deepEqual(delivery.history.map((h) => [h.attempt, h.statusCode]), [[1, 503], [2, null], [3, 200]]);
+        assert.deepEqual(await store.claimDeliveries('A', [EP1], t + 60_000, 10_000, 10), []);
+        assert.equal((await store.listEvents({ state: 'delivered', limit: 10 })).events.length, 1);
+        assert.equal((await store.listEvents({ state: 'pending', limit: 10 })).events.length, 0);
+      });
+
+      it('resendEvent makes given-up and delivered deliveries pending again, brings a waiting retry forward, per endpoint or all', async () => {
+        const { store, clock } = await fixture();
+        let id = '';
+        await store.insertLink(link('w0'), (_b, after) => {
+          const made = event(after.id, 8, { endpoints: [EP1, EP2], createdAt: clock.t });
+          id = made.id;
+          return [made];
+        });
+        const t = clock.t;
+        await store.claimDeliveries('A', [EP1, EP2], t, 10_000, 10);
+        await store.recordAttempt(id, EP1, { attempt: 1, at: t, statusCode: 500, durationMs: 5, error: 'HTTP 500' }, { state: 'failed' });
+        await store.recordAttempt(id, EP2, { attempt: 1, at: t, statusCode: 204, durationMs: 5, error: null }, { state: 'delivered' });
+        const states = async () => Object.fromEntries((await store.getEvent(id))!.deliveries.map((d) => [d.endpointId, [d.state, d.attempts, d.nextAttemptAt]]));
+
+        assert.equal(await store.resendEvent(id, t + 1_000, EP1), 1);
+        assert.deepEqual(await states(), { [EP1]: ['pending', 1, t + 1_000], [EP2]: ['delivered', 1, null] }, 'attempts are kept: the log goes on');
+        const [resent] = await store.claimDeliveries('A', [EP1, EP2], t + 1_000, 10_000, 10);
+        assert.deepEqual([resent?.endpointId, resent?.attempts], [EP1, 1]);
+        await store.recordAttempt(id, EP1, { attempt: 2, at: t + 1_000, statusCode: 503, durationMs: 5, error: 'HTTP 503' }, { state: 'pending', nextAttemptAt: t + 3_600_000 });
+
+        // All endpoints: the delivered one comes back, the one waiting an hour for its retry is brought forward.
+        assert.equal(await store.resendEvent(id, t + 2_000), 2);
+        assert.deepEqual(await states(), { [EP1]: ['pending', 2, t + 2_000], [EP2]: ['pending', 1, t + 2_000] });
+        // A holder from before the resend reports its attempt 2 late: the resend stands.
+        await store.recordAttempt(id, EP1, { attempt: 2, at: t + 1_500, statusCode: 503, durationMs: 5, error: 'HTTP 503' }, { state: 'pending', nextAttemptAt: t + 7_200_000 });
+        assert.deepEqual(await states(), { [EP1]: ['pending', 2, t + 2_000], [EP2]: ['pending', 1, t + 2_000] });
+        assert.equal((await store.claimDeliveries('A', [EP1, EP2], t + 2_000, 10_000, 10)).length, 2, 'leases cleared, due now');
+        assert.equal(await store.resendEvent(id, t + 3_000), 0, 'both pending and due already');
+        assert.equal(await store.resendEvent('evt_kit_unknown_0000', t + 3_000), 0);
+      });
+
+      it('purgeExpired(eventsBefore) deletes old events with nothing left to deliver, with their attempts, and keeps pending ones', async () => {
+        const { store, clock, database } = await fixture();
+        const DAY = 86_400_000;
+        const ids: Record<string, string> = {};
+        const write = async (name: string, createdAt: number, endpoints: string[]) => {
+          await store.insertLink(link(name), (_b, after) => {
+            const made = event(after.id, 8, { endpoints, createdAt });
+            ids[name] = made.id;
+            return [made];
+          });
+        };
+        await write('x-delivered', T0, [EP1]);
+        await write('x-failed', T0, [EP1]);
+        await write('x-pending', T0, [EP1]);
+        await write('x-half', T0, [EP1, EP2]);
+        await write('x-nobody', T0, []);
+        await write('x-recent', T0 + 10 * DAY, [EP1]);
+        const record = (name: string, endpoint: string, state: 'delivered' | 'failed') =>
+          store.recordAttempt(ids[name]!, endpoint, { attempt: 1, at: T0, statusCode: state === 'delivered' ? 204 : 500, durationMs: 1, error: null }, { state });
+        await record('x-delivered', EP1, 'delivered');
+        await record('x-failed', EP1, 'failed');
+        await record('x-half', EP1, 'delivered');
+        await store.recordAttempt(ids['x-pending']!, EP1, { attempt: 1, at: T0, statusCode: 503, durationMs: 1, error: 'HTTP 503' }, { state: 'pending', nextAttemptAt: T0 + DAY });
+        await record('x-recent', EP1, 'delivered');
+        clock.t = T0 + 40 * DAY;
+
+        await store.purgeExpired();
+        assert.equal(await countEvents(store), 6, 'without eventsBefore no event goes');
+        await store.purgeExpired(T0 + 5 * DAY);
+        const left = (await store.listEvents({ limit: 100 })).events.map((e) => e.linkId).sort();
+        assert.deepEqual(left, ['x-half', 'x-pending', 'x-recent']);
+        assert.equal((await store.getEvent(ids['x-pending']!))!.deliveries[0]!.history.length, 1, 'a kept event keeps its attempts');
+        const gone = ['x-delivered', 'x-failed', 'x-nobody'].map((n) => `'${ids[n]}'`).join(', ');
+        for (const table of ['deliveries', 'delivery_attempts']) assert.deepEqual(await database.query(`SELECT event_id FROM ${table} WHERE event_id IN (${gone})`), [], table);
+        assert.equal((await store.claimDeliveries('A', [EP1, EP2], clock.t, 1_000, 10)).length, 2, 'what was pending is still delivered');
+      });
+    });
+
     describe('the schema', () => {
       it('keeps every row across a restart', async () => {
         const { store, another } = await fixture();
@@ -593,6 +952,35 @@ export function describeStore<D extends TestDatabase>(name: string, engine: Stor
 /** How many links the store holds, through its own listing. */
 async function countLinks(store: Store): Promise<number> {
   return (await store.listLinks({ limit: 1_000 })).links.length;
+}
+
+/** How many events the store holds, through its own listing. */
+async function countEvents(store: Store): Promise<number> {
+  return (await store.listEvents({ limit: 200 })).events.length;
+}
+
+/** Two merchant endpoints (ids as the dispatcher makes them: a digest of the URL). */
+const EP1 = 'ep_kit_first_00001';
+const EP2 = 'ep_kit_second_0002';
+let events = 0;
+
+/** An event of link `linkId` at `position`, to `EP1`, with a body naming itself; `overrides` for what a case is about. */
+function event(linkId: string, position: number, overrides: Partial<NewEvent> = {}): NewEvent {
+  const id = overrides.id ?? `evt_kit_${String(++events).padStart(12, '0')}`;
+  return { id, linkId, linkPosition: position, type: 'payment_link.paid', payload: JSON.stringify({ id, linkId, position }), createdAt: T0, endpoints: [EP1], ...overrides };
+}
+
+/**
+ * An `EventsOf` like the core's: a write that changes the status (or inserts a link) makes one event of the new
+ * status, at the new version's position, with a fresh id on every call. Every event it makes goes into `made`.
+ */
+function statusEvents(made: NewEvent[], endpoints: string[], clock: { t: number }): EventsOf {
+  return (before, after) => {
+    if (before && before.status === after.status) return [];
+    const next = event(after.id, after.version * 8, { type: `payment_link.${after.status}`, endpoints, createdAt: clock.t });
+    made.push(next);
+    return [next];
+  };
 }
 
 /** Waits for `condition`, polling; fails after `ms` (generous: a loaded CI machine). */
