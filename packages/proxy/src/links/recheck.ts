@@ -57,3 +57,11 @@ export function inGrace(record: Pick<LinkRecord, 'status' | 'closedAt'>, nowMs: 
   if (record.status !== 'expired' && record.status !== 'cancelled') return false;
   return record.closedAt === null || nowMs < record.closedAt + graceMs;
 }
+
+/** The record with `closedAt` set on its first closed observation and the sweeper's next owed read. */
+export function withRechecks(record: LinkRecord, graceMs: number): LinkRecord {
+  const closed = record.status === 'expired' || record.status === 'cancelled';
+  const closedAt = record.closedAt ?? (closed ? record.checkedAt : null);
+  const claimedAt = isTerminal(record.status) ? null : record.claimedAt;
+  return { ...record, closedAt, claimedAt, recheckAt: nextRecheckAt({ ...record, closedAt, claimedAt }, graceMs) };
+}

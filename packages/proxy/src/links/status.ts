@@ -36,6 +36,11 @@ export function isTerminal(status: LinkStatus): boolean {
   return RANK[status] >= RANK.failed;
 }
 
+/** Expired, cancelled or failed: a purchase whose link ended without being paid may be minted again. */
+export function isClosed(status: LinkStatus): boolean {
+  return status === 'expired' || status === 'cancelled' || status === 'failed';
+}
+
 /** Whether `state` already shows `status` or something that outranks it (a claim a read has confirmed). */
 export function covers(state: StatusState, status: LinkStatus): boolean {
   return RANK[state.status] >= RANK[status];
