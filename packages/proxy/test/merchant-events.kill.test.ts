@@ -74,9 +74,10 @@ describe('merchant events: kill -9 with events undelivered, restarted on the sam
   const modeOf: Mode[] = [];
   /** Our link ids by what they are for. */
   const links = new Map<string, { provider: ProviderName; id: string }>();
-  /** Event ids the outbox held at each kill. */
+  /** The outbox as the first process left it. */
   let beforeFirstKill: AdminEventView[] = [];
-  let inFlightAtSecondKill: string[] = [];
+  /** The events the receiver held unanswered when the second process was killed. */
+  let hungAtSecondKill: string[] = [];
 
   function env(timeoutMs: number): Record<string, string> {
     return {
@@ -243,7 +244,7 @@ describe('merchant events: kill -9 with events undelivered, restarted on the sam
       const hanging = new Set(receiver.deliveries.slice(from).map((d) => d.id));
       for (const id of due) assert.ok(hanging.has(id), `${id} in flight`);
     }, 10_000);
-    inFlightAtSecondKill = due;
+    hungAtSecondKill = due;
     await kill();
     assert.ok(received().slice(from).every((d) => d.mode === 'hang'));
   });
@@ -270,7 +271,7 @@ describe('merchant events: kill -9 with events undelivered, restarted on the sam
     assert.ok(ok.every((d) => d.event!.id === d.id), 'the body id is the webhook-id');
 
     // The same id on every attempt, through all three processes: every one that hung was sent again.
-    for (const id of inFlightAtSecondKill) {
+    for (const id of hungAtSecondKill) {
       const modes = new Set(received().filter((d) => d.id === id).map((d) => d.mode));
       assert.ok(modes.has('hang') && modes.has('up'), `${id}: ${[...modes].join(', ')}`);
     }
@@ -288,10 +289,14 @@ describe('merchant events: kill -9 with events undelivered, restarted on the sam
       assert.ok(history.slice(0, -1).every((h) => h.statusCode === 503 || h.error?.startsWith('no answer')), `${e.id}: ${JSON.stringify(history)}`);
     }
 
-    // Each link's events in order: partially_paid accepted before paid.
+    // Each link's events in order: paid not even attempted before partially_paid was accepted.
     const twoStepsId = links.get('razorpay:two-steps')!.id;
     const order = ok.filter((d) => d.event!.data.linkId === twoStepsId).map((d) => d.event!.type);
     assert.deepEqual(order, ['payment_link.partially_paid', 'payment_link.paid']);
+    const twoSteps = received().filter((d) => d.event?.data.linkId === twoStepsId);
+    const partialAccepted = twoSteps.findIndex((d) => d.event!.type === 'payment_link.partially_paid' && d.mode === 'up');
+    const paidFirstSent = twoSteps.findIndex((d) => d.event!.type === 'payment_link.paid');
+    assert.ok(partialAccepted >= 0 && partialAccepted < paidFirstSent, twoSteps.map((d) => `${d.event!.type}:${d.mode}`).join(' '));
     // What each paid link's event says.
     for (const [label, { provider, id }] of links) {
       const mine = ok.filter((d) => d.event!.data.linkId === id).map((d) => d.event as PaymentLinkEvent);

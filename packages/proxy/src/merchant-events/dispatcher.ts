@@ -207,7 +207,9 @@ export function createDispatcher(deps: DispatcherDeps) {
       // Read each round: a 410 in this round disables its endpoint for the next.
       const enabled = deps.endpoints.filter((e) => states.get(e.id)?.disabledAt == null).map((e) => e.id);
       const room = concurrency - inFlight.size;
-      const claimed = room > 0 ? await store.claimDeliveries(holder, enabled, now(), leaseMs, room) : [];
+      // Claims in batches (when half the slots are free, or all are): a claim is one query over the pending
+      // deliveries, and one per finished delivery would make a backlog's drain a query per event.
+      const claimed = room > 0 && (room * 2 >= concurrency || inFlight.size === 0) ? await store.claimDeliveries(holder, enabled, now(), leaseMs, room) : [];
       for (const delivery of claimed) {
         const task = deliver(delivery)
           .catch((err: unknown) => log.warn({ eventId: delivery.eventId, err: (err as Error).message }, 'recording a merchant event delivery failed'))
