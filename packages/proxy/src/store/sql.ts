@@ -69,6 +69,8 @@ export interface SqlStoreOptions {
   selectLink?: (id: string) => Promise<LinksTable | undefined>;
   /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
   skipLocked?: boolean;
+  /** `selectLink` runs on the connection transactions use (SQLite's one), so it must wait for them. */
+  selectLinkSharesConnection?: boolean;
 }
 
 export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
@@ -82,8 +84,22 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     return row && fromRow(row);
   }
 
+  /**
+   * The write transactions in progress (a link change with its events). The prepared read (SQLite) runs on the
+   * same connection outside the query builder's lock, so it would see a change its transaction may still roll
+   * back: it waits for them first. Only writes that carry events open one, so the hot path rarely waits.
+   */
+  const open = new Set<Promise<unknown>>();
+  function inTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const done = db.transaction().execute(work);
+    const settled = done.catch(() => undefined).finally(() => open.delete(settled));
+    open.add(settled);
+    return done;
+  }
+
   async function getLink(id: string) {
     if (options.selectLink) {
+      if (options.selectLinkSharesConnection && open.size > 0) await Promise.all(open);
       const row = await options.selectLink(id);
       return row && fromRow(row);
     }
@@ -108,7 +124,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
         return inserted !== undefined;
       };
       // The outbox row goes with the change it describes, or neither does (decision 0013).
-      if (await (events.length > 0 ? db.transaction().execute(insert) : insert(db))) return { record: stored, inserted: true };
+      if (await (events.length > 0 ? inTransaction(insert) : insert(db))) return { record: stored, inserted: true };
       // Which constraint it met decides which link holds the purchase.
       const existing =
         (await one(links().where('provider', '=', row.provider).where('provider_link_id', '=', row.provider_link_id))) ??
@@ -136,7 +152,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
           return won;
         };
         // The outbox row goes with the change it describes, or neither does (decision 0013).
-        if (await (events.length > 0 ? db.transaction().execute(write) : write(db))) return stored;
+        if (await (events.length > 0 ? inTransaction(write) : write(db))) return stored;
         await sleep(Math.random() * Math.min(2 ** attempt, CAS_BACKOFF_MAX_MS));
       }
       throw new StoreError(`link ${id}: gave up after ${CAS_ATTEMPTS} concurrent writes won`);

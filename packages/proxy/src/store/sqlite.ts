@@ -38,6 +38,7 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
     feed: NO_FEED,
     close: () => db.destroy(),
     selectLink: async (id) => selectLinkById.get(id),
+    selectLinkSharesConnection: true,
   });
 }
 
