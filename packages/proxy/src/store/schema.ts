@@ -241,7 +241,15 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('deliveries_pk', ['event_id', 'endpoint_id'])
         .execute();
       await db.schema.createIndex('deliveries_due').on('deliveries').columns(['state', 'next_attempt_at']).execute();
-      await db.schema.createIndex('deliveries_order').on('deliveries').columns(['endpoint_id', 'link_id', 'link_position']).execute();
+      // The claim's order check (an earlier pending delivery of the link to the endpoint?), pending rows only: with
+      // the whole table's index the planner, misled by stale statistics after a burst, scanned every pending row
+      // for each one (59 ms a claim at 1,000 pending on Postgres).
+      await db.schema
+        .createIndex('deliveries_pending_order')
+        .on('deliveries')
+        .columns(['endpoint_id', 'link_id', 'link_position'])
+        .where(sql.ref('state'), '=', 'pending')
+        .execute();
 
       await db.schema
         .createTable('delivery_attempts')
