@@ -7,6 +7,7 @@
 import { DEMO_CREDENTIALS, proxyEnvForSimulator, startSimulator } from '@pay-link/simulator';
 import { loadConfig, startProxy } from '@pay-link/proxy';
 import { startPostgres } from '../packages/proxy/test/postgres.ts';
+import { msUntilStreamSaysPaid } from './sse.ts';
 import { type BenchRow, fmt, quantile } from './table.ts';
 
 const SAMPLES = 100;
@@ -69,24 +70,5 @@ async function onePayment(proxyUrl: string, lastProviderLink: () => string, pay:
   if (minted.status !== 201) throw new Error(`mint answered ${minted.status}`);
   const { id } = (await minted.json()) as { id: string };
   const providerLinkId = lastProviderLink();
-  const controller = new AbortController();
-  const stream = await fetch(`${proxyUrl}/v1/links/${id}/events`, { headers: { origin: ORIGIN }, signal: controller.signal });
-  const reader = stream.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  // The first event is the current state: the watcher is subscribed once it has arrived.
-  while (!text.includes('\n\n')) text += decoder.decode((await reader.read()).value, { stream: true });
-  const started = performance.now();
-  const paid = (async () => {
-    for (;;) {
-      if (/"status":"paid"/.test(text)) return performance.now() - started;
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the stream ended before paid');
-      text += decoder.decode(value, { stream: true });
-    }
-  })();
-  await pay(providerLinkId);
-  const ms = await paid;
-  controller.abort();
-  return ms;
+  return msUntilStreamSaysPaid(proxyUrl, id, ORIGIN, () => pay(providerLinkId));
 }

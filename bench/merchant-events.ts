@@ -16,6 +16,7 @@ import { loadConfig, startProxy } from '@pay-link/proxy';
 import { newWebhookSecret } from '../packages/proxy/src/merchant-events/endpoints.ts';
 import { withClient } from '../packages/proxy/test/postgres.ts';
 import type { Engine } from './engines.ts';
+import { msUntilStreamSaysPaid } from './sse.ts';
 import { type BenchRow, fmt, quantile } from './table.ts';
 
 const SAMPLES = 100;
@@ -94,7 +95,8 @@ export async function benchMerchantEvents(engine: Engine): Promise<BenchRow[]> {
     toMerchant.sort((a, b) => a - b);
     const toButton: number[] = [];
     for (let i = 0; i < WARMUP + SAMPLES / 2; i++) {
-      const ms = await sseToPaid(proxy.url, mint, (providerLinkId) => razorpay.pay(providerLinkId).then(() => undefined));
+      const { id, providerLinkId } = await mint();
+      const ms = await msUntilStreamSaysPaid(proxy.url, id, ORIGIN, () => razorpay.pay(providerLinkId).then(() => undefined));
       if (i >= WARMUP) toButton.push(ms);
     }
     toButton.sort((a, b) => a - b);
@@ -146,28 +148,4 @@ export async function benchMerchantEvents(engine: Engine): Promise<BenchRow[]> {
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   }
-}
-
-/** Mints, opens the link's stream, pays, and answers the ms until the stream says paid. */
-async function sseToPaid(proxyUrl: string, mint: () => Promise<{ id: string; providerLinkId: string }>, pay: (providerLinkId: string) => Promise<void>): Promise<number> {
-  const { id, providerLinkId } = await mint();
-  const controller = new AbortController();
-  const stream = await fetch(`${proxyUrl}/v1/links/${id}/events`, { headers: { origin: ORIGIN }, signal: controller.signal });
-  const reader = stream.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  while (!text.includes('\n\n')) text += decoder.decode((await reader.read()).value, { stream: true });
-  const started = performance.now();
-  const paid = (async () => {
-    for (;;) {
-      if (/"status":"paid"/.test(text)) return performance.now() - started;
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the stream ended before paid');
-      text += decoder.decode(value, { stream: true });
-    }
-  })();
-  await pay(providerLinkId);
-  const ms = await paid;
-  controller.abort();
-  return ms;
 }

@@ -301,13 +301,15 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
   };
 }
 
-function encodeCursor(createdAt: number, id: string): string {
+/** A page's cursor (links and events alike): the last row's `created_at` and id, newest first. */
+export function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
+export function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    // An integer, or Postgres refuses the query (`created_at` is a bigint) instead of ignoring the cursor.
     return Number.isSafeInteger(createdAt) && typeof id === 'string' ? { createdAt: createdAt as number, id } : undefined;
   } catch {
     return undefined;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, Migrator, sql } from 'kysely';
 import type { ProviderName } from '../contract.ts';
 import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
-import { createOutbox, writeEvents } from './outbox.ts';
+import { createOutbox, decodeCursor, encodeCursor, writeEvents } from './outbox.ts';
 import type { Customer } from '../contract.ts';
 import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, Store } from './types.ts';
 
@@ -179,7 +179,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit).map(fromRow);
       const last = page.at(-1);
-      return rows.length > query.limit && last ? { links: page, nextCursor: encodeCursor(last) } : { links: page };
+      return rows.length > query.limit && last ? { links: page, nextCursor: encodeCursor(last.createdAt, last.id) } : { links: page };
     },
     async findOpenLinksExpiring(from, to, limit) {
       // `expires_at` is ISO 8601 in UTC ('…Z'), so text order is time order.
@@ -369,18 +369,4 @@ function fromRow(row: Row): LinkRecord {
     // Only where an intent's merchant set it: absent, not null, on every other record.
     ...(row.customer ? { customer: JSON.parse(row.customer) as Customer } : {}),
   };
-}
-
-function encodeCursor(record: LinkRecord): string {
-  return Buffer.from(JSON.stringify([record.createdAt, record.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    // An integer, or Postgres refuses the query (`created_at` is a bigint) instead of ignoring the cursor.
-    return Number.isSafeInteger(createdAt) && typeof id === 'string' ? { createdAt: createdAt as number, id } : undefined;
-  } catch {
-    return undefined;
-  }
 }
