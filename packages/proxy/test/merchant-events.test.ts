@@ -103,6 +103,13 @@ describe('merchant events', () => {
       assert.match(event.timestamp, /^\d{4}-\d\d-\d\dT/);
       // created is not sent by default
       assert.ok(!s.receiver.deliveries.some((d) => d.event?.type === 'payment_link.created'));
+      const metrics = await eventually(async () => {
+        const text = await (await fetch(`${s.proxy.url}/metrics`)).text();
+        assert.match(text, /paylink_merchant_event_deliveries_total\{outcome="delivered"\} 1/);
+        return text;
+      });
+      assert.match(metrics, /paylink_merchant_event_queue_depth 0/);
+      assert.match(metrics, /paylink_merchant_event_oldest_undelivered_seconds 0/);
     } finally {
       await s.close();
     }
