@@ -65,6 +65,54 @@ export function stripLitLegacyHooks(): Plugin {
   };
 }
 
+/**
+ * What the element's templates never do, taken out of lit-html so it drops out of the bundles (about 220 B gzip):
+ * bind properties (`.value=${…}`) or boolean attributes (`?hidden=${…}`): they bind attributes, events and children
+ * only; render an iterable (an array) as children: they render strings, templates and `nothing`; bind an element
+ * itself (`<div ${ref(…)}>`).
+ * `test/bundles.node.mjs` checks the source for such bindings. Each pattern must match once, like the plugin above.
+ */
+export function stripUnusedLitParts(): Plugin {
+  const rules: [RegExp, string][] = [
+    [/ctor:"\."===(\w+)\[1\]\?\w+:"\?"===\1\[1\]\?\w+:/, 'ctor:'], // the template parser's part classes
+    [/this\.T\(t\):\w+\(t\)\?this\.k\(t\):this\._\(t\)/, 'this.T(t):this._(t)'], // ChildPart: iterable → text
+    [/\bk\(t\)\{\w+\(this\._\$AH\)\|\|\(this\._\$AH=\[\],this\._\$AR\(\)\);.*?i\.length=e\)\}/, ''], // ChildPart's iterable commit
+    // element parts (`<div ${ref(…)}>`): the parser's branch and the template instance's
+    [/else t\.startsWith\(o\)&&\(d\.push\(\{type:6,index:l\}\),r\.removeAttribute\(t\)\);/, ';'],
+    [/:6===r\.type&&\(i=new \w+\(h,this,t\)\)/, ':0'],
+  ];
+  /** What our own templates must not use once those parts are gone: the build stops instead of a silent break. */
+  const unsupported: [RegExp, string][] = [
+    [/\s\.[A-Za-z][\w-]*=\$\{/, 'a property binding (.prop=${…})'],
+    [/\s\?[A-Za-z][\w-]*=\$\{/, 'a boolean attribute binding (?attr=${…})'],
+    [/<[a-z][\w-]*[^<>]*\s\$\{/, 'an element part (<el ${…}>)'],
+    [/\$\{[^}]*\.map\(/, 'an array in a template (${items.map(…)})'],
+    [/lit\/directives\//, 'a Lit directive'],
+  ];
+  let seen = false;
+  return {
+    name: 'pay-link:strip-unused-lit-parts',
+    transform(code, id) {
+      if (/[\\/]packages[\\/]widget[\\/]src[\\/].*\.ts$/.test(id)) {
+        for (const [pattern, what] of unsupported) {
+          if (pattern.test(code)) throw new Error(`${id} uses ${what}, which stripUnusedLitParts removed from the bundle: drop that rule, or the use`);
+        }
+        return;
+      }
+      if (!/[\\/]node_modules[\\/]lit-html[\\/]lit-html\.js$/.test(id)) return;
+      for (const [pattern, replacement] of rules) {
+        if (code.split(pattern).length !== (pattern.source.includes('(\\w+)') ? 3 : 2)) throw new Error(`${pattern} must match once in ${id}: Lit changed, review this plugin`);
+        code = code.replace(pattern, replacement);
+      }
+      seen = true;
+      return { code, map: null };
+    },
+    buildEnd(error) {
+      if (!error && !seen) throw new Error("lit-html's template parser was not found: review this plugin");
+    },
+  };
+}
+
 /** The bundles inline Lit, whose BSD-3-Clause licence asks for its notice to travel with them: next to them, not in them. */
 const thirdPartyLicenses: Plugin = {
   name: 'pay-link:third-party-licenses',
@@ -78,7 +126,7 @@ const thirdPartyLicenses: Plugin = {
 // CMSs and pages that cannot use modules. The entry registers the element as a side effect.
 // Translations other than English are a separate build (vite.translations.config.ts).
 export default defineConfig({
-  plugins: [minifyCssLiterals, stripLitLegacyHooks(), thirdPartyLicenses],
+  plugins: [minifyCssLiterals, stripLitLegacyHooks(), stripUnusedLitParts(), thirdPartyLicenses],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
-/** Languages shipped as add-ons next to the bundles (English is built in). */
-const LANGUAGES = ['hi', 'id', 'es', 'ms', 'th', 'vi'];
+/**
+ * Languages shipped as add-ons next to the bundles. English is built in, all but its problem messages: `en.js` carries
+ * those (with the rest of English), and the element loads it on demand (see `localize.ts`).
+ */
+const LANGUAGES = ['en', 'hi', 'id', 'es', 'ms', 'th', 'vi'];
 const PREFIX = 'pay-link-translation:';
 
 /**
@@ -11,11 +16,20 @@ const PREFIX = 'pay-link-translation:';
  */
 const translationEntries: Plugin = {
   name: 'pay-link:translation-entries',
-  resolveId: (id) => (id.startsWith(PREFIX) ? `\0${id}` : undefined),
+  enforce: 'pre',
+  resolveId(id, importer) {
+    if (id.startsWith(PREFIX)) return `\0${id}`;
+    // Each file gets its own copy of the shared problem table (a shared chunk would need an `import`)
+    const lang = importer && /[\\/]translations[\\/]([\w-]+)\.ts$/.exec(importer)?.[1];
+    if (lang && id === './problems.ts') return `${fileURLToPath(new URL('./src/translations/problems.ts', import.meta.url))}?for=${lang}`;
+  },
   load(id) {
+    if (id.includes('problems.ts?for=')) return readFileSync(id.slice(0, id.indexOf('?')), 'utf8');
     if (!id.startsWith(`\0${PREFIX}`)) return;
     const lang = id.slice(PREFIX.length + 1);
-    return `import t from '/src/translations/${lang}.ts'; (globalThis.payLinkTranslations ??= []).push(t);`;
+    const file = `/src/translations/${lang}.ts`;
+    const t = lang === 'en' ? `import en, { problems } from '${file}'; const t = { ...en, problems };` : `import t from '${file}';`;
+    return `${t} (globalThis.payLinkTranslations ??= []).push(t);`;
   },
 };
 

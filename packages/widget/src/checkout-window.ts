@@ -4,8 +4,12 @@
  * Popup blockers only allow `window.open` during the click, but the checkout URL exists only after the proxy
  * answers. So the window is opened *synchronously in the click* on a same-origin blank page saying "Preparing
  * secure checkout…", cut off from this page (`opener = null`), and sent to the provider once the link is minted.
- * If the browser blocked it, or the buyer closed it before the URL arrived, the element redirects this tab
- * instead and says so.
+ * If the browser blocked it, the element redirects this tab instead and says so; if the buyer closed it before the
+ * URL arrived, that means "never mind": the purchase goes back to idle and this tab stays.
+ *
+ * Each checkout gets a new, unnamed window, and the element closes the one it opened before: a named window would
+ * be found again by name once it shows the provider's (cross-origin) page, which this page, no longer its opener,
+ * may not navigate (Chromium logs "Unsafe attempt to initiate navigation").
  */
 
 /** `auto` = popup on desktop, same-tab redirect on small touch screens. */
@@ -37,12 +41,12 @@ const POPUP_HEIGHT = 720;
  * The element then sends the window to the checkout (`location.replace`) and polls `closed`, since a
  * cross-origin window fires no events it can hear.
  */
-export function openCheckout(mode: ResolvedPresentation, name: string, preparing: string, lang: string): Window | null | undefined {
+export function openCheckout(mode: ResolvedPresentation, preparing: string, lang: string): Window | null | undefined {
   if (mode === 'redirect') return;
   // Fractions are fine: window features are read as integers up to the first non-digit
   const left = screenX + (outerWidth - POPUP_WIDTH) / 2;
   const top = screenY + (outerHeight - POPUP_HEIGHT) / 3;
-  const win = open('', name, mode === 'popup' ? `popup,width=${POPUP_WIDTH},height=${POPUP_HEIGHT},left=${left},top=${top}` : '');
+  const win = open('', '', mode === 'popup' ? `popup,width=${POPUP_WIDTH},height=${POPUP_HEIGHT},left=${left},top=${top}` : '');
   try {
     // `noopener` would make open() return null and leave us nothing to navigate; cut the link by hand.
     win!.opener = null;
@@ -55,7 +59,7 @@ export function openCheckout(mode: ResolvedPresentation, name: string, preparing
     message.style.cssText = 'font:1.125rem system-ui,sans-serif;text-align:center;margin-top:40vh';
     (doc.body ?? doc.documentElement).replaceChildren(message);
   } catch {
-    // Blocked (null), or a window of that name already shows the (cross-origin) checkout: nothing to paint.
+    // Blocked (null): nothing to paint.
   }
   return win;
 }

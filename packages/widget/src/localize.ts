@@ -12,6 +12,7 @@
  * import { registerTranslation } from '@pay-link/widget';
  * registerTranslation({ ...en, $code: 'en-GB', paid: (amount) => `Paid in full: ${amount}` });
  */
+import type { ErrorCode } from './proxy-client.ts';
 import en from './translations/en.ts';
 
 /** Every string the element shows. Amounts arrive already formatted for the language. */
@@ -40,8 +41,20 @@ export interface Translation {
   error: string;
   networkError: string;
   retry: string;
-  /** The popup was blocked or closed early, so the checkout opens in this tab. */
+  /** The popup was blocked, so the checkout opens in this tab. */
   blocked: string;
+  /** While waiting for a payment with the device offline; the status is read again the moment it reconnects. */
+  offline: string;
+  /** After "Check again" read the status (and it had not changed). */
+  checked: string;
+  /** The buyer closed the checkout window before the checkout appeared: the purchase is back to idle. */
+  closed: string;
+  /**
+   * A buyer-safe message for every problem code of the proxy (`translations/problems.ts` builds it). Not in the core
+   * bundles' English: it comes with each add-on, and `translations/en.js` is loaded on demand the first time one is
+   * needed (`loadProblemMessages`). Until then, and for a code it lacks, `error` shows.
+   */
+  problems?: Partial<Record<ErrorCode, string>>;
 }
 
 declare global {
@@ -74,9 +87,18 @@ export function translate(lang: string): Translation {
   const code = lang.toLowerCase();
   // The last one registered for a code wins
   const find = (wanted: string) => shared.findLast((t) => t.$code.toLowerCase() === wanted);
-  // English fills any gap, so an add-on from an older version never leaves a blank.
-  return { ...en, ...(find(code) ?? find(code.split('-')[0]!)) };
+  // English fills any gap, so an add-on from an older version never leaves a blank; so does English's add-on (its
+  // problem messages), for a language with none of its own.
+  return { ...en, ...find('en'), ...(find(code) ?? find(code.split('-')[0]!)) };
 }
+
+/**
+ * Loads English's add-on (`translations/en.js`, next to the bundle at `base`) for its problem messages; true once
+ * registered. Only ever needed on a page that shows a problem and loaded no add-on with problem messages for its
+ * language, so the core bundles carry none of that text. A failure (say, a CSP without the bundle's origin) leaves
+ * the generic message.
+ */
+export const loadProblemMessages = async (base: string): Promise<unknown> => import(/* @vite-ignore */ new URL('translations/en.js', base).href);
 
 /**
  * ISO 4217 minor-unit exponents other than 2, the same table as the proxy's `money.ts`: the proxy's minor units

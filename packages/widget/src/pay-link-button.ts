@@ -14,7 +14,7 @@ import {
   type PayLinkEvent,
   type PayLinkEventDetail,
 } from './events.ts';
-import { formatMoney, resolveLang, translate, type Translation } from './localize.ts';
+import { formatMoney, loadProblemMessages, resolveLang, translate, type Translation } from './localize.ts';
 import { styles } from './pay-link-button.styles.ts';
 import {
   isTerminal,
@@ -41,17 +41,17 @@ const PURCHASE_PROPS = ['proxy', 'product', 'intent', 'amount', 'currency', 'qua
 
 /**
  * Where this bundle was loaded from, captured while it evaluates: the classic (IIFE) bundle sees its own
- * `<script>` as `document.currentScript`; the module bundle has `import.meta.url` (`"null"` for file: URLs).
+ * `<script>` as `document.currentScript`; the module bundle has `import.meta.url` (`"null"` origin for file: URLs).
+ * Its translations sit next to it.
  */
+const SCRIPT_URL: string = (globalThis.document?.currentScript as HTMLScriptElement | null)?.src || import.meta.url;
 const DEFAULT_PROXY = (() => {
   try {
-    return new URL((globalThis.document?.currentScript as HTMLScriptElement | null)?.src || import.meta.url).origin;
+    return new URL(SCRIPT_URL).origin;
   } catch {
     return ''; // no DOM and no URL (server rendering)
   }
 })();
-
-let checkoutWindows = 0;
 
 /**
  * A button that buys one thing through a hosted payment link, and shows that payment's status live.
@@ -131,6 +131,7 @@ export class PayLinkButton extends LitElement {
     notice: { state: true },
     windowOpen: { state: true },
     invoice: { state: true },
+    checked: { state: true },
   };
 
   /** Base URL of the pay-link proxy. Default: the origin the script was loaded from. */
@@ -171,6 +172,8 @@ export class PayLinkButton extends LitElement {
   protected declare windowOpen: boolean;
   /** Intent mode: the invoice's amount once read; `undefined` while it is being read. */
   protected declare invoice: Money | null | undefined;
+  /** "Check again": `false` while its read is in flight, `true` once it is over (until the status changes). */
+  protected declare checked: boolean | undefined;
 
   /** What a Retry does after an error: read the link again (true), or mint again with the same key. */
   #retryRead = false;
@@ -181,7 +184,8 @@ export class PayLinkButton extends LitElement {
   /** The checkout window on show, polled for `closed` by `#closedPoll`. */
   #checkout: Window | undefined;
   #closedPoll: ReturnType<typeof setInterval> | undefined;
-  #windowName = `pay-link-checkout-${++checkoutWindows}`;
+  /** The last window this element opened, shown or not: closed before it opens another (one checkout at a time). */
+  #window: Window | null | undefined;
   #fired = new Set<string>();
   #watcher = new StatusWatcher(
     this,
@@ -218,13 +222,18 @@ export class PayLinkButton extends LitElement {
     return this.problem?.code ?? null;
   }
 
-  /** Reads the link's status now: the "Check again" action. */
-  checkAgain(): void {
+  /**
+   * Reads the link's status now: the "Check again" action, busy while the read is in flight and then saying
+   * "Checked just now". Resolves once the read is over.
+   */
+  async checkAgain(): Promise<void> {
     if (this.current === 'error') {
       this.problem = null;
       this.current = this.view?.status ?? 'idle';
     }
-    this.#watcher.refresh();
+    this.checked = false;
+    await this.#watcher.refresh();
+    if (this.checked === false) this.checked = true; // else the status changed meanwhile, which says enough
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -262,14 +271,14 @@ export class PayLinkButton extends LitElement {
       (action || slotted || this.label) && amount ? html`<span class=sr-only>, ${amount}</span>` : nothing
     }`;
     // Templates are written without indentation: whitespace inside `html` reaches the bundle as it is.
-    // No main button once paid, nor after a 410 Gone (an expired intent): trying again cannot help.
+    // No main button once paid, nor after an error that retrying cannot help (an unknown product, an expired intent).
     return html`<div class=actions>${
-      status === 'paid' || this.problem?.status === 410
+      status === 'paid' || this.problem?.recoverable === false
         ? nothing
         : html`<button part=button type=button aria-disabled=${busy || nothing} aria-busy=${busy || nothing} @click=${this.#onClick}>${
             busy ? html`<span part=spinner aria-hidden=true></span>` : nothing
           }<span part=label>${label}</span></button>`
-    }${waiting ? html`<button part=secondary type=button @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}</div><div part=status role=status aria-live=polite tabindex=${
+    }${waiting ? html`<button part=secondary type=button aria-busy=${this.checked === false || nothing} @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}</div><div part=status role=status aria-live=polite tabindex=${
       status === 'paid' ? '-1' : nothing
     }>${this.#message(t, amount ?? '')}</div>`;
   }
@@ -280,11 +289,15 @@ export class PayLinkButton extends LitElement {
       case 'minting':
         return t.preparing;
       case 'pending':
-        return this.notice ?? (this.windowOpen ? t.waiting : t.waitingReturn);
       case 'partially_paid': {
+        // Offline, nothing else is true for long: say that, and that it will update (it reads at once when back)
+        if (!navigator.onLine) return t.offline;
         const { value, currency } = view!.amount;
-        const part = t.partiallyPaid(this.#money(view!.amountPaid, currency), this.#money(value - view!.amountPaid, currency));
-        return this.windowOpen ? `${part} ${t.waiting}` : part;
+        const text =
+          this.current === 'pending'
+            ? this.notice ?? (this.windowOpen ? t.waiting : t.waitingReturn)
+            : t.partiallyPaid(this.#money(view!.amountPaid, currency), this.#money(value - view!.amountPaid, currency)) + (this.windowOpen ? ` ${t.waiting}` : '');
+        return this.checked ? `${text} ${t.checked}` : text;
       }
       case 'paid':
         return html`<slot name=paid>${t.paid(amount)}</slot>`;
@@ -292,10 +305,13 @@ export class PayLinkButton extends LitElement {
       case 'cancelled':
       case 'failed':
         return t[this.current];
-      case 'error':
-        return html`<span part=error>${this.problem?.detail || (this.problem?.code === 'network_error' ? t.networkError : t.error)}</span>`;
+      case 'error': {
+        // The buyer's words for the code, never the proxy's detail (see #fail)
+        const code = this.problem!.code;
+        return html`<span part=error>${code === 'network_error' ? t.networkError : t.problems?.[code] ?? t.error}</span>`;
+      }
       default:
-        return this.#busy ? t.checking : nothing;
+        return this.#busy ? t.checking : this.notice ?? nothing;
     }
   }
 
@@ -337,10 +353,19 @@ export class PayLinkButton extends LitElement {
     } catch (err) {
       checkout?.close();
       if (generation !== this.#generation) return;
-      return this.#fail(err instanceof ProxyError ? err : new ProxyError('bad_response', true));
+      this.#fail(err instanceof ProxyError ? err : new ProxyError('bad_response', true));
+      return this.#focusMain();
     }
     // A newer purchase took over, or the page removed the element meanwhile: show nothing for this one.
     if (generation !== this.#generation || !this.isConnected) return checkout?.close();
+    // The buyer closed "Preparing…" before the checkout arrived: never mind. Back to idle, and this tab stays. The
+    // key stays (a second click replays this very link); the link id goes, so a reload does not show it waiting.
+    if (checkout?.closed) {
+      saveRecord(print, { idempotencyKey: loadRecord(print)!.idempotencyKey });
+      this.#reset();
+      this.notice = t.closed;
+      return;
+    }
     this.view = view;
     this.#emit(PayLinkCreatedEvent);
     this.#watcher.watch(this.proxy, view.id, view);
@@ -355,14 +380,15 @@ export class PayLinkButton extends LitElement {
   }
 
   /**
-   * Opens the blank checkout window: the window, null if blocked, undefined for a redirect. Must run inside the
-   * click, before any await.
+   * Opens the blank checkout window, closing the one opened before (say, a cancelled checkout still on show): the
+   * window, null if blocked, undefined for a redirect. Must run inside the click, before any await.
    */
   #prepareCheckout(t: Translation): Window | null | undefined {
-    return openCheckout(resolvePresentation(this.presentation), this.#windowName, t.preparing, resolveLang(this));
+    this.#window?.close();
+    return (this.#window = openCheckout(resolvePresentation(this.presentation), t.preparing, resolveLang(this)));
   }
 
-  /** Sends the prepared window to the checkout; without one (blocked, closed early, redirect) this tab goes. */
+  /** Sends the prepared window to the checkout; without one (blocked, redirect) this tab goes. */
   #present(win: Window | null | undefined, url: string): void {
     if (win?.closed === false) {
       win.location.replace(url);
@@ -401,6 +427,7 @@ export class PayLinkButton extends LitElement {
     if (status === this.current) return;
     const hadFocus = this.matches(':focus-within');
     this.current = status;
+    this.checked = undefined;
     this.#emit(PayLinkStatusEvent);
     if (!isTerminal(status)) return;
     clearRecord(this.#fingerprint()); // the purchase is over: the next click is a new one
@@ -455,7 +482,12 @@ export class PayLinkButton extends LitElement {
     }
   }
 
-  /** Shows an error; `retryRead`: a failed read of the link (its repeats are not events again), else a failed mint. */
+  /**
+   * Shows an error; `retryRead`: a failed read of the link (its repeats are not events again), else a failed mint.
+   * The buyer reads a short message for the code (from the translations); the proxy's detail, which names the
+   * merchant's mistake (an unknown product, a quantity out of bounds, an origin not allowed), goes to the console
+   * for the site's developer.
+   */
   #fail(error: ProxyError, retryRead = false): void {
     const entering = this.current !== 'error';
     this.problem = error;
@@ -463,6 +495,8 @@ export class PayLinkButton extends LitElement {
     this.current = 'error';
     if (!retryRead || entering) {
       this.#emit(PayLinkErrorEvent, { code: error.code, recoverable: error.recoverable });
+      if (error.status) console.warn('pay-link-button:', error.code, error.detail);
+      if (!this.#t().problems) loadProblemMessages(SCRIPT_URL).then(() => this.requestUpdate(), () => {});
     }
   }
 
@@ -510,6 +544,7 @@ export class PayLinkButton extends LitElement {
     this.problem = null;
     this.notice = null;
     this.invoice = null;
+    this.checked = undefined;
     this.current = 'idle';
   }
 

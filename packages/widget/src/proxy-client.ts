@@ -8,11 +8,8 @@ import type { LinkStatus, LinkView, MintRequest, Money, ProblemBody, ProblemCode
 
 export type { LinkStatus, LinkView, MintRequest, Money, ProviderName };
 
-/**
- * A problem `code` from the proxy, or one the widget raises itself. The proxy also answers the two
- * `idempotency_*` codes, which its contract's list does not carry yet.
- */
-export type ErrorCode = ProblemCode | 'idempotency_key_reused' | 'idempotency_in_flight' | 'network_error' | 'bad_response';
+/** A problem `code` from the proxy, or one the widget raises itself. */
+export type ErrorCode = ProblemCode | 'network_error' | 'bad_response';
 
 /** Statuses after which a link never changes again (a late `paid` may still beat `expired`/`cancelled`). */
 export const isTerminal = (status: string): boolean => status !== 'pending' && status !== 'partially_paid';
@@ -28,7 +25,10 @@ export class ProxyError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly recoverable: boolean,
-    /** The proxy's human-readable explanation (`detail`, else `title`), if any. */
+    /**
+     * The proxy's explanation (`detail`, else `title`), if any: for the site's developer (the element writes it to
+     * the console), never shown to the buyer, since it may be a validator's wording.
+     */
     readonly detail?: string,
     /** The HTTP status, 0 when no response arrived. */
     readonly status = 0,

@@ -20,8 +20,11 @@ export interface StatusSink {
  * recoverable, and when no element watches the link any more.
  */
 export interface StatusSource {
-  /** Read now: the buyer came back, closed the checkout window or asked to check again. */
-  refresh(): void;
+  /**
+   * Read now: the buyer came back, closed the checkout window, reconnected or asked to check again. May return a
+   * promise that settles once that read is over ("Check again" shows it is busy until then).
+   */
+  refresh(): void | Promise<void>;
   /** Stop for good and release every listener, timer and connection. */
   close(): void;
 }
@@ -42,12 +45,15 @@ const FIRST_EVENT_MS = 10_000;
  * when the browser gives up on it, or after three errors within a minute. Polling uses the server's `pollAfterMs`, revalidates with the ETag and
  * backs off exponentially on failures (with jitter, capped at 30 s); it pauses while the page is hidden (the
  * stream stays: it is cheap). Either way one read happens at once when the page becomes visible, gains focus
- * or is restored from the back/forward cache, and on `refresh()`.
+ * or is restored from the back/forward cache, and on `refresh()` (which the watcher also calls when the device
+ * comes back online, so the status is not left to a 30 s backoff).
  */
 export const liveStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
   let etag: string | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inflight: AbortController | null = null;
+  /** The read under way, which a read asked for meanwhile (`again`) extends. */
+  let running: Promise<void> | undefined;
   let again = false;
   let failures = 0;
   /** Aborted on close: removes the page listeners, and tells every callback that it is over. */
@@ -70,14 +76,15 @@ export const liveStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
     if (!signal.aborted && !(stream && stream.readyState < 2) && !document.hidden) timer = setTimeout(read, delay);
   };
 
-  const read = async (): Promise<void> => {
+  const read = (): Promise<void> => {
     clearTimeout(timer);
+    // A read is under way: one more starts after it (this trigger may postdate it), and the caller waits for both.
+    if (inflight) return (again = true), running!;
+    return (running = poll());
+  };
+
+  const poll = async (): Promise<void> => {
     if (signal.aborted) return;
-    if (inflight) {
-      // A read is under way; make sure one more starts after it, since this trigger may postdate it.
-      again = true;
-      return;
-    }
     const controller = (inflight = new AbortController());
     let delay = interval;
     try {
@@ -95,12 +102,9 @@ export const liveStatus: StatusSourceFactory = (proxy, id, sink, seed) => {
     } finally {
       if (inflight === controller) inflight = null;
     }
-    if (again) {
-      again = false;
-      void read();
-    } else {
-      schedule(delay);
-    }
+    if (!again) return schedule(delay);
+    again = false;
+    return read();
   };
 
   const close = () => {
@@ -161,9 +165,8 @@ class LinkFeed implements StatusSink {
   }
 
   /** Read now, restarting a source that stopped after a failure. */
-  refresh(): void {
-    if (this.#source) this.#source.refresh();
-    else this.start(true);
+  refresh(): void | Promise<void> {
+    return this.#source ? this.#source.refresh() : this.start(true);
   }
 
   close(): void {
@@ -186,6 +189,7 @@ class LinkFeed implements StatusSink {
 }
 
 const feeds = new Map<string, LinkFeed>();
+const CONNECTIVITY = ['online', 'offline'];
 
 /**
  * Watches one link for its host element; `onView` and `onError` run on every update. Subscribes while the host
@@ -229,18 +233,27 @@ export class StatusWatcher implements ReactiveController {
     this.#target = undefined;
   }
 
-  /** Read now (window closed, "Check again"). Restarts a source that stopped after a failure. */
-  refresh(): void {
-    if (!this.#target) return;
-    if (this.#feed) this.#feed.refresh();
-    else this.#subscribe();
+  /**
+   * Read now (window closed, "Check again", back online). Restarts a source that stopped after a failure. Settles
+   * once the read is over, when the source says (the default one does).
+   */
+  refresh(): void | Promise<void> {
+    if (this.#target) return this.#feed ? this.#feed.refresh() : this.#subscribe();
   }
 
+  /** The connection dropped or came back: the host re-renders (it says so while waiting), and reads at once when back. */
+  readonly #connectivity = () => {
+    this.#host.requestUpdate();
+    if (navigator.onLine) void this.refresh();
+  };
+
   hostConnected(): void {
+    for (const type of CONNECTIVITY) addEventListener(type, this.#connectivity);
     if (this.#target && !this.#feed) this.#subscribe();
   }
 
   hostDisconnected(): void {
+    for (const type of CONNECTIVITY) removeEventListener(type, this.#connectivity);
     this.#release();
   }
 

@@ -13,13 +13,19 @@ import {
   type LinkView,
   type PayLinkEvent,
 } from '../src/index.ts';
+import { PROBLEM_CODES } from '../../proxy/src/contract.ts';
+import en, { problems as enProblems } from '../src/translations/en.ts';
 import es from '../src/translations/es.ts';
 import hi from '../src/translations/hi.ts';
+import idLang from '../src/translations/id.ts';
 import ms from '../src/translations/ms.ts';
 import th from '../src/translations/th.ts';
 import vi from '../src/translations/vi.ts';
 
-registerTranslation(hi, es, ms, th, vi);
+// English's add-on (`translations/en.js`): its problem messages, which the core bundles leave out
+const enAddOn = { ...en, problems: enProblems };
+registerTranslation(hi, es, ms, th, vi, idLang, enAddOn);
+const LANGUAGES = [enAddOn, hi, idLang, ms, th, vi, es];
 
 const PROXY = 'https://proxy.test';
 const worker = setupWorker();
@@ -202,6 +208,16 @@ function fakePopup() {
 function stubOpen(result: unknown) {
   openStub = sinon.stub(window, 'open').callsFake(() => result as Window);
   return openStub;
+}
+
+/** window.open as browsers do it: a new window each call; `popups` holds them. */
+function stubOpenFresh() {
+  const popups: ReturnType<typeof fakePopup>[] = [];
+  openStub = sinon.stub(window, 'open').callsFake(() => {
+    popups.push(fakePopup());
+    return popups.at(-1) as unknown as Window;
+  });
+  return popups;
 }
 
 // Assertions compare counts and plain values, never DOM nodes or fake windows: a failure message that tries to
@@ -493,15 +509,45 @@ describe('<pay-link-button>', () => {
       expect(popup.focus.callCount).to.equal(2); // once when shown, once on reopen
     });
 
-    it('"Check again" reads the status now', async () => {
+    it('"Check again" reads the status now, busy while in flight, then says it checked', async () => {
       const proxy = serveLink({ pollAfterMs: 60000 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      worker.use(http.get(`${PROXY}/v1/links/:id`, async () => (await gate, undefined)));
       stubOpen(fakePopup());
       const el = await buyButton();
       mainButton(el)!.click();
       await waitUntil(() => el.status === 'pending', 'pending');
       await el.updateComplete;
-      shadow(el).querySelector<HTMLButtonElement>('[part=secondary]')!.click();
+      const secondary = () => shadow(el).querySelector<HTMLButtonElement>('[part=secondary]')!;
+      secondary().click();
+      await el.updateComplete;
+      expect(secondary().getAttribute('aria-busy')).to.equal('true');
+      release();
       await waitUntil(() => proxy.state.gets.length === 1, 'read');
+      await waitUntil(() => !secondary().hasAttribute('aria-busy'), 'not busy');
+      await el.updateComplete;
+      expect(announced(el)).to.equal('Complete the payment in the checkout window. Checked just now.');
+      await expect(el).to.be.accessible();
+    });
+
+    it('says it is offline while waiting, and reads at once when the connection returns', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      stubOpen(fakePopup());
+      const el = await buyButton();
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      const online = sinon.stub(navigator, 'onLine').value(false);
+      window.dispatchEvent(new Event('offline'));
+      await el.updateComplete;
+      expect(announced(el)).to.equal('You are offline.');
+      expect(statusRegion(el).getAttribute('aria-live')).to.equal('polite');
+
+      proxy.set({ status: 'paid', amountPaid: 150000 });
+      online.value(true);
+      window.dispatchEvent(new Event('online'));
+      await waitUntil(() => el.status === 'paid', 'paid at once, not after the 60 s poll', { timeout: 1000 });
+      expect(proxy.state.gets).to.have.length(1);
     });
   });
 
@@ -523,16 +569,46 @@ describe('<pay-link-button>', () => {
       expect(JSON.parse(stored[1]).linkId).to.equal(proxy.state.view.id);
     });
 
-    it('redirects when the buyer closed the blank window before the link arrived', async () => {
+    it('closing "Preparing…" means never mind: back to idle, says so, no navigation; the next click replays the same link', async () => {
       const proxy = serveLink({}, { mintDelayMs: 50 });
-      const popup = fakePopup();
-      stubOpen(popup);
+      const popups = stubOpenFresh();
+      const el = await buyButton();
+      const opened = collect(el, 'pay-link-opened');
+      mainButton(el)!.click();
+      popups[0]!.closed = true;
+      await waitUntil(() => proxy.state.posts.length === 1 && el.status === 'idle' && !mainButton(el)!.hasAttribute('aria-busy'), 'idle');
+      await new Promise((r) => setTimeout(r, 100));
+      await el.updateComplete;
+      expect(assign.callCount).to.equal(0);
+      expect(popups[0]!.location.replace.callCount).to.equal(0);
+      expect(opened).to.have.length(0);
+      expect(el.link).to.equal(null);
+      expect(announced(el)).to.equal('Checkout closed. Nothing was charged.');
+
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending');
+      expect(proxy.state.posts.map((p) => p.key)).to.deep.equal([proxy.state.posts[0]!.key, proxy.state.posts[0]!.key]);
+      expect(el.link!.id).to.equal(proxy.state.view.id);
+      expect(popups[1]!.location.replace.args).to.deep.equal([[proxy.state.view.url]]);
+    });
+
+    it('keeps one checkout window at a time: a new purchase closes the window of the last one', async () => {
+      const proxy = serveLink({ pollAfterMs: 60000 });
+      const popups = stubOpenFresh();
       const el = await buyButton();
       mainButton(el)!.click();
-      popup.closed = true;
-      await waitUntil(() => assign.called, 'redirected');
-      expect(assign.args).to.deep.equal([[proxy.state.view.url]]);
-      expect(popup.location.replace.callCount).to.equal(0);
+      await waitUntil(() => el.status === 'pending', 'pending');
+      proxy.set({ status: 'cancelled' }); // cancelled at the checkout, whose page stays open
+      await el.checkAgain();
+      await waitUntil(() => el.status === 'cancelled', 'cancelled');
+      expect(popups[0]!.closed).to.equal(false);
+      proxy.state.view = linkView({ pollAfterMs: 60000 });
+      await el.updateComplete;
+      mainButton(el)!.click();
+      await waitUntil(() => el.status === 'pending', 'pending again');
+      expect(popups).to.have.length(2);
+      expect(popups[0]!.closed, 'the cancelled checkout is closed').to.equal(true);
+      expect(popups[1]!.closed).to.equal(false);
     });
 
     it('uses a same-tab redirect with presentation="redirect", opening no window', async () => {
@@ -645,11 +721,13 @@ describe('<pay-link-button>', () => {
   });
 
   describe('errors', () => {
-    it('shows a problem+json detail, exposes its code and closes the blank window', async () => {
+    it('shows the buyer a short message for the code, gives the detail to the console, offers no Retry and closes the blank window', async () => {
       worker.use(http.post(`${PROXY}/v1/links`, () => problem(404, 'unknown_product', 'There is no product "tea" in the catalog.')));
+      const warn = sinon.stub(console, 'warn');
       const popup = fakePopup();
       stubOpen(popup);
       const el = await buyButton('product="tea"');
+      mainButton(el)!.focus();
       const error = oneEvent(el, 'pay-link-error');
       mainButton(el)!.click();
       const { detail } = await error;
@@ -657,16 +735,59 @@ describe('<pay-link-button>', () => {
       await el.updateComplete;
       expect(el.status).to.equal('error');
       expect(el.errorCode).to.equal('unknown_product');
-      expect(shadow(el).querySelector('[part=error]')!.textContent).to.equal('There is no product "tea" in the catalog.');
-      expect(announced(el)).to.equal('There is no product "tea" in the catalog.');
+      const message = 'This cannot be paid for here right now. Please contact the seller.';
+      expect(shadow(el).querySelector('[part=error]')!.textContent).to.equal(message);
+      expect(announced(el)).to.equal(message);
       expect(popup.closed).to.equal(true);
+      expect(mainButton(el) === null, 'no Retry: retrying cannot help').to.equal(true);
+      expect(warn.args.map((args) => args.join(' '))).to.deep.equal(['pay-link-button: unknown_product There is no product "tea" in the catalog.']);
+    });
+
+    it('never shows the validator\'s wording, and offers Retry only where retrying can help (retryable, 5xx)', async () => {
+      const detail = 'quantity: Too big: expected number to be <=100';
+      sinon.stub(console, 'warn');
+      for (const [status, code, retryable] of [[400, 'invalid_request', false], [422, 'provider_not_allowed', false], [403, 'origin_not_allowed', false], [422, 'amount_not_allowed', false], [409, 'webhooks_not_configured', false], [503, 'provider_unavailable', true], [429, 'rate_limited', true]] as const) {
+        worker.resetHandlers();
+        worker.use(
+          http.post(`${PROXY}/v1/links`, () =>
+            HttpResponse.json(
+              { type: 'about:blank', title: code, status, code, detail, errors: [{ field: 'quantity', message: 'Too big: expected number to be <=100' }], retryable },
+              { status, headers: { 'Content-Type': 'application/problem+json' } },
+            ),
+          ),
+        );
+        stubOpenFresh();
+        const el = await buyButton('quantity="500"');
+        mainButton(el)!.click();
+        await waitUntil(() => el.status === 'error', code);
+        await el.updateComplete;
+        const text = shadow(el).textContent!;
+        expect(text, code).not.to.include('Too big');
+        expect(text, code).not.to.include('quantity');
+        expect(announced(el), code).to.equal(enProblems[code]);
+        expect(mainButton(el) !== null, `${code}: Retry only if retryable`).to.equal(retryable);
+        openStub!.restore();
+      }
+    });
+
+    it('has a buyer-safe message for every problem code of the contract, in all seven languages', () => {
+      expect(LANGUAGES.map((t) => t.$code).sort()).to.deep.equal(['en', 'es', 'hi', 'id', 'ms', 'th', 'vi']);
+      for (const t of LANGUAGES) {
+        for (const code of PROBLEM_CODES) {
+          const message = t.problems?.[code];
+          expect(message, `${t.$code} ${code}`).to.be.a('string').and.not.equal('');
+          // a buyer's sentence, not a code or the proxy's title
+          expect(message, `${t.$code} ${code}`).not.to.match(/_|expected|Idempotency|webhook/i);
+        }
+      }
+      expect(en.problems, 'not in the core bundle').to.equal(undefined);
     });
 
     it('turns a network failure into a recoverable error that Retry recovers from, with the same key', async () => {
       let fail = true;
       const proxy = serveLink();
       worker.use(http.post(`${PROXY}/v1/links`, () => (fail ? HttpResponse.error() : undefined)));
-      stubOpen(fakePopup());
+      stubOpenFresh();
       const el = await buyButton();
       const error = oneEvent(el, 'pay-link-error');
       mainButton(el)!.click();
@@ -690,7 +811,7 @@ describe('<pay-link-button>', () => {
       let seen = 0;
       const proxy = serveLink();
       worker.use(http.post(`${PROXY}/v1/links`, async () => (seen++ === 0 ? delay('infinite') : undefined)));
-      stubOpen(fakePopup());
+      stubOpenFresh();
       const el = await buyButton();
       const errors = collect(el, 'pay-link-error');
       const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
@@ -902,7 +1023,8 @@ describe('<pay-link-button>', () => {
       await new Promise((r) => setTimeout(r, 150));
       expect(restart.keys).to.have.length(1); // no loop
       expect(errors.map((e) => e.detail.error)).to.deep.equal([{ code: 'not_found', recoverable: false }]);
-      expect(mainButton(el)!.textContent!.trim()).to.equal('Retry');
+      expect(mainButton(el) === null, 'no Retry for a link that is gone').to.equal(true);
+      expect(announced(el)).to.equal('This payment link is no longer available.');
     });
 
     it('shows the error as before for a link it has no purchase record of (an unknown ?pay_link_id=)', async () => {
@@ -1199,14 +1321,14 @@ describe('<pay-link-button>', () => {
       expect(proxy.state.posts[0]!.body).to.include({ intent: INTENT });
     });
 
-    it("shows the proxy's detail for an expired intent (410) with no retry, and for an invalid one (404) with one", async () => {
+    it('says an intent expired (410) or is not valid (404) in the buyer\'s words, with no Retry for either', async () => {
       serveIntent(problem(410, 'intent_expired', 'This payment request has expired; ask the merchant for a new one'));
       const open = stubOpen(fakePopup());
       const expired = await invoiceButton();
       await waitUntil(() => expired.status === 'error', 'error');
       await expired.updateComplete;
       expect(expired.errorCode).to.equal('intent_expired');
-      expect(announced(expired)).to.equal('This payment request has expired; ask the merchant for a new one');
+      expect(announced(expired)).to.equal('This payment request has expired. Please ask the seller for a new one.');
       expect(mainButton(expired) === null, 'no retry').to.equal(true);
       await expect(expired).to.be.accessible();
 
@@ -1216,8 +1338,8 @@ describe('<pay-link-button>', () => {
       await waitUntil(() => invalid.status === 'error', 'error');
       await invalid.updateComplete;
       expect(invalid.errorCode).to.equal('intent_invalid');
-      expect(announced(invalid)).to.equal('This payment request is not valid');
-      expect(mainButton(invalid)!.textContent!.trim()).to.equal('Retry');
+      expect(announced(invalid)).to.equal('This payment request is not valid. Please ask the seller for a new one.');
+      expect(mainButton(invalid) === null, 'no retry').to.equal(true);
       expect(open.callCount).to.equal(0);
     });
 

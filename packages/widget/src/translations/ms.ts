@@ -1,4 +1,5 @@
 import type { Translation } from '../localize.ts';
+import { problemMessages } from './problems.ts';
 
 const ms: Translation = {
   $code: 'ms',
@@ -19,6 +20,16 @@ const ms: Translation = {
   networkError: 'Tidak dapat menghubungi perkhidmatan pembayaran. Semak sambungan anda.',
   retry: 'Cuba lagi',
   blocked: 'Tetingkap pembayaran disekat, jadi pembayaran dibuka di tab ini.',
+  offline: 'Anda di luar talian. Status akan dikemas kini apabila sambungan pulih.',
+  checked: 'Baru sahaja disemak.',
+  closed: 'Anda telah menutup tetingkap pembayaran. Tiada caj dikenakan.',
+  problems: problemMessages({
+    unavailable: 'Pembayaran ini tidak dapat dibuat di sini buat masa ini. Sila hubungi penjual.',
+    busy: 'Perkhidmatan pembayaran sedang sibuk. Sila cuba lagi sebentar lagi.',
+    gone: 'Pautan pembayaran ini tidak lagi tersedia.',
+    invalid: 'Permintaan pembayaran ini tidak sah. Sila minta yang baharu daripada penjual.',
+    expired: 'Permintaan pembayaran ini telah tamat tempoh. Sila minta yang baharu daripada penjual.',
+  }),
 };
 
 export default ms;

@@ -1,4 +1,5 @@
 import type { Translation } from '../localize.ts';
+import { problemMessages } from './problems.ts';
 
 // Thai ends sentences with a space, not a full stop.
 const th: Translation = {
@@ -20,6 +21,16 @@ const th: Translation = {
   networkError: 'ไม่สามารถเชื่อมต่อบริการชำระเงินได้ โปรดตรวจสอบการเชื่อมต่อของคุณ',
   retry: 'ลองอีกครั้ง',
   blocked: 'หน้าต่างชำระเงินถูกบล็อก จึงเปิดหน้าชำระเงินในแท็บนี้แทน',
+  offline: 'คุณออฟไลน์อยู่ สถานะจะอัปเดตเมื่อกลับมาเชื่อมต่อ',
+  checked: 'เพิ่งตรวจสอบเมื่อสักครู่',
+  closed: 'คุณปิดหน้าต่างชำระเงินแล้ว ไม่มีการเรียกเก็บเงิน',
+  problems: problemMessages({
+    unavailable: 'ไม่สามารถชำระเงินที่นี่ได้ในขณะนี้ โปรดติดต่อผู้ขาย',
+    busy: 'บริการชำระเงินไม่ว่างในขณะนี้ โปรดลองอีกครั้งในอีกสักครู่',
+    gone: 'ลิงก์ชำระเงินนี้ไม่พร้อมใช้งานแล้ว',
+    invalid: 'คำขอชำระเงินนี้ไม่ถูกต้อง โปรดขอคำขอใหม่จากผู้ขาย',
+    expired: 'คำขอชำระเงินนี้หมดอายุแล้ว โปรดขอคำขอใหม่จากผู้ขาย',
+  }),
 };
 
 export default th;

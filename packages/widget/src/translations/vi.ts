@@ -1,4 +1,5 @@
 import type { Translation } from '../localize.ts';
+import { problemMessages } from './problems.ts';
 
 const vi: Translation = {
   $code: 'vi',
@@ -19,6 +20,16 @@ const vi: Translation = {
   networkError: 'Không thể kết nối tới dịch vụ thanh toán. Vui lòng kiểm tra kết nối mạng.',
   retry: 'Thử lại',
   blocked: 'Cửa sổ thanh toán đã bị chặn, nên trang thanh toán sẽ mở trong tab này.',
+  offline: 'Bạn đang ngoại tuyến. Trạng thái sẽ được cập nhật khi có kết nối trở lại.',
+  checked: 'Vừa kiểm tra xong.',
+  closed: 'Bạn đã đóng cửa sổ thanh toán. Không có khoản nào bị trừ.',
+  problems: problemMessages({
+    unavailable: 'Hiện không thể thanh toán tại đây. Vui lòng liên hệ người bán.',
+    busy: 'Dịch vụ thanh toán đang bận. Vui lòng thử lại sau giây lát.',
+    gone: 'Liên kết thanh toán này không còn khả dụng.',
+    invalid: 'Yêu cầu thanh toán này không hợp lệ. Vui lòng xin người bán yêu cầu mới.',
+    expired: 'Yêu cầu thanh toán này đã hết hạn. Vui lòng xin người bán yêu cầu mới.',
+  }),
 };
 
 export default vi;
