@@ -150,3 +150,32 @@ if ((job === 'test' || job === 'bench') && !process.env.PAY_LINK_TEST_POSTGRES_U
     }
   }
 }
+
+// 7. WordPress for the plugin's tests (packages/wordpress, e2e/wordpress.e2e.ts): Debian's wordpress, PHP and
+// MariaDB. packages/wordpress/test/wordpress.ts copies /usr/share/wordpress and runs its own throwaway MariaDB
+// (mariadbd as the `mysql` user, a socket in a temp dir) and `php -S`; never Apache or the apt services.
+// (wordpress.ts checks for the same files.)
+const WORDPRESS_PACKAGES = 'wordpress php-cli php-mysql mariadb-server';
+function missingWordPress() {
+  const has = (cmd) => spawnSync('sh', ['-c', cmd]).status === 0;
+  return (
+    !existsSync('/usr/share/wordpress/wp-settings.php') ||
+    !has('php -r \'exit(extension_loaded("mysqli") ? 0 : 1);\'') ||
+    !(existsSync('/usr/sbin/mariadbd') || existsSync('/usr/sbin/mysqld')) ||
+    !has('command -v mariadb-install-db')
+  );
+}
+if (job === 'test' && missingWordPress()) {
+  if (isRoot && hasApt) {
+    say(`WordPress test packages not found: installing Debian's ${WORDPRESS_PACKAGES}`);
+    aptInstall(`--no-install-recommends ${WORDPRESS_PACKAGES}`);
+    // mariadb-server's postinst starts the packaged service where invoke-rc.d allows it; the tests never use it.
+    if (spawnSync('sh', ['-c', 'command -v invoke-rc.d && invoke-rc.d mariadb status']).status === 0) {
+      say('stopping the mariadb service the package started (tests run their own)');
+      spawnSync('invoke-rc.d', ['mariadb', 'stop'], { stdio: 'inherit' });
+    }
+  }
+  if (missingWordPress()) {
+    fail(`the WordPress plugin tests need Debian's ${WORDPRESS_PACKAGES}.\n  Install them with: sudo apt-get install -y ${WORDPRESS_PACKAGES}`);
+  }
+}

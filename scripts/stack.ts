@@ -48,6 +48,8 @@ export interface StackOptions {
    * benchmarks); `pnpm start` keeps a file, so the demo's links survive its restart.
    */
   databaseUrl?: string;
+  /** More origins allowed to mint besides the demo's (`PAY_LINK_ALLOWED_ORIGINS`): e.g. a test WordPress site. */
+  allowedOrigins?: string[];
 }
 
 export interface Stack {
@@ -109,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     HOST: '127.0.0.1',
     PAY_LINK_PUBLIC_URL: proxyUrl,
     PAY_LINK_CONFIG: join(demoDir, 'shop.json'),
-    PAY_LINK_ALLOWED_ORIGINS: `${demoUrl},http://127.0.0.1:${demoPort}`,
+    PAY_LINK_ALLOWED_ORIGINS: [demoUrl, `http://127.0.0.1:${demoPort}`, ...(options.allowedOrigins ?? [])].join(','),
     PAY_LINK_TEST_MODE: 'true',
     ...(options.rateLimits === false && { PAY_LINK_RATE_MINT_PER_MINUTE: '0', PAY_LINK_RATE_READ_PER_MINUTE: '0' }),
     LOG_LEVEL: options.logLevel ?? 'warn',

@@ -43,6 +43,8 @@ const SUITES = [
   { name: 'proxy', ...nodeTest(`${root}packages/proxy`, 'test/*.test.ts') },
   { name: 'simulator', ...nodeTest(`${root}packages/simulator`, 'test/*.test.ts') },
   { name: 'e2e', ...nodeTest(root, 'e2e/*.e2e.ts') },
+  // The WordPress plugin in a real WordPress (PHP, MariaDB) without a browser; its Chromium flows are in e2e/.
+  { name: 'wordpress', ...nodeTest(`${root}packages/wordpress`, 'test/*.test.ts') },
 ];
 
 function runSuite(suite) {
