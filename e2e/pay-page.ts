@@ -1,6 +1,7 @@
 /**
- * Driving the proxy's invoice pay page (`/pay/<intent>`) in Chromium: shared by `invoice.e2e.ts` and the
- * screenshots. The page hosts one `<pay-link-button intent="…">`; the checkout is the simulated Razorpay one.
+ * Driving the proxy's invoice pay page (`/pay/<intent>`) and buy page (`/buy/<product>`) in Chromium: shared by
+ * `invoice.e2e.ts`, `pages.e2e.ts` and the screenshots. Each page hosts one `<pay-link-button>`; the checkout is
+ * the simulated Razorpay one.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -29,14 +30,22 @@ export async function waitForStatus(page: Page, status: string): Promise<void> {
   await page.waitForFunction((s) => document.querySelector('pay-link-button')?.getAttribute('status') === s, status, { timeout: 15_000 });
 }
 
-/** The invoice as the page lays it out: `Reference` → `INV-…`, `Amount` → `₹…`, `Status` → `…`. */
-export async function invoiceFacts(page: Page): Promise<Record<string, string>> {
+/**
+ * The facts the page shows, as laid out: `Reference` → `INV-…`, `Amount` → `₹…`, `Status` → `…`, and once paid
+ * `Paid at`, `Receipt`. Rows the page hides (a receipt before payment) are left out. Works for the buy page too.
+ */
+export async function pageFacts(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const facts: Record<string, string> = {};
-    for (const dt of document.querySelectorAll('dl.invoice dt')) facts[dt.textContent!.trim()] = dt.nextElementSibling!.textContent!.trim();
+    for (const dt of document.querySelectorAll('dl.facts dt')) {
+      if (dt.checkVisibility()) facts[dt.textContent!.trim()] = dt.nextElementSibling!.textContent!.trim();
+    }
     return facts;
   });
 }
+
+/** The name `restart.e2e.ts` knows it by. */
+export const invoiceFacts = pageFacts;
 
 /** Clicks the button and answers the checkout window it opens, once that shows the simulated checkout. */
 export async function openCheckout(page: Page): Promise<Page> {

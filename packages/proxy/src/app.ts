@@ -16,6 +16,7 @@ import { createAdapters } from './providers/adapters.ts';
 import type { ProviderAdapter } from './providers/types.ts';
 import { adminRouter } from './routes/admin.ts';
 import { assetsRouter } from './routes/assets.ts';
+import { buyPageRouter } from './routes/buy-page.ts';
 import { configRouter } from './routes/config.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
@@ -136,6 +137,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   const sweeper = setInterval(() => void links.sweep().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'sweep failed')), Math.max(1_000, deps.staleAfterMs ?? 5_000));
   sweeper.unref();
   app.use(payPageRouter(config, links));
+  app.use(buyPageRouter(config, links, now));
   app.use(
     webhooksRouter(adapters, links, now, {
       verificationFailed: (provider, reason) => {

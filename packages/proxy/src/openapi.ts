@@ -52,6 +52,7 @@ import {
 import type { ProviderCheckResult, ProviderVerdict } from './provider-check.ts';
 import { TRANSLATION_FILE, WIDGET_FILES } from './routes/assets.ts';
 import type { PriceSource } from './store/types.ts';
+import { QUANTITY } from './routes/buy-page.ts';
 import { LINK_ID } from './routes/links.ts';
 import { VERSION } from './version.ts';
 
@@ -402,6 +403,7 @@ const parameters: Record<string, Parameter> = {
     schema: { type: 'string', pattern: LINK_ID.source },
   },
   Intent: { name: 'intent', in: 'path', required: true, description: 'A merchant-signed intent token (`pli1.…`).', schema: { type: 'string' } },
+  Product: { name: 'product', in: 'path', required: true, description: 'A catalog product id, as `GET /v1/config` lists them.', schema: { type: 'string' } },
   IdempotencyKey: {
     name: 'Idempotency-Key',
     in: 'header',
@@ -982,7 +984,7 @@ const paths: Record<string, PathItem> = {
       operationId: 'payPage',
       summary: 'The pay page an invoice email links to',
       description:
-        'HTML hosting the button with the intent, showing the invoice and its current state on load. Answers HTML on every outcome of reading the intent; only a path that is not valid percent-encoding is refused as problem+json before the page runs.',
+        'HTML hosting the button with the intent, showing the invoice and its current state on load, then live (the status rows follow the button; paid, the page is the receipt). Answers HTML on every outcome of reading the intent; only a path that is not valid percent-encoding is refused as problem+json before the page runs.',
       tags: ['pages'],
       parameters: [parameter('Intent')],
       responses: {
@@ -994,7 +996,55 @@ const paths: Record<string, PathItem> = {
     },
   },
   '/pay.css': {
-    get: { operationId: 'payPageStyles', summary: "The pay page's stylesheet", tags: ['pages'], responses: { 200: text('text/css', 'The stylesheet.'), ...problems() } },
+    get: {
+      operationId: 'payPageStyles',
+      summary: 'The stylesheet of the pay and buy pages',
+      tags: ['pages'],
+      responses: { 200: text('text/css', 'The stylesheet.'), ...problems() },
+    },
+  },
+  '/pay.js': {
+    get: {
+      operationId: 'payPageScript',
+      summary: 'The script of the pay and buy pages',
+      description: "Keeps the page's status rows and receipt in step with its `<pay-link-button>`, and shows the paid-at time in the buyer's zone.",
+      tags: ['pages'],
+      responses: { 200: text('text/javascript', 'The script.'), ...problems() },
+    },
+  },
+  '/buy/{product}': {
+    get: {
+      operationId: 'buyPage',
+      summary: 'A page to buy one catalog product',
+      description:
+        "HTML with the product's name, description and price, the button, and the payment's status and receipt, live. What a merchant links to from a chat, a QR code or a page without the widget. Answers HTML on every outcome a buyer can meet; only a path that is not valid percent-encoding is refused as problem+json before the page runs.",
+      tags: ['pages'],
+      parameters: [
+        parameter('Product'),
+        {
+          name: 'quantity',
+          in: 'query',
+          description: 'How many to buy, as `POST /v1/links` takes it. Default: 1. Anything else is the 400 page.',
+          schema: { type: 'integer', minimum: QUANTITY.minValue ?? 1, maximum: QUANTITY.maxValue ?? Number.MAX_SAFE_INTEGER },
+        },
+        {
+          name: 'pay_link_id',
+          in: 'query',
+          description:
+            "Added by the return page after a same-tab checkout: the page shows that link's state from the first paint when it is a purchase of this product and quantity, and is ignored otherwise.",
+          schema: { type: 'string' },
+        },
+      ],
+      responses: {
+        200: text('text/html', 'The product and the button.'),
+        400: {
+          description: 'A `quantity` out of bounds or not a whole number (a page saying what is allowed); or, as problem+json, a path that is not valid percent-encoding.',
+          content: { 'text/html': { schema: { type: 'string' } }, ...problems(PATH_PARAMETER)[400]!.content },
+        },
+        404: text('text/html', 'No such product in the catalog.'),
+        ...problems(),
+      },
+    },
   },
   '/return': {
     get: {
