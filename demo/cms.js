@@ -12,6 +12,15 @@
   const escapeHtml = (value) =>
     String(value).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
+  /**
+   * The element's fallback content: a link to the proxy's own page for the same purchase (`/buy/<product>`, or
+   * `/pay/<intent>`), shown until the script runs and whenever it never does (JavaScript off, the script blocked,
+   * the proxy down). The element renders no `fallback` slot, so once upgraded the link is not shown.
+   */
+  const fallbackLink = (path, text) => `<a slot="fallback" href="${escapeHtml(PROXY + path)}">${escapeHtml(text)}</a>`;
+  const buyPath = (productId) => `/buy/${encodeURIComponent(productId)}`;
+  const payPath = (token) => `/pay/${encodeURIComponent(token)}`;
+
   // ── The page builder ──────────────────────────────────────────────────────────────────────────────────────
 
   const canvas = document.getElementById('canvas');
@@ -25,7 +34,7 @@
   <h4>${escapeHtml(b.title)}</h4>
   <p>${escapeHtml(b.text)}</p>
   <p class="price">${escapeHtml(b.price)}</p>
-  <pay-link-button product="${escapeHtml(b.product)}" label="${escapeHtml(b.label)}"></pay-link-button>
+  <pay-link-button product="${escapeHtml(b.product)}" label="${escapeHtml(b.label)}">${fallbackLink(buyPath(b.product), b.label)}</pay-link-button>
 </article>`,
   };
 
@@ -61,6 +70,7 @@
   const theme = document.getElementById('theme');
   const label = document.getElementById('label');
   const lang = document.getElementById('lang');
+  const fallback = document.getElementById('fallback');
   const code = document.getElementById('snippet-code');
   const snippetBox = document.getElementById('snippet');
   const copyButton = document.getElementById('copy-button');
@@ -74,6 +84,8 @@
   /** The builder's choices survive a redirect checkout (which leaves this page and comes back). */
   const STORAGE_KEY = 'pay-link-cms-snippet';
   const prices = new Map();
+  /** Product names from the catalog, for the fallback link's text ("Buy Masala chai tin, 250 g"). */
+  const names = new Map();
 
   function readChoices() {
     return {
@@ -84,10 +96,14 @@
       theme: theme.value,
       label: label.value.trim(),
       lang: lang.value,
+      fallback: fallback.checked,
     };
   }
 
-  /** The HTML to paste: the classic script, a translation if needed, and the element with only non-default attributes. */
+  /**
+   * The HTML to paste: the classic script, a translation if needed, and the element with only non-default
+   * attributes; inside it, unless left out, the fallback link (on one line: no whitespace reaches the label slot).
+   */
   function buildSnippet(choices) {
     const purchase = choices.kind === 'intent' ? ['intent', choices.intent] : ['product', choices.product];
     if (!purchase[1] || (choices.kind === 'intent' && !INTENT_TOKEN.test(choices.intent))) return null;
@@ -100,7 +116,12 @@
     if (choices.lang && choices.lang !== 'en') {
       lines.push(`<script src="${escapeHtml(PROXY)}/translations/${escapeHtml(choices.lang)}.js"></script>`);
     }
-    lines.push(`<pay-link-button${attributes.map(([name, value]) => ` ${name}="${escapeHtml(value)}"`).join('')}></pay-link-button>`);
+    const inside = !choices.fallback
+      ? ''
+      : choices.kind === 'intent'
+        ? fallbackLink(payPath(choices.intent), choices.label || 'Pay this invoice')
+        : fallbackLink(buyPath(choices.product), choices.label || `Buy ${names.get(choices.product) ?? choices.product}`);
+    lines.push(`<pay-link-button${attributes.map(([name, value]) => ` ${name}="${escapeHtml(value)}"`).join('')}>${inside}</pay-link-button>`);
     return lines.join('\n');
   }
 
@@ -148,6 +169,7 @@
     theme.value = saved.theme ?? 'auto';
     label.value = saved.label ?? '';
     lang.value = saved.lang ?? '';
+    fallback.checked = saved.fallback !== false;
     product.dataset.saved = saved.product ?? '';
   }
 
@@ -167,6 +189,7 @@
       const config = await res.json();
       const options = config.products.map((p) => {
         prices.set(p.id, formatMoney(p.amount));
+        names.set(p.id, p.name);
         return new Option(`${p.name} · ${prices.get(p.id)}`, p.id);
       });
       product.replaceChildren(...options);

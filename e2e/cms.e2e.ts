@@ -132,7 +132,7 @@ describe('CMS page: classic script, innerHTML blocks, restyled buttons, snippet 
     // The default choices give the shortest snippet.
     assert.equal(
       await page.locator('#snippet-code').textContent(),
-      `<script src="${stack.proxyUrl}/pay-link-button.iife.js"></script>\n<pay-link-button product="chai-tin"></pay-link-button>`,
+      `<script src="${stack.proxyUrl}/pay-link-button.iife.js"></script>\n<pay-link-button product="chai-tin"><a slot="fallback" href="${stack.proxyUrl}/buy/chai-tin">Buy Masala chai tin, 250 g</a></pay-link-button>`,
     );
 
     await product.selectOption('chai-tin');
@@ -142,7 +142,7 @@ describe('CMS page: classic script, innerHTML blocks, restyled buttons, snippet 
     await page.getByLabel(/Button text/).fill(label);
     const expected =
       `<script src="${stack.proxyUrl}/pay-link-button.iife.js"></script>\n` +
-      '<pay-link-button product="chai-tin" presentation="popup" theme="dark" label="Buy &quot;Masala&quot; chai &amp; &lt;more&gt;"></pay-link-button>';
+      '<pay-link-button product="chai-tin" presentation="popup" theme="dark" label="Buy &quot;Masala&quot; chai &amp; &lt;more&gt;">' + `<a slot="fallback" href="${stack.proxyUrl}/buy/chai-tin">Buy &quot;Masala&quot; chai &amp; &lt;more&gt;</a></pay-link-button>`;
     assert.equal(await page.locator('#snippet-code').textContent(), expected);
 
     // Copy, from the keyboard; the result is said in a live region and is on the clipboard.
@@ -157,7 +157,7 @@ describe('CMS page: classic script, innerHTML blocks, restyled buttons, snippet 
     assert.equal(
       await page.locator('#snippet-code').textContent(),
       `<script src="${stack.proxyUrl}/pay-link-button.iife.js"></script>\n<script src="${stack.proxyUrl}/translations/hi.js"></script>\n` +
-        '<pay-link-button product="chai-tin" presentation="popup" theme="dark" lang="hi" label="Buy &quot;Masala&quot; chai &amp; &lt;more&gt;"></pay-link-button>',
+        '<pay-link-button product="chai-tin" presentation="popup" theme="dark" lang="hi" label="Buy &quot;Masala&quot; chai &amp; &lt;more&gt;">' + `<a slot="fallback" href="${stack.proxyUrl}/buy/chai-tin">Buy &quot;Masala&quot; chai &amp; &lt;more&gt;</a></pay-link-button>`,
     );
     assert.equal(await page.locator('#copy-status').textContent(), '', 'a new snippet clears "Copied"');
     await page.getByLabel('Language').selectOption('');
@@ -206,7 +206,7 @@ describe('CMS page: classic script, innerHTML blocks, restyled buttons, snippet 
     assert.equal(await page.locator('#intent-error').textContent(), '');
     assert.equal(
       await page.locator('#snippet-code').textContent(),
-      `<script src="${stack.proxyUrl}/pay-link-button.iife.js"></script>\n<pay-link-button intent="${token}"></pay-link-button>`,
+      `<script src="${stack.proxyUrl}/pay-link-button.iife.js"></script>\n<pay-link-button intent="${token}"><a slot="fallback" href="${stack.proxyUrl}/pay/${token}">Pay this invoice</a></pay-link-button>`,
     );
 
     // The element reads the invoice on load: its button names the amount before any click.
