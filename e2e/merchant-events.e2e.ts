@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import type { Money, PaymentLinkEvent } from '@pay-link/proxy';
-import type { AdminEventView } from '../packages/proxy/src/routes/admin-events.ts';
+import type { AdminEventView } from '../packages/proxy/src/contract.ts';
 import { newWebhookSecret } from '../packages/proxy/src/merchant-events/endpoints.ts';
 import { DEMO_ADMIN_TOKEN, type Stack, startStack } from '../scripts/stack.ts';
 import { launchChromium, recordProblems } from './browser.ts';

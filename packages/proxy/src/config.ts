@@ -12,6 +12,7 @@ import { parseMajorString } from './money.ts';
 import { parseDuration } from './duration.ts';
 import { parseDatabaseUrl } from './store/open.ts';
 import type { ConfiguredProvider } from './providers/module.ts';
+import { httpUrl } from './providers/inputs.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
 import {
   DEFAULT_RETRY_SCHEDULE_MS,
@@ -107,7 +108,6 @@ export class ConfigError extends Error {
 
 const DEFAULT_WIDGET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../widget/dist');
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
 const origin = httpUrl.transform((u) => new URL(u).origin);
 const csv = <T extends z.ZodType<string, string>>(item: T) =>
   z

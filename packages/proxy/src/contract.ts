@@ -248,3 +248,7 @@ export const PROBLEM_CODES = [
   'internal_error',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** The admin API's answers and the id patterns: in `contract/`, named here too. */
+export type * from './contract/admin.ts';
+export { EVENT_ID } from './contract/ids.ts';

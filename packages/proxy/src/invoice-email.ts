@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { Customer, Money } from './contract.ts';
 import { type Intent, signIntent } from './links/intent.ts';
 import { formatMoney } from './money.ts';
+import { escapeHtml } from './pages/escape-html.ts';
 
 /** One line of the invoice, shown as it is; `amount` in minor units of the invoice's currency. */
 export interface InvoiceLine {
@@ -284,8 +285,4 @@ function encodeWords(text: string): string {
 
 function wrap(base64: string): string {
   return base64.replace(/.{1,76}/g, '$&\r\n').trimEnd();
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -4,23 +4,10 @@
  * to or from decimal major units, and they do it here: exactly, on strings, never through floating point.
  */
 import type { Money } from './contract.ts';
+import { currencyExponent } from './currency-exponent.ts';
 
-/**
- * ISO 4217 minor-unit exponents for the currencies that differ from the default of 2.
- * Source: the ISO 4217 list (SIX). Not Intl: it gives IDR, HUF, COP and PKR 0 display decimals, though their
- * ISO minor unit is 2 (Xendit still takes only whole rupiah: its adapter refuses what it would have to round).
- */
-const EXPONENT_OVERRIDES: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0,
-  VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
-};
-
-/** The number of decimal places of a currency's minor unit (INR 2, JPY 0, KWD 3). */
-export function currencyExponent(currency: string): number {
-  return EXPONENT_OVERRIDES[currency] ?? 2;
-}
+/** ISO 4217 exponents (INR 2, JPY 0, KWD 3): one table, which the widget's bundle imports too. */
+export { currencyExponent };
 
 /** `{value: 150050, currency: 'INR'}` → `"1500.50"`; `{value: 5, currency: 'JPY'}` → `"5"`. */
 export function toMajorString(money: Money): string {

@@ -19,14 +19,22 @@
  */
 import { z } from 'zod';
 import {
+  type AdminEventPage,
+  type AdminEventView,
+  type AdminLinkView,
+  type AdminWebhookEndpoint,
+  type AdminWebhookList,
   CurrencyCode,
   Customer,
+  EVENT_ID,
   EVENT_TYPES,
+  type EnabledWebhook,
   EventType,
   LinkStatus,
   LinkView,
   MintRequest,
   Money,
+  type NotifyResult,
   PROBLEM_CODES,
   PaymentLinkEvent,
   PaymentLinkEventData,
@@ -35,20 +43,12 @@ import {
   ProviderName,
   PublicConfig,
   Purchase,
+  type SignedIntent,
   TestEvent,
-} from './contract.ts';
-import { DEFAULT_RETRY_SCHEDULE_MS } from './merchant-events/endpoints.ts';
-import type { AdminLinkView, NotifyResult, SignedIntent } from './routes/admin.ts';
-import {
-  type AdminEventPage,
-  type AdminEventView,
-  type AdminWebhookEndpoint,
-  type AdminWebhookList,
-  EVENT_ID,
-  type EnabledWebhook,
   type WebhookTestReport,
   type WebhookTestResult,
-} from './routes/admin-events.ts';
+} from './contract.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS } from './merchant-events/endpoints.ts';
 import type { ProviderCheckResult, ProviderVerdict } from './provider-check.ts';
 import { TRANSLATION_FILE, WIDGET_FILES } from './routes/assets.ts';
 import type { PriceSource } from './store/types.ts';

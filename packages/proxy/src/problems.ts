@@ -103,6 +103,20 @@ export function invalidRequest(issues: readonly { path: PropertyKey[]; message: 
   return new Problem(400, 'invalid_request', detail, { errors });
 }
 
+/** The 404 for a payment link id that is malformed or not stored: one answer, so the two cannot be told apart. */
+export function noSuchLink(): Problem {
+  return new Problem(404, 'not_found', 'There is no payment link with this id');
+}
+
+/** Refuses (415) a body that is not `application/json`, before any parser runs. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    next(new Problem(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json'));
+    return;
+  }
+  next();
+};
+
 export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, new Problem(404, 'not_found', `Nothing at ${req.method} ${req.path}`));
 };

@@ -5,7 +5,7 @@ import { CliError, runLinks } from '../src/cli.ts';
 import { ConfigError, loadAdminClientConfig } from '../src/config.ts';
 import type { LinkView } from '../src/contract.ts';
 import type { ProviderAdapter, ProviderLinkState } from '../src/providers/types.ts';
-import type { AdminLinkView, SignedIntent } from '../src/routes/admin.ts';
+import type { AdminLinkView, SignedIntent } from '../src/contract.ts';
 import type { RunningProxy } from '../src/server.ts';
 import type { LinkRecord } from '../src/store/types.ts';
 import { RAZORPAY_BASE, SHOP_ORIGIN, captureLogs, createMockServer, postJson, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';

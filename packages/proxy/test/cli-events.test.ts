@@ -13,7 +13,7 @@ import { CliError, runEvents, runWebhookSecret, runWebhooks } from '../src/cli.t
 import type { LinkView } from '../src/contract.ts';
 import { isWebhookSecret, newWebhookSecret } from '../src/merchant-events/endpoints.ts';
 import { openApiDocument } from '../src/openapi.ts';
-import type { AdminEventPage, AdminEventView, AdminWebhookList } from '../src/routes/admin-events.ts';
+import type { AdminEventPage, AdminEventView, AdminWebhookList } from '../src/contract.ts';
 import type { RunningProxy } from '../src/server.ts';
 import { createMockServer, eventually, postJson, razorpayHandlers, razorpayWebhook, signRazorpay, startTestProxy, testConfig } from './helpers.ts';
 import { createConformance } from './openapi-conformance.ts';

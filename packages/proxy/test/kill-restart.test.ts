@@ -25,7 +25,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_CREDENTIALS, proxyEnvForAllProviders, startSimulator, type RunningSimulator } from '@pay-link/simulator';
 import type { LinkView, ProviderName } from '../src/contract.ts';
 import { signIntent } from '../src/links/intent.ts';
-import type { AdminLinkView } from '../src/routes/admin.ts';
+import type { AdminLinkView } from '../src/contract.ts';
 import { freePort } from './postgres.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 

@@ -23,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_CREDENTIALS, proxyEnvForAllProviders, startSimulator, type RunningSimulator } from '@pay-link/simulator';
 import type { LinkView, PaymentLinkEvent, ProviderName } from '../src/contract.ts';
 import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
-import type { AdminEventView } from '../src/routes/admin-events.ts';
+import type { AdminEventView } from '../src/contract.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 import { freePort } from './postgres.ts';
 import { type Answer, type Delivery, type Receiver, startReceiver } from './receiver.ts';

@@ -18,7 +18,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkView } from '../src/contract.ts';
 import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
-import type { AdminEventView } from '../src/routes/admin-events.ts';
+import type { AdminEventView } from '../src/contract.ts';
 import type { RunningProxy } from '../src/server.ts';
 import { createMockServer, eventually, postJson, razorpayHandlers, razorpayWebhook, signRazorpay, startTestProxy, testConfig } from './helpers.ts';
 import { POSTGRES_MISSING, findPostgresBin, withPostgres } from './postgres.ts';

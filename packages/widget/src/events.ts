@@ -76,7 +76,10 @@ export type PayLinkExpiredEvent = InstanceType<typeof PayLinkExpiredEvent>;
 export const PayLinkCancelledEvent = eventClass('pay-link-cancelled');
 export type PayLinkCancelledEvent = InstanceType<typeof PayLinkCancelledEvent>;
 
-/** Minting or watching failed; `detail.error.code` is the proxy's problem code or `network_error`. */
+/**
+ * Minting or watching failed; `detail.error.code` is an `ErrorCode`: the proxy's problem code, or `network_error` /
+ * `bad_response` when no readable answer came.
+ */
 export const PayLinkErrorEvent = eventClass('pay-link-error');
 export type PayLinkErrorEvent = InstanceType<typeof PayLinkErrorEvent>;
 

@@ -14,6 +14,7 @@
  */
 import type { ErrorCode } from './proxy-client.ts';
 import en from './translations/en.ts';
+import { currencyExponent } from '@pay-link/proxy/currency-exponent';
 
 /** Every string the element shows. Amounts arrive already formatted for the language. */
 export interface Translation {
@@ -101,16 +102,11 @@ export function translate(lang: string): Translation {
 export const loadProblemMessages = async (base: string): Promise<unknown> => import(/* @vite-ignore */ new URL('translations/en.js', base).href);
 
 /**
- * ISO 4217 minor-unit exponents other than 2, the same table as the proxy's `money.ts`: the proxy's minor units
- * mean these. Intl's own digits are CLDR display digits and differ (IDR, HUF, COP, PKR are 0 there, 2 in ISO),
- * which would show a Rp 150.000 invoice as Rp 15.000.000.
+ * The ISO 4217 minor-unit exponent (INR 2, JPY 0, KWD 3): the proxy's own table (`@pay-link/proxy/currency-exponent`,
+ * a module with no imports, bundled in), since the proxy's minor units mean these. Not Intl's digits: those are CLDR
+ * display digits (IDR is 0 there, 2 in ISO), which would show a Rp 150.000 invoice as Rp 15.000.000.
  */
-const EXPONENT_0 = 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF';
-const EXPONENT_3 = 'BHD IQD JOD KWD LYD OMR TND';
-
-/** The number of decimal places of a currency's minor unit (INR 2, JPY 0, KWD 3). */
-export const currencyExponent = (currency: string): number =>
-  EXPONENT_0.includes(currency) ? 0 : EXPONENT_3.includes(currency) ? 3 : currency === 'CLF' || currency === 'UYW' ? 4 : 2;
+export { currencyExponent };
 
 /**
  * Formats an amount in minor units (paise, cents, sen) for `lang`: INR 150000 → ₹1,500.00, JPY 1500 → ¥1,500,

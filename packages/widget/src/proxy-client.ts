@@ -1,14 +1,17 @@
 /**
- * The widget's side of the proxy's HTTP contract (`packages/proxy/src/contract.ts`): mint a link, read its
+ * The widget's side of the proxy's HTTP contract (`@pay-link/proxy/contract`): mint a link, read its
  * status with ETag revalidation, and turn every failure into one error shape.
  *
- * Only types cross from the proxy package (`import type`), so no zod reaches the bundle.
+ * Only types cross from the contract (`import type`), so no zod reaches the bundle.
  */
-import type { LinkStatus, LinkView, MintRequest, Money, ProblemBody, ProblemCode, ProviderName } from '../../proxy/src/contract.ts';
+import type { LinkStatus, LinkView, MintRequest, Money, ProblemBody, ProblemCode, ProviderName } from '@pay-link/proxy/contract';
 
 export type { LinkStatus, LinkView, MintRequest, Money, ProviderName };
 
-/** A problem `code` from the proxy, or one the widget raises itself. */
+/**
+ * A problem `code` from the proxy, or one the widget raises itself: `network_error` (no answer, or a timeout) or
+ * `bad_response` (an answer it could not read). `pay-link-blocked` carries `popup_blocked` instead (`events.ts`).
+ */
 export type ErrorCode = ProblemCode | 'network_error' | 'bad_response';
 
 /** Statuses after which a link never changes again (a late `paid` may still beat `expired`/`cancelled`). */

@@ -13,7 +13,7 @@ import {
   type LinkView,
   type PayLinkEvent,
 } from '../src/index.ts';
-import { PROBLEM_CODES } from '../../proxy/src/contract.ts';
+import { PROBLEM_CODES } from '@pay-link/proxy/contract';
 import en, { problems as enProblems } from '../src/translations/en.ts';
 import es from '../src/translations/es.ts';
 import hi from '../src/translations/hi.ts';

@@ -3,7 +3,7 @@
  * sent to the merchant's endpoints, how each attempt went, and a resend under the same `webhook-id`.
  */
 import { parseArgs } from 'node:util';
-import type { AdminEventPage, AdminEventView } from '../routes/admin-events.ts';
+import type { AdminEventPage, AdminEventView } from '../contract.ts';
 import { type AdminClientOptions, adminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
 import { formatTable, formatTime } from './table.ts';

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Money } from '../contract.ts';
 import { parseDuration } from '../duration.ts';
 import { toMajorString } from '../money.ts';
-import type { AdminLinkView, NotifyResult } from '../routes/admin.ts';
+import type { AdminLinkView, NotifyResult } from '../contract.ts';
 import { type AdminClientOptions, adminClient } from './admin-client.ts';
 import { CliError } from './cli-error.ts';
 import { formatTable, formatTime } from './table.ts';

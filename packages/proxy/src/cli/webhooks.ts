@@ -3,9 +3,8 @@
  * endpoints through a running proxy's admin API (their state, a signed test event, enabling one after a 410).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_EVENT_TYPES } from '../contract.ts';
+import { type AdminWebhookEndpoint, type AdminWebhookList, DEFAULT_EVENT_TYPES, type EnabledWebhook, type WebhookTestReport } from '../contract.ts';
 import { newWebhookSecret } from '../merchant-events/endpoints.ts';
-import type { AdminWebhookEndpoint, AdminWebhookList, EnabledWebhook, WebhookTestReport } from '../routes/admin-events.ts';
 import { type AdminClientOptions, adminClient } from './admin-client.ts';
 import { CliError, type CommandReport } from './cli-error.ts';
 import { formatTable, formatTime } from './table.ts';

@@ -4,7 +4,7 @@
  * `staleAfterMs`, however many widgets poll. A closed link is read through its late-payment grace window
  * (links/recheck.ts, decision 0011).
  */
-import { Problem } from '../problems.ts';
+import { Problem, noSuchLink } from '../problems.ts';
 import type { ProviderLinkState, WebhookEvent } from '../providers/types.ts';
 import type { LinkRecord } from '../store/types.ts';
 import type { ChangeFeed } from './change-feed.ts';
@@ -112,7 +112,7 @@ export function createRefresher(ctx: LinkContext, feed: Pick<ChangeFeed, 'publis
    */
   async function read(id: string): Promise<LinkRecord> {
     const record = await store.getLink(id);
-    if (!record) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+    if (!record) throw noSuchLink();
     const stale = now() - record.checkedAt >= ctx.staleAfterMs;
     if (stale && inGrace(record, now(), config.latePaymentGraceMs)) {
       return (await refresh(id).catch(() => undefined)) ?? record;

@@ -13,7 +13,7 @@
  * (links/idempotency.ts) and the sweeper (links/sweeper.ts).
  */
 import type { LinkView, MintRequest, ProviderName } from '../contract.ts';
-import { Problem } from '../problems.ts';
+import { Problem, noSuchLink } from '../problems.ts';
 import type { ProviderLinkState, WebhookEvent } from '../providers/types.ts';
 import type { LinkPage, LinkRecord, ListLinksQuery } from '../store/types.ts';
 import { createChangeFeed } from './change-feed.ts';
@@ -54,7 +54,7 @@ export function createLinkService(deps: LinkServiceDeps) {
 
   async function stored(id: string): Promise<LinkRecord> {
     const record = await store.getLink(id);
-    if (!record) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+    if (!record) throw noSuchLink();
     return record;
   }
 

@@ -5,81 +5,10 @@
  */
 import express, { type RequestHandler, type Router } from 'express';
 import { z } from 'zod';
-import { EventType } from '../contract.ts';
+import { type AdminEventPage, type AdminEventView, type AdminWebhookList, EVENT_ID, type EnabledWebhook, EventType, type WebhookTestReport } from '../contract.ts';
 import type { Dispatcher } from '../merchant-events/dispatcher.ts';
 import { Problem, invalidRequest } from '../problems.ts';
 import type { StoredEvent, Store } from '../store/types.ts';
-
-export const EVENT_ID = /^evt_[A-Za-z0-9_-]{10,64}$/;
-
-/** An event as the admin API shows it: the body delivered, and each endpoint's deliveries with their attempts. */
-export interface AdminEventView {
-  id: string;
-  type: string;
-  linkId: string;
-  createdAt: string;
-  /** The exact body delivered, parsed. */
-  payload: unknown;
-  deliveries: {
-    endpoint: string;
-    url: string | null;
-    state: 'pending' | 'delivered' | 'failed';
-    attempts: number;
-    nextAttemptAt: string | null;
-    deliveredAt: string | null;
-    history: { attempt: number; at: string; statusCode: number | null; durationMs: number; error: string | null }[];
-  }[];
-}
-
-/** `GET /v1/admin/events` answers this, newest first. */
-export interface AdminEventPage {
-  events: AdminEventView[];
-  /** Present when more events match: pass it as `cursor`. */
-  nextCursor?: string;
-}
-
-/** A configured endpoint as `GET /v1/admin/webhooks` shows it, with what the store knows of it. Never its secret. */
-export interface AdminWebhookEndpoint {
-  id: string;
-  url: string;
-  /** The event types it receives. */
-  events: string[];
-  enabled: boolean;
-  disabledAt: string | null;
-  disabledReason: string | null;
-  /** Failing for a day without a success: reported (a warn log, a metric) and still tried. */
-  failing: boolean;
-  failingSince: string | null;
-  lastSuccessAt: string | null;
-}
-
-/** `GET /v1/admin/webhooks` answers this. */
-export interface AdminWebhookList {
-  endpoints: AdminWebhookEndpoint[];
-}
-
-/** One endpoint's answer to a signed `webhook.test` event. */
-export interface WebhookTestResult {
-  endpoint: string;
-  url: string;
-  /** Whether it answered 2xx. */
-  ok: boolean;
-  /** `null` when it did not answer (a timeout, a refused connection). */
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-}
-
-/** `POST /v1/admin/webhooks/test` answers this. */
-export interface WebhookTestReport {
-  results: WebhookTestResult[];
-}
-
-/** `POST /v1/admin/webhooks/:id/enable` answers this. */
-export interface EnabledWebhook {
-  id: string;
-  enabled: true;
-}
 
 const EventsQuery = z
   .object({

@@ -13,39 +13,17 @@ import express, { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { parseDuration } from '../duration.ts';
 import type { ProxyConfig } from '../config.ts';
-import { Customer, CurrencyCode, type LinkView, LinkStatus, ProviderName } from '../contract.ts';
+import { type AdminLinkView, Customer, CurrencyCode, LinkStatus, type NotifyResult, ProviderName, type SignedIntent } from '../contract.ts';
 import { signIntent } from '../links/intent.ts';
 import type { LinkService } from '../links/service.ts';
 import type { Logger } from '../logger.ts';
 import { parseMajorString } from '../money.ts';
-import { Problem, invalidRequest } from '../problems.ts';
+import { Problem, invalidRequest, noSuchLink, requireJson } from '../problems.ts';
 import { type Limiters, clientKey } from '../rate-limit.ts';
 import type { Dispatcher } from '../merchant-events/dispatcher.ts';
-import type { LinkRecord, PriceSource, Store } from '../store/types.ts';
+import type { LinkRecord, Store } from '../store/types.ts';
 import { adminEventRoutes } from './admin-events.ts';
 import { LINK_ID } from './links.ts';
-
-/** A link as the merchant sees it: the public view plus what support needs. Still no customer data. */
-export interface AdminLinkView extends LinkView {
-  /** The reference sent to the provider (look the link up in its dashboard by it). */
-  reference: string;
-  providerLinkId: string;
-  source: PriceSource;
-  createdAt: string;
-}
-
-/** `POST /v1/admin/links/:id/notify` answers this. */
-export interface NotifyResult {
-  link: AdminLinkView;
-  channel: 'email' | 'sms';
-}
-
-/** `POST /v1/admin/intents` answers this. */
-export interface SignedIntent {
-  token: string;
-  payUrl: string;
-  expiresAt: string;
-}
 
 const ListQuery = z
   .object({
@@ -246,7 +224,7 @@ export function adminRouter(
 }
 
 function linkId(id: unknown): string {
-  if (typeof id !== 'string' || !LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+  if (typeof id !== 'string' || !LINK_ID.test(id)) throw noSuchLink();
   return id;
 }
 
@@ -263,10 +241,3 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
-    next(new Problem(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json'));
-    return;
-  }
-  next();
-};

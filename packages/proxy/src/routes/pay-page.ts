@@ -21,9 +21,6 @@ import { type PaymentState, eyebrow, factRow, liveFacts } from '../pages/payment
 import { PAGE_CSS } from '../pages/styles.ts';
 import { Problem } from '../problems.ts';
 
-/** The return page imports it from here. */
-export { escapeHtml };
-
 const TOKEN = /^pli1\.[A-Za-z0-9_-]{10,4000}\.[A-Za-z0-9_-]{20,100}$/;
 
 export function payPageRouter(config: ProxyConfig, links: LinkService): Router {

@@ -5,7 +5,7 @@
  * `pay_link_id`, which must be on an allowed origin (no open redirect). Its CSP allows exactly its own script.
  */
 import { Router } from 'express';
-import { escapeHtml } from './pay-page.ts';
+import { escapeHtml } from '../pages/escape-html.ts';
 
 const SCRIPT = `(function () {
   var to = document.documentElement.getAttribute('data-to');

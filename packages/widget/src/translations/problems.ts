@@ -7,7 +7,7 @@
  * Not part of the core bundles: it travels in each translation file (`translations/<lang>.js`), English included;
  * the element loads English's on demand the first time it shows a problem on a page with no add-on for its language.
  */
-import type { ProblemCode } from '../../../proxy/src/contract.ts';
+import type { ProblemCode } from '@pay-link/proxy/contract';
 
 /** One sentence per situation, in one language. */
 export interface ProblemMessages {

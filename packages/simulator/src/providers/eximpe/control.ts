@@ -2,8 +2,9 @@
  * Test controls for the EximPe simulator, in-process (`EximPeControl`) and over HTTP under `/_control/eximpe`.
  * Not part of EximPe's API.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { createLinkControlRouter } from '../../link-control.ts';
 import type { EximPeLinkBook } from './links.ts';
 import type { EximPeWebhookEmitter, EximPeWebhookSettings } from './webhook-events.ts';
 import type { EximPePaymentLink } from './wire.ts';
@@ -79,22 +80,13 @@ export function createEximPeControl(deps: {
 }
 
 export function createEximPeControlRouter(control: EximPeControl): Router {
-  const router = Router();
-  router.get('/links', (_req, res) => {
-    res.json(control.links());
-  });
-  router.post('/links/:id/pay', async (req, res) => {
-    res.json(await control.pay(req.params.id));
-  });
-  router.post('/links/:id/fail', async (req, res) => {
-    res.json(await control.fail(req.params.id));
-  });
-  router.post('/links/:id/status', async (req, res) => {
-    const { status, webhook } = StatusRequest.parse(req.body ?? {});
-    res.json(await control.setStatus(req.params.id, status, { webhook }));
-  });
-  router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
-  });
-  return router;
+  return createLinkControlRouter(
+    control,
+    { pay: (id) => control.pay(id), statusRequest: StatusRequest, webhooksRequest: WebhookSettingsRequest },
+    (router) => {
+      router.post('/links/:id/fail', async (req, res) => {
+        res.json(await control.fail(req.params.id));
+      });
+    },
+  );
 }

@@ -2,8 +2,9 @@
  * Test controls for the PayEngine simulator, in-process (`PayEngineControl`) and over HTTP under
  * `/_control/payengine`. Not part of PayEngine's API.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { createLinkControlRouter } from '../../link-control.ts';
 import { applyWebhookChanges, forcedStatusRequest, type WebhookDelivery, WebhookSettingsRequest } from '../../webhooks.ts';
 import type { PayEngineLinkBook } from './links.ts';
 import {
@@ -101,27 +102,17 @@ export function createPayEngineControl(deps: {
 }
 
 export function createPayEngineControlRouter(control: PayEngineControl): Router {
-  const router = Router();
-  router.get('/links', (_req, res) => {
-    res.json(control.links());
-  });
-  router.get('/links/:id/transactions', (req, res) => {
-    res.json(control.transactions(req.params.id));
-  });
-  router.post('/links/:id/pay', async (req, res) => {
-    const { method } = PayRequest.parse(req.body ?? {});
-    res.json(await control.pay(req.params.id, method));
-  });
-  router.post('/links/:id/fail', async (req, res) => {
-    const { method } = PayRequest.parse(req.body ?? {});
-    res.json(await control.fail(req.params.id, method));
-  });
-  router.post('/links/:id/status', async (req, res) => {
-    const { status, webhook } = StatusRequest.parse(req.body ?? {});
-    res.json(await control.setStatus(req.params.id, status, { webhook }));
-  });
-  router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
-  });
-  return router;
+  return createLinkControlRouter(
+    control,
+    { pay: (id, body) => control.pay(id, PayRequest.parse(body).method), statusRequest: StatusRequest, webhooksRequest: WebhookSettingsRequest },
+    (router) => {
+      router.get('/links/:id/transactions', (req, res) => {
+        res.json(control.transactions(req.params.id));
+      });
+      router.post('/links/:id/fail', async (req, res) => {
+        const { method } = PayRequest.parse(req.body ?? {});
+        res.json(await control.fail(req.params.id, method));
+      });
+    },
+  );
 }

@@ -2,8 +2,9 @@
  * Test controls for the Pine Labs simulator, in-process (`PinelabsControl`) and over HTTP under
  * `/_control/pinelabs`. Not part of Pine Labs' API.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { createLinkControlRouter } from '../../link-control.ts';
 import type { PinelabsLinkBook } from './links.ts';
 import type { PinelabsWebhookEmitter, PinelabsWebhookSettings } from './webhook-events.ts';
 import type { PinelabsOrder, PinelabsPaymentLink } from './wire.ts';
@@ -83,20 +84,9 @@ export function createPinelabsControl(deps: {
 }
 
 export function createPinelabsControlRouter(control: PinelabsControl): Router {
-  const router = Router();
-  router.get('/links', (_req, res) => {
-    res.json(control.links());
+  return createLinkControlRouter(control, {
+    pay: (id, body) => control.pay(id, PayRequest.parse(body).amount),
+    statusRequest: StatusRequest,
+    webhooksRequest: WebhookSettingsRequest,
   });
-  router.post('/links/:id/pay', async (req, res) => {
-    const { amount } = PayRequest.parse(req.body ?? {});
-    res.json(await control.pay(req.params.id, amount));
-  });
-  router.post('/links/:id/status', async (req, res) => {
-    const { status, webhook } = StatusRequest.parse(req.body ?? {});
-    res.json(await control.setStatus(req.params.id, status, { webhook }));
-  });
-  router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
-  });
-  return router;
 }

@@ -2,8 +2,9 @@
  * Test controls for the Razorpay simulator, in-process (`RazorpayControl`) and over HTTP under
  * `/_control/razorpay`. Not part of Razorpay's API.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { createLinkControlRouter } from '../../link-control.ts';
 import type { RazorpayInvoice } from './invoice-wire.ts';
 import type { RazorpayInvoiceBook, RazorpayInvoicePaymentResult } from './invoices.ts';
 import type { RazorpayLinkBook, RazorpayPaymentResult } from './links.ts';
@@ -130,31 +131,22 @@ export function createRazorpayControl(deps: {
 }
 
 export function createRazorpayControlRouter(control: RazorpayControl): Router {
-  const router = Router();
-  router.get('/links', (_req, res) => {
-    res.json(control.links());
-  });
-  router.post('/links/:id/pay', async (req, res) => {
-    const { amount } = PayRequest.parse(req.body ?? {});
-    res.json(await control.pay(req.params.id, amount));
-  });
-  router.post('/links/:id/status', async (req, res) => {
-    const { status, webhook } = StatusRequest.parse(req.body ?? {});
-    res.json(await control.setStatus(req.params.id, status, { webhook }));
-  });
-  router.get('/invoices', (_req, res) => {
-    res.json(control.invoices());
-  });
-  router.post('/invoices/:id/pay', async (req, res) => {
-    const { amount } = PayRequest.parse(req.body ?? {});
-    res.json(await control.payInvoice(req.params.id, amount));
-  });
-  router.post('/invoices/:id/status', async (req, res) => {
-    const { status, webhook } = StatusRequest.parse(req.body ?? {});
-    res.json(await control.setInvoiceStatus(req.params.id, status, { webhook }));
-  });
-  router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhookSettingsRequest.parse(req.body ?? {})));
-  });
-  return router;
+  return createLinkControlRouter(
+    control,
+    { pay: (id, body) => control.pay(id, PayRequest.parse(body).amount), statusRequest: StatusRequest, webhooksRequest: WebhookSettingsRequest },
+    (router) => {
+      // The legacy API's links (invoices with `type=link`), the same three controls
+      router.get('/invoices', (_req, res) => {
+        res.json(control.invoices());
+      });
+      router.post('/invoices/:id/pay', async (req, res) => {
+        const { amount } = PayRequest.parse(req.body ?? {});
+        res.json(await control.payInvoice(req.params.id, amount));
+      });
+      router.post('/invoices/:id/status', async (req, res) => {
+        const { status, webhook } = StatusRequest.parse(req.body ?? {});
+        res.json(await control.setInvoiceStatus(req.params.id, status, { webhook }));
+      });
+    },
+  );
 }

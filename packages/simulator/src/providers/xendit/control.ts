@@ -2,8 +2,9 @@
  * Test controls for the Xendit simulator, in-process (`XenditControl`) and over HTTP under `/_control/xendit`.
  * Not part of Xendit's API.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { createLinkControlRouter } from '../../link-control.ts';
 import { applyWebhookChanges, forcedStatusRequest, type WebhookDelivery, WebhookSettingsRequest } from '../../webhooks.ts';
 import type { XenditCallbackEmitter, XenditCallbackSettings } from './callbacks.ts';
 import { XENDIT_PAYMENT_CHANNELS, type XenditInvoiceBook, type XenditPaymentChannel } from './invoices.ts';
@@ -92,25 +93,15 @@ export function createXenditControl(deps: {
 }
 
 export function createXenditControlRouter(control: XenditControl): Router {
-  const router = Router();
-  router.get('/links', (_req, res) => {
-    res.json(control.links());
-  });
-  router.post('/links/:id/pay', async (req, res) => {
-    const { channel } = PayRequest.parse(req.body ?? {});
-    res.json(await control.pay(req.params.id, channel));
-  });
-  router.post('/links/:id/status', async (req, res) => {
-    const { status, webhook } = StatusRequest.parse(req.body ?? {});
-    res.json(await control.setStatus(req.params.id, status, { webhook }));
-  });
-  router.post('/links/:id/resend', async (req, res) => {
-    const { reverse } = ResendRequest.parse(req.body ?? {});
-    const deliveries = await control.resendCallbacks(req.params.id, { reverse });
-    res.json(deliveries.map((d) => ({ event: d.event, status: d.status, error: d.error })));
-  });
-  router.post('/webhooks', (req, res) => {
-    res.json(control.configureWebhooks(WebhooksRequest.parse(req.body ?? {})));
-  });
-  return router;
+  return createLinkControlRouter(
+    control,
+    { pay: (id, body) => control.pay(id, PayRequest.parse(body).channel), statusRequest: StatusRequest, webhooksRequest: WebhooksRequest },
+    (router) => {
+      router.post('/links/:id/resend', async (req, res) => {
+        const { reverse } = ResendRequest.parse(req.body ?? {});
+        const deliveries = await control.resendCallbacks(req.params.id, { reverse });
+        res.json(deliveries.map((d) => ({ event: d.event, status: d.status, error: d.error })));
+      });
+    },
+  );
 }
