@@ -4,7 +4,7 @@
  * No assertion fails the run: a missed target is reported, not hidden. Exits non-zero only if it could not run.
  *
  * `pnpm bench [name…] [--watchers=1000,5000] [--no-append]`: names pick benches (weight, mint, status, latency,
- * watchers, cross, events); `--watchers` sets the watcher counts; `--no-append` prints without touching RESULTS.md (trials).
+ * watchers, cross, events, webhooks); `--watchers` sets the watcher counts; `--no-append` prints without touching RESULTS.md (trials).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { benchWatchers, DEFAULT_WATCHER_COUNTS } from './watchers.ts';
 import { benchWebhookLatency } from './webhook-latency.ts';
 import { benchCrossInstance } from './cross-instance.ts';
 import { benchMerchantEvents } from './merchant-events.ts';
+import { benchWebhookThroughput } from './webhook-throughput.ts';
 import { onEachEngine } from './engines.ts';
 import type { BenchRow } from './table.ts';
 import { renderTable } from './table.ts';
@@ -40,6 +41,7 @@ const BENCHES: [string, () => Promise<BenchRow[]>][] = [
   ['watchers', () => benchWatchers(watcherCounts)],
   ['cross', benchCrossInstance],
   ['events', () => onEachEngine(benchMerchantEvents)],
+  ['webhooks', () => onEachEngine(benchWebhookThroughput)],
 ];
 const unknown = only.filter((name) => !BENCHES.some(([known]) => known === name));
 if (unknown.length) {

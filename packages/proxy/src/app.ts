@@ -20,12 +20,13 @@ import { buyPageRouter } from './routes/buy-page.ts';
 import { configRouter } from './routes/config.ts';
 import { eventsRouter } from './routes/events.ts';
 import { healthRouter } from './routes/health.ts';
-import { linksRouter } from './routes/links.ts';
+import { linksRouter, readLimiter, statusReadsBeforeExpress } from './routes/links.ts';
 import { openApiRouter } from './routes/openapi.ts';
 import { payPageRouter } from './routes/pay-page.ts';
 import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { addSecurityHeaders } from './security-headers.ts';
+import { beforeExpress, serveBeforeExpress } from './sse/before-express.ts';
 import { type Dispatcher, createDispatcher } from './merchant-events/dispatcher.ts';
 import { merchantEvents } from './merchant-events/events.ts';
 import type { Store } from './store/types.ts';
@@ -131,8 +132,10 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   // walks past costs a status read (bench/RESULTS.md).
   linksRouter(config, links, metrics, limiters, app.router);
   app.use(configRouter(config));
-  const events = eventsRouter(links, (count) => metrics.sseClients.set(count));
+  const early = beforeExpress(app, { allowedOrigins: config.allowedOrigins, logger });
+  const events = eventsRouter(links, { early, readLimit: readLimiter(config, limiters), onClients: (count) => metrics.sseClients.set(count) });
   app.use(events.router);
+  serveBeforeExpress(app, statusReadsBeforeExpress(config, links, metrics, limiters, early), events.serve);
   // Watched links get no polls, and expiring ones may get no reads: a timer re-reads the stale ones among them.
   const sweeper = setInterval(() => void links.sweep().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'sweep failed')), Math.max(1_000, deps.staleAfterMs ?? 5_000));
   sweeper.unref();

@@ -3,94 +3,98 @@
  * state (unless the client's `Last-Event-ID` is already that seq), then one event per change, with `id: seq`
  * so a reconnect resumes; `: ping` heartbeats keep proxies from timing the stream out; the stream ends after a
  * terminal status. On shutdown every stream ends with a short `retry:` so clients reconnect to another instance.
+ *
+ * The plain path `/v1/links/<id>/events` is served ahead of Express (sse/before-express.ts): a stream lives as long
+ * as its buyer's tab, and all Express sets up per request lives as long too, about half of what each watcher held.
+ * Every other spelling of the path goes through Express to the same route; error answers are Express's own.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Router as ExpressRouter, Router } from 'express';
 import type { LinkService } from '../links/service.ts';
-import { isTerminal } from '../links/status.ts';
 import { Problem } from '../problems.ts';
-import type { LinkRecord } from '../store/types.ts';
-import { LINK_ID } from './links.ts';
+import type { Limiter } from '../rate-limit.ts';
+import type { BeforeExpress, EarlyHandler } from '../sse/before-express.ts';
+import { HEARTBEAT_MS, createStreamHub } from '../sse/stream-hub.ts';
+import { LINK_ID, statusFrame } from './links.ts';
+
+export { HEARTBEAT_MS };
 
 const RETRY_MS = 3_000;
-/** How often an open stream gets a `: ping` comment (bench/watchers.ts holds its streams open past one). */
-export const HEARTBEAT_MS = 15_000;
+const HEAD = `retry: ${RETRY_MS}\n\n`;
+const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  // nginx buffers responses unless told not to; a buffered stream is no stream.
+  'X-Accel-Buffering': 'no',
+};
+/** The one path served ahead of Express: exactly as the widget asks, an id with nothing to decode. */
+const PLAIN_PATH = /^\/v1\/links\/(pl_[A-Za-z0-9_-]{22})\/events(?:\?|$)/;
 
-export function eventsRouter(
-  links: LinkService,
-  onClients: (count: number) => void,
-): { router: ExpressRouter; closeAll(retryMs?: number): void } {
-  const router = Router();
-  const open = new Set<{ end: (retryMs?: number) => void; ping: () => void }>();
-  // One timer for every stream, not one each: thousands of watchers are thousands of timers otherwise.
-  let heartbeat: NodeJS.Timeout | undefined;
-  const clientsChanged = () => {
-    onClients(open.size);
-    if (open.size === 0) {
-      clearInterval(heartbeat);
-      heartbeat = undefined;
-    } else {
-      heartbeat ??= setInterval(() => {
-        for (const connection of open) connection.ping();
-      }, HEARTBEAT_MS).unref();
-    }
-  };
+export interface EventsOptions {
+  /** The app's layers before its routes, by hand. */
+  early: BeforeExpress;
+  /** Status reads' limiter (routes/links.ts `readLimiter`); none: unlimited. */
+  readLimit: Limiter | undefined;
+  onClients(count: number): void;
+}
 
-  router.get('/v1/links/:id/events', async (req, res) => {
-    const id = req.params.id;
+export interface EventsRoute {
+  /** The route as Express serves it, for the requests `serve` leaves to Express. */
+  router: ExpressRouter;
+  /** Serves `req` if it is a plain event stream request (answers true), else leaves it alone. */
+  serve: EarlyHandler;
+  /** Ends every stream, asking clients to come back soon (to this instance after a restart, or another). */
+  closeAll(retryMs?: number): void;
+}
+
+export function eventsRouter(links: LinkService, options: EventsOptions): EventsRoute {
+  const { early, readLimit } = options;
+  const hub = createStreamHub(links, options.onClients, (record) => statusFrame(links, record));
+
+  /** Opens the stream of link `id` on `res`, whose request has passed CORS and the read limit. */
+  async function stream(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
-    const record = await links.read(id);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      // nginx buffers responses unless told not to; a buffered stream is no stream.
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    const lastEventId = Number(req.get('last-event-id'));
-    let lastSent = Number.isInteger(lastEventId) ? lastEventId : -1;
-    let ended = false;
-
-    const end = (retryMs?: number) => {
-      if (ended) return;
-      ended = true;
-      if (retryMs !== undefined) res.write(`retry: ${retryMs}\n\n`);
-      res.end();
-      cleanup();
-    };
-    const send = (current: LinkRecord) => {
-      if (ended || current.seq <= lastSent) return;
-      lastSent = current.seq;
-      res.write(`id: ${current.seq}\nevent: status\ndata: ${JSON.stringify(links.view(current))}\n\n`);
-      if (isTerminal(current.status)) end();
-    };
-
-    const connection = { end, ping: () => res.write(': ping\n\n') };
-    const unsubscribe = links.subscribe(id, send);
-    let cleaned = false;
-    function cleanup() {
-      if (cleaned) return;
-      cleaned = true;
-      unsubscribe();
-      open.delete(connection);
-      clientsChanged();
+    const lastEventId = Number(req.headers['last-event-id']);
+    const held = hub.hold(res, id, Number.isInteger(lastEventId) ? lastEventId : -1);
+    if (!held) return;
+    let record;
+    try {
+      record = await links.read(id);
+    } catch (err) {
+      hub.release(held);
+      throw err;
     }
-    open.add(connection);
-    clientsChanged();
-    res.on('close', () => {
-      ended = true;
-      cleanup();
-    });
+    if (res.destroyed) return hub.release(held);
+    early.writeHead(res, 200, STREAM_HEADERS);
+    // Sent on their own, the headers are written as one flat string; sent with the first frame, Node keeps them
+    // (`res._header`) as the tree of ~40 concatenations it built them from, 2.6 KB for as long as the stream lasts.
+    res.flushHeaders();
+    hub.start(held, HEAD, record);
+  }
 
-    res.write(`retry: ${RETRY_MS}\n\n`);
-    // The stored state may have moved while the headers went out; send whatever is newest.
-    send((await links.read(id).catch(() => record)) ?? record);
-  });
+  const router = Router();
+  router.get('/v1/links/:id/events', (req, res) => stream(req, res, req.params.id));
+
+  async function serveAfterLimit(req: IncomingMessage, res: ServerResponse, id: string) {
+    if (readLimit) {
+      const retryAfter = await readLimit.take(early.clientKey(req));
+      if (retryAfter !== undefined) throw new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter });
+    }
+    await stream(req, res, id);
+  }
 
   return {
     router,
-    /** Ends every stream, asking clients to come back soon (to this instance after a restart, or another). */
+    serve(req, res) {
+      if (req.method !== 'GET') return false;
+      const id = PLAIN_PATH.exec(req.url ?? '')?.[1];
+      if (id === undefined) return false;
+      early.begin(req, res);
+      serveAfterLimit(req, res, id).catch((err: unknown) => early.fail(req, res, err));
+      return true;
+    },
     closeAll(retryMs = 1_000): void {
-      for (const connection of [...open]) connection.end(retryMs);
+      hub.closeAll(retryMs);
     },
   };
 }

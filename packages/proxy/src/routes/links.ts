@@ -2,14 +2,16 @@
  * `POST /v1/links` (mint) and `GET /v1/links/:id` (status, with ETag/304 and a suggested poll interval).
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router } from 'express';
 import { MintRequest } from '../contract.ts';
 import type { ProxyConfig } from '../config.ts';
 import { requireAllowedOrigin } from '../cors.ts';
 import type { LinkService } from '../links/service.ts';
 import { Problem, invalidRequest } from '../problems.ts';
-import { type Limiters, rateLimit } from '../rate-limit.ts';
+import { type Limiter, type Limiters, rateLimit } from '../rate-limit.ts';
 import type { Metrics } from '../metrics.ts';
+import type { BeforeExpress, EarlyHandler } from '../sse/before-express.ts';
 import type { LinkRecord } from '../store/types.ts';
 
 export const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
@@ -24,7 +26,7 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
 
   const { mintPerMinute, readPerMinute } = config.rateLimits;
   const mintLimit = rateLimit(limiters('mint', { perMinute: mintPerMinute, burst: Math.max(5, Math.ceil(mintPerMinute / 3)) }));
-  const readLimit = rateLimit(limiters('read', { perMinute: readPerMinute, burst: Math.max(20, Math.ceil(readPerMinute / 6)) }));
+  const readLimit = rateLimit(readLimiter(config, limiters));
   // Only when a limit is on: even a pass-through layer costs every status read a prefix match.
   if (mintPerMinute > 0 || readPerMinute > 0) {
     router.use('/v1/links', (req, res, next) => (req.method === 'POST' ? mintLimit : readLimit)(req, res, next));
@@ -63,34 +65,38 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
     },
   );
 
-  const reads = { fresh: metrics.statusReads.labels('200'), unchanged: metrics.statusReads.labels('304') };
+  const answer = statusAnswer(metrics);
   router.get('/v1/links/:id', async (req, res) => {
     const id = req.params.id;
     if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
-    const record = await links.read(id);
-    const { etag, body, pollAfterMs } = serialized(links, record);
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Retry-After', String(Math.ceil(pollAfterMs / 1000)));
-    if (noneMatch(req.headers['if-none-match'], etag)) {
-      reads.unchanged.inc();
-      res.statusCode = 304;
-      res.end();
-      return;
-    }
-    reads.fresh.inc();
-    // What res.json() sends, without its detours (send(), a freshness check already made above).
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(body);
+    answer(req, res, serialized(links, await links.read(id)));
   });
 
   return router;
 }
 
-interface SerializedView {
+const readLimiters = new WeakMap<Limiters, Limiter | undefined>();
+/**
+ * The one limiter for status reads and event streams (`PAY_LINK_RATE_READ_PER_MINUTE`): both spend the same bucket,
+ * whichever handler serves them (routes/events.ts serves streams ahead of Express).
+ */
+export function readLimiter(config: ProxyConfig, limiters: Limiters): Limiter | undefined {
+  if (readLimiters.has(limiters)) return readLimiters.get(limiters);
+  const { readPerMinute } = config.rateLimits;
+  const limiter = limiters('read', { perMinute: readPerMinute, burst: Math.max(20, Math.ceil(readPerMinute / 6)) });
+  readLimiters.set(limiters, limiter);
+  return limiter;
+}
+
+export interface SerializedView {
   body: string;
   etag: string;
   pollAfterMs: number;
+  /** The headers of the status read's answer, 304 and 200, made once per view. */
+  unchanged: Record<string, string>;
+  fresh: Record<string, string>;
+  /** The SSE frame for this state (`id: seq`, `event: status`, the body as `data:`), made on first use. */
+  frame?: string;
 }
 
 /**
@@ -101,17 +107,74 @@ interface SerializedView {
  */
 const MAX_CACHED_VIEWS = 10_000;
 const views = new Map<string, SerializedView & { version: number }>();
-function serialized(links: LinkService, record: LinkRecord): SerializedView {
+export function serialized(links: LinkService, record: LinkRecord): SerializedView {
   const cached = views.get(record.id);
   if (cached?.version === record.version) return cached;
   const view = links.view(record);
   const body = JSON.stringify(view);
   const digest = createHash('sha256').update(body).digest('base64url').slice(0, 16);
-  const fresh = { body, etag: `"${record.seq}.${digest}"`, pollAfterMs: view.pollAfterMs, version: record.version };
+  const etag = `"${record.seq}.${digest}"`;
+  const unchanged = { ETag: etag, 'Cache-Control': 'no-cache', 'Retry-After': String(Math.ceil(view.pollAfterMs / 1000)) };
+  // What res.json() sends, without its detours (send(), a freshness check already made).
+  const answer = { ...unchanged, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) };
+  const fresh = { body, etag, pollAfterMs: view.pollAfterMs, unchanged, fresh: answer, version: record.version };
   views.delete(record.id);
   if (views.size >= MAX_CACHED_VIEWS) views.delete(views.keys().next().value!);
   views.set(record.id, fresh);
   return fresh;
+}
+
+/**
+ * The status read's answer to `req` from `view`: 304 when its If-None-Match holds the entity tag, else the body,
+ * each with its headers as one set made with the view, through `writeHead` (the app's, adding helmet's headers to
+ * a 200), whether Express or sse/before-express.ts serves the request.
+ */
+function statusAnswer(metrics: Metrics) {
+  const reads = { fresh: metrics.statusReads.labels('200'), unchanged: metrics.statusReads.labels('304') };
+  return (req: IncomingMessage, res: ServerResponse, view: SerializedView, writeHead: (status: number, headers: Record<string, string>) => void = (status, headers) => void res.writeHead(status, headers)) => {
+    if (noneMatch(req.headers['if-none-match'], view.etag)) {
+      reads.unchanged.inc();
+      writeHead(304, view.unchanged);
+      res.end();
+      return;
+    }
+    reads.fresh.inc();
+    writeHead(200, view.fresh);
+    res.end(view.body);
+  };
+}
+
+/** The plain status read path, as the widget asks it: an id with nothing to decode. */
+const PLAIN_STATUS_PATH = /^\/v1\/links\/(pl_[A-Za-z0-9_-]{22})(?:\?|$)/;
+
+/**
+ * `GET /v1/links/:id` for its plain path, served ahead of Express (sse/before-express.ts): CORS, the read limit and
+ * the answer as the route above gives them, without Express's per-request set-up.
+ */
+export function statusReadsBeforeExpress(config: ProxyConfig, links: LinkService, metrics: Metrics, limiters: Limiters, early: BeforeExpress): EarlyHandler {
+  const limiter = readLimiter(config, limiters);
+  const answer = statusAnswer(metrics);
+  const respond = async (req: IncomingMessage, res: ServerResponse, id: string) => {
+    if (limiter) {
+      const retryAfter = await limiter.take(early.clientKey(req));
+      if (retryAfter !== undefined) throw new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter });
+    }
+    answer(req, res, serialized(links, await links.read(id)), (status, headers) => early.writeHead(res, status, headers));
+  };
+  return (req, res) => {
+    if (req.method !== 'GET') return false;
+    const id = PLAIN_STATUS_PATH.exec(req.url ?? '')?.[1];
+    if (id === undefined) return false;
+    early.begin(req, res);
+    respond(req, res, id).catch((err: unknown) => early.fail(req, res, err));
+    return true;
+  };
+}
+
+/** The SSE frame of `record`'s state: serialized once per (link, version), for every watcher and the status read. */
+export function statusFrame(links: LinkService, record: LinkRecord): string {
+  const view = serialized(links, record);
+  return (view.frame ??= `id: ${record.seq}\nevent: status\ndata: ${view.body}\n\n`);
 }
 
 /** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly; the widget sends one, as given. */

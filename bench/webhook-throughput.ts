@@ -1,0 +1,224 @@
+/**
+ * 8. Webhook throughput: verified provider webhooks ingested per second by one proxy, the whole way (verify the
+ * signature over the raw bytes → dedupe → status join → store write with its merchant event → change feed → SSE
+ * watchers), on each store engine. The webhooks are the provider's own: the simulator pays every link and its
+ * signed `payment_link.paid` deliveries are recorded (not sent), then replayed by a load generator in a process
+ * of its own (bench/webhook-sender.ts), each once, CONCURRENCY at a time on keep-alive connections. Every link has
+ * no status but `pending` until its webhook arrives, so each one is applied, not deduplicated. WATCHERS of the links
+ * hold SSE streams meanwhile, and each must hear its link's `paid`.
+ * Baseline, same run, same generator: a bare node:http receiver that checks the same HMAC and answers 200 — what
+ * this machine can take in at all, so a busy box shows in the ratio rather than passing for the proxy's cost.
+ */
+import { spawn } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_CREDENTIALS } from '@pay-link/simulator';
+import { startStack } from '../scripts/stack.ts';
+import type { Engine } from './engines.ts';
+import { type BenchRow, fmt } from './table.ts';
+import type { RecordedDelivery } from './webhook-sender.ts';
+
+const WARMUP = 500;
+const WEBHOOKS = 4_000;
+const WATCHERS = 1_000;
+const CONCURRENCY = 32;
+const MINT_CONCURRENCY = 16;
+const TARGET_PER_S = 2_000;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const senderFile = fileURLToPath(new URL('./webhook-sender.ts', import.meta.url));
+
+interface Sent {
+  ms: number;
+  statuses: Record<string, number>;
+  outcomes: Record<string, number>;
+}
+
+export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]> {
+  const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false, databaseUrl: engine.databaseUrl });
+  const dir = mkdtempSync(join(tmpdir(), 'pay-link-bench-'));
+  const servers: Server[] = [];
+  const watchers: Socket[] = [];
+  try {
+    const razorpay = stack.simulator.control.razorpay!;
+    const { links } = stack.proxy.proxy;
+    const minted: { id: string; providerLinkId: string }[] = [];
+    await pool(WARMUP + WEBHOOKS, MINT_CONCURRENCY, async () => {
+      const { record } = await links.mint({ product: 'chai-tin' });
+      minted.push({ id: record.id, providerLinkId: record.providerLinkId });
+    });
+
+    // Watchers of the measured links, each waiting for its link's `paid`: connected before the provider has any
+    // payment, so the read each makes (the link is stale by now) finds none and the webhook is what they hear.
+    const proxyUrl = `${stack.proxyUrl.replace('localhost', '127.0.0.1')}`;
+    const port = Number(new URL(proxyUrl).port);
+    let heard = 0;
+    let lastHeardAt = 0;
+    const allHeard = new Promise<void>((resolve) => {
+      for (const link of minted.slice(WARMUP, WARMUP + WATCHERS)) {
+        const socket = connect(port, '127.0.0.1');
+        watchers.push(socket);
+        socket.write(`GET /v1/links/${link.id}/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+        let text = '';
+        let done = false;
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          if (done) return;
+          text += chunk;
+          if (text.includes('"status":"paid"')) {
+            done = true;
+            lastHeardAt = performance.now();
+            if (++heard === WATCHERS) resolve();
+          }
+        });
+      }
+    });
+    await until(async () => (await stack.proxy.proxy.metrics.sseClients.get()).values[0]?.value === WATCHERS, 30_000);
+
+    // The provider's signed deliveries, recorded as they would have been sent.
+    const recorded = new Map<string, RecordedDelivery>();
+    const capture = await listen((req, body) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
+      }
+      const event = JSON.parse(body) as { payload: { payment_link: { entity: { id: string } } } };
+      recorded.set(event.payload.payment_link.entity.id, { headers, body });
+    });
+    servers.push(capture.server);
+    razorpay.configureWebhooks({ url: capture.url });
+    let paid = 0;
+    await pool(minted.length, MINT_CONCURRENCY, () => razorpay.pay(minted[paid++]!.providerLinkId));
+    razorpay.configureWebhooks({ url: null });
+    const deliveries = minted.map((link) => {
+      const delivery = recorded.get(link.providerLinkId);
+      if (!delivery) throw new Error(`no webhook recorded for ${link.providerLinkId}`);
+      return delivery;
+    });
+    const warmupFile = join(dir, 'warmup.json');
+    const measuredFile = join(dir, 'measured.json');
+    writeFileSync(warmupFile, JSON.stringify(deliveries.slice(0, WARMUP)));
+    writeFileSync(measuredFile, JSON.stringify(deliveries.slice(WARMUP)));
+
+    // The baseline receiver: the same HMAC over the raw bytes, and nothing else.
+    const secret = DEMO_CREDENTIALS.razorpay.webhookSecret;
+    const bare = await listen((req, body, res) => {
+      const expected = createHmac('sha256', secret).update(body).digest();
+      const given = Buffer.from(String(req.headers['x-razorpay-signature'] ?? ''), 'hex');
+      const ok = given.length === expected.length && timingSafeEqual(given, expected);
+      JSON.parse(body);
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end('{"received":true}');
+    });
+    servers.push(bare.server);
+
+    const webhookUrl = `${proxyUrl}/v1/webhooks/razorpay`;
+    await send(bare.url, warmupFile);
+    await send(webhookUrl, warmupFile);
+
+
+    const base = await send(bare.url, measuredFile);
+    const startedAt = performance.now();
+    const ours = await profiled(`webhooks-${sqliteOrPg(engine)}`, () => send(webhookUrl, measuredFile));
+    const timedOut = await Promise.race([allHeard.then(() => false), sleep(10_000).then(() => true)]);
+
+    const perS = (run: Sent) => (WEBHOOKS / run.ms) * 1000;
+    const errors = Object.entries(ours.statuses).filter(([status]) => Number(status) >= 500 || status === '0').reduce((sum, [, n]) => sum + n, 0);
+    const answered = [
+      ...Object.entries(ours.statuses).map(([status, n]) => `${n}× ${status === '0' ? 'failed' : status}`),
+      ...Object.entries(ours.outcomes).map(([outcome, n]) => `${n} ${outcome}`),
+    ].join(', ');
+    const sqlite = engine.name.startsWith('SQLite');
+    return [
+      {
+        bench: `webhook throughput, ${engine.name}`,
+        measure: `${WEBHOOKS} signed payment_link.paid, one per pending link, ${CONCURRENCY} at once; ${WATCHERS} SSE watchers`,
+        value: `${fmt(perS(ours), 0)}/s (${answered}); watchers heard ${heard}/${WATCHERS}, the last ${fmt((lastHeardAt - startedAt) / 1000, 2)} s after the first webhook`,
+        baseline: `bare HMAC receiver ${fmt(perS(base), 0)}/s`,
+        ratio: `${fmt(perS(ours) / perS(base), 2)} of bare`,
+        target: sqlite ? `≥ ${TARGET_PER_S}/s, no 5xx` : 'report',
+        verdict: sqlite ? (perS(ours) >= TARGET_PER_S && errors === 0 && !timedOut ? 'met' : 'missed') : 'info',
+      },
+    ];
+  } finally {
+    for (const socket of watchers) socket.destroy();
+    for (const server of servers) server.close();
+    rmSync(dir, { recursive: true, force: true });
+    await stack.close();
+  }
+}
+
+const sqliteOrPg = (engine: Engine) => (engine.name.startsWith('SQLite') ? 'sqlite' : 'postgres');
+
+/**
+ * With `BENCH_PROFILE_DIR` set, a CPU profile of this process (the proxy's, with the simulator and the merchant's
+ * backend idle meanwhile) while `run` runs, written there as `<name>.cpuprofile` for DevTools or a summary script.
+ */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return run();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+function send(url: string, file: string): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', senderFile], {
+      cwd: root,
+      env: { ...process.env, BENCH_URL: url, BENCH_DELIVERIES: file, BENCH_CONCURRENCY: String(CONCURRENCY) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Sent) : reject(new Error(`webhook sender exited ${code}`))));
+  });
+}
+
+async function listen(onPost: (req: IncomingMessage, body: string, res: import('node:http').ServerResponse) => void): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      onPost(req, body, res);
+      if (!res.headersSent) res.writeHead(200).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+async function pool(count: number, concurrency: number, task: () => Promise<unknown>): Promise<void> {
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started += 1;
+      await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('watchers did not all connect');
+    await sleep(50);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
