@@ -269,6 +269,11 @@ describe('merchant events config', () => {
     assert.throws(() => testConfig({ PAY_LINK_WEBHOOK_URL: 'http://proxy.test/v1/webhooks', PAY_LINK_WEBHOOK_SECRET: secret }), /PAY_LINK_WEBHOOK_URL: .* is this proxy itself/);
     assert.throws(() => testConfig({ PAY_LINK_WEBHOOK_URL: 'https://merchant.example/hooks', PAY_LINK_WEBHOOK_SECRET: 'not-a-secret' }), /PAY_LINK_WEBHOOK_SECRET: expected a Standard Webhooks secret/);
     assert.throws(() => testConfig({ PAY_LINK_WEBHOOK_URL: 'https://merchant.example/hooks' }), /PAY_LINK_WEBHOOK_SECRET: required/);
+    // A token in the URL's query is not echoed back.
+    assert.throws(
+      () => testConfig({ PAY_LINK_TEST_MODE: 'false', PAY_LINK_WEBHOOK_URL: 'http://merchant.example/hooks?token=s3cr3t', PAY_LINK_WEBHOOK_SECRET: secret }),
+      (err: Error) => /got "http:\/\/merchant\.example\/hooks\?…"/.test(err.message) && !err.message.includes('s3cr3t'),
+    );
     assert.throws(() => testConfig({ PAY_LINK_WEBHOOK_URL: 'https://merchant.example/hooks', PAY_LINK_WEBHOOK_SECRET: secret, PAY_LINK_WEBHOOK_RETRY_SCHEDULE: '5s,soon' }), /PAY_LINK_WEBHOOK_RETRY_SCHEDULE/);
     const config = testConfig({ PAY_LINK_TEST_MODE: 'false', PAY_LINK_WEBHOOK_URL: 'https://merchant.example/hooks', PAY_LINK_WEBHOOK_SECRET: secret });
     assert.equal(config.webhooks.length, 1);

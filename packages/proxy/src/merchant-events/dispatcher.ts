@@ -20,7 +20,7 @@ import { Webhook } from 'standardwebhooks';
 import type { TestEvent } from '../contract.ts';
 import type { ClaimedDelivery, EndpointState, Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
-import type { WebhookEndpoint } from './endpoints.ts';
+import { type WebhookEndpoint, printableUrl } from './endpoints.ts';
 
 export interface DispatcherDeps {
   store: Store;
@@ -155,7 +155,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         states.set(endpoint.id, { ...(state ?? emptyState(endpoint)), failingSince: null, lastSuccessAt: now() });
       }
       if (reportedFailing.delete(endpoint.id)) {
-        log.info({ endpoint: endpoint.id, url: endpoint.url }, 'merchant webhook endpoint recovered');
+        log.info({ endpoint: endpoint.id, url: printableUrl(endpoint.url) }, 'merchant webhook endpoint recovered');
         deps.onFailing?.(endpoint.id, false);
       }
       return;
@@ -165,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() });
       await store.updateEndpoint(endpoint.id, { disabledAt: now(), disabledReason: 'the endpoint answered 410 Gone' });
       states.set(endpoint.id, { ...(states.get(endpoint.id) ?? emptyState(endpoint)), disabledAt: now(), disabledReason: 'the endpoint answered 410 Gone' });
-      log.warn({ endpoint: endpoint.id, url: endpoint.url, eventId: delivery.eventId }, 'merchant webhook endpoint answered 410 Gone: disabled; its events wait until it is enabled again (pay-link webhooks enable)');
+      log.warn({ endpoint: endpoint.id, url: printableUrl(endpoint.url), eventId: delivery.eventId }, 'merchant webhook endpoint answered 410 Gone: disabled; its events wait until it is enabled again (pay-link webhooks enable)');
       deps.onOutcome?.('gone', endpoint.id);
       return;
     }
@@ -173,7 +173,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const wait = deps.retryScheduleMs[attempt - 1 - delivery.retryBase];
     if (wait === undefined) {
       await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'failed' });
-      log.warn({ endpoint: endpoint.id, url: endpoint.url, eventId: delivery.eventId, type: delivery.type, attempts: attempt, error: result.error }, 'merchant event given up after its last retry (pay-link events resend brings it back)');
+      log.warn({ endpoint: endpoint.id, url: printableUrl(endpoint.url), eventId: delivery.eventId, type: delivery.type, attempts: attempt, error: result.error }, 'merchant event given up after its last retry (pay-link events resend brings it back)');
       deps.onOutcome?.('given_up', endpoint.id);
     } else {
       const delay = Math.max(wait, result.retryAfterMs ?? 0);
@@ -193,7 +193,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (now() - state.failingSince >= FAILING_AFTER_MS && !reportedFailing.has(endpoint.id)) {
       reportedFailing.add(endpoint.id);
       log.warn(
-        { endpoint: endpoint.id, url: endpoint.url, failingSince: new Date(state.failingSince).toISOString() },
+        { endpoint: endpoint.id, url: printableUrl(endpoint.url), failingSince: new Date(state.failingSince).toISOString() },
         'merchant webhook endpoint failing for a day: its events are kept and retried; check the receiver',
       );
       deps.onFailing?.(endpoint.id, true);

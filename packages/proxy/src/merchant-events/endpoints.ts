@@ -40,6 +40,19 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/**
+ * An endpoint's URL for logs and start-up messages: without its query string or credentials, which some
+ * receivers use to carry a token (the signature is the authentication, but not every merchant knows that).
+ */
+export function printableUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 export function endpointId(url: string): string {
   return `ep_${createHash('sha256').update(url).digest('base64url').slice(0, 16)}`;
 }
@@ -73,13 +86,13 @@ export function resolveEndpoints(
   for (const { entry, where } of entries) {
     const url = new URL(entry.url);
     if (url.protocol !== 'https:' && !context.testMode) {
-      throw new Error(`${where}: expected an https URL outside test mode (events carry order data), got "${entry.url}"`);
+      throw new Error(`${where}: expected an https URL outside test mode (events carry order data), got "${printableUrl(entry.url)}"`);
     }
     if (pointsAtProxy(url, context)) {
-      throw new Error(`${where}: "${entry.url}" is this proxy itself; point it at the merchant's server`);
+      throw new Error(`${where}: "${printableUrl(entry.url)}" is this proxy itself; point it at the merchant's server`);
     }
     const id = endpointId(url.toString());
-    if (endpoints.some((e) => e.id === id)) throw new Error(`${where}: "${entry.url}" is listed twice`);
+    if (endpoints.some((e) => e.id === id)) throw new Error(`${where}: "${printableUrl(entry.url)}" is listed twice`);
     const secrets = (Array.isArray(entry.secret) ? entry.secret : [entry.secret]).map((s) => new Secret(s));
     endpoints.push({ id, url: url.toString(), secrets, events: entry.events ?? [...DEFAULT_EVENT_TYPES] });
   }
