@@ -27,6 +27,7 @@ import type { LinkView, ProviderName } from '../src/contract.ts';
 import { signIntent } from '../src/links/intent.ts';
 import type { AdminLinkView } from '../src/contract.ts';
 import { freePort } from './postgres.ts';
+import { SIMULATED_PROVIDERS } from './simulated-providers.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 
 const PROXY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -38,54 +39,7 @@ const SETTLE_MS = 10_000;
 const SWEEP_EVERY_MS = 5_000;
 const C = DEMO_CREDENTIALS;
 
-interface Case {
-  provider: ProviderName;
-  /** The catalog product sold through this provider. */
-  product: string;
-  price: { decimal: string; currency: string };
-  /** The provider's link ids at the simulator. */
-  providerIds: (sim: RunningSimulator) => string[];
-  /** The buyer pays at the provider; resolves once its webhooks were attempted. */
-  pay: (sim: RunningSimulator, providerLinkId: string) => Promise<unknown>;
-}
-
-const CASES: Case[] = [
-  {
-    provider: 'razorpay',
-    product: 'rzp-item',
-    price: { decimal: '499.00', currency: 'INR' },
-    providerIds: (sim) => sim.control.razorpay!.links().map((l) => l.id),
-    pay: (sim, id) => sim.control.razorpay!.pay(id),
-  },
-  {
-    provider: 'xendit',
-    product: 'xnd-item',
-    price: { decimal: '150000', currency: 'IDR' },
-    providerIds: (sim) => sim.control.xendit!.links().map((l) => l.id),
-    pay: (sim, id) => sim.control.xendit!.pay(id),
-  },
-  {
-    provider: 'pinelabs',
-    product: 'pine-item',
-    price: { decimal: '2500.00', currency: 'INR' },
-    providerIds: (sim) => sim.control.pinelabs!.links().map((l) => l.payment_link_id),
-    pay: (sim, id) => sim.control.pinelabs!.pay(id),
-  },
-  {
-    provider: 'payengine',
-    product: 'pe-item',
-    price: { decimal: '49.00', currency: 'USD' },
-    providerIds: (sim) => sim.control.payengine!.links().map((l) => l.payment_link_id),
-    pay: (sim, id) => sim.control.payengine!.pay(id),
-  },
-  {
-    provider: 'eximpe',
-    product: 'exim-item',
-    price: { decimal: '1500.00', currency: 'INR' },
-    providerIds: (sim) => sim.control.eximpe!.links().map((l) => l.payment_id),
-    pay: (sim, id) => sim.control.eximpe!.pay(id),
-  },
-];
+const CASES = SIMULATED_PROVIDERS;
 
 /** Intents always mint with the default provider (links/pricing.ts `pickProvider`). */
 const INTENT_PROVIDER: ProviderName = 'razorpay';

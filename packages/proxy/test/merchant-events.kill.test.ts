@@ -26,6 +26,7 @@ import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
 import type { AdminEventView } from '../src/contract.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 import { freePort } from './postgres.ts';
+import { SIMULATED_PROVIDERS, type SimulatedProvider as Case } from './simulated-providers.ts';
 import { type Answer, type Delivery, type Receiver, startReceiver } from './receiver.ts';
 
 const PROXY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -41,21 +42,7 @@ const HANG_TIMEOUT_MS = 4_000;
 const DELIVER_WITHIN_MS = 30_000;
 const C = DEMO_CREDENTIALS;
 
-interface Case {
-  provider: ProviderName;
-  product: string;
-  price: { decimal: string; currency: string };
-  providerIds: (sim: RunningSimulator) => string[];
-  pay: (sim: RunningSimulator, providerLinkId: string) => Promise<unknown>;
-}
-
-const CASES: Case[] = [
-  { provider: 'razorpay', product: 'rzp-item', price: { decimal: '499.00', currency: 'INR' }, providerIds: (sim) => sim.control.razorpay!.links().map((l) => l.id), pay: (sim, id) => sim.control.razorpay!.pay(id) },
-  { provider: 'xendit', product: 'xnd-item', price: { decimal: '150000', currency: 'IDR' }, providerIds: (sim) => sim.control.xendit!.links().map((l) => l.id), pay: (sim, id) => sim.control.xendit!.pay(id) },
-  { provider: 'pinelabs', product: 'pine-item', price: { decimal: '2500.00', currency: 'INR' }, providerIds: (sim) => sim.control.pinelabs!.links().map((l) => l.payment_link_id), pay: (sim, id) => sim.control.pinelabs!.pay(id) },
-  { provider: 'payengine', product: 'pe-item', price: { decimal: '49.00', currency: 'USD' }, providerIds: (sim) => sim.control.payengine!.links().map((l) => l.payment_link_id), pay: (sim, id) => sim.control.payengine!.pay(id) },
-  { provider: 'eximpe', product: 'exim-item', price: { decimal: '1500.00', currency: 'INR' }, providerIds: (sim) => sim.control.eximpe!.links().map((l) => l.payment_id), pay: (sim, id) => sim.control.eximpe!.pay(id) },
-];
+const CASES = SIMULATED_PROVIDERS;
 
 type Mode = 'down' | 'hang' | 'up';
 
