@@ -22,12 +22,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_CREDENTIALS, proxyEnvForAllProviders, startSimulator, type RunningSimulator } from '@pay-link/simulator';
+import { proxyEnvForAllProviders, type RunningSimulator } from '@pay-link/simulator';
 import type { LinkView, ProviderName } from '../src/contract.ts';
 import { signIntent } from '../src/links/intent.ts';
 import type { AdminLinkView } from '../src/contract.ts';
 import { freePort } from './postgres.ts';
-import { SIMULATED_PROVIDERS } from './simulated-providers.ts';
+import { SIMULATED_PROVIDERS, simulatedCatalog, startSimulatorFor } from './simulated-providers.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 
 const PROXY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -37,7 +37,6 @@ const ADMIN_TOKEN = 'kill_restart_admin_token_0123456789abcdef';
 const SETTLE_MS = 10_000;
 /** The sweeper's interval at the default `staleAfterMs` (app.ts). */
 const SWEEP_EVERY_MS = 5_000;
-const C = DEMO_CREDENTIALS;
 
 const CASES = SIMULATED_PROVIDERS;
 
@@ -162,21 +161,8 @@ describe('kill -9 and a restart on the same SQLite file, five providers', () => 
     dir = mkdtempSync(join(tmpdir(), 'pay-link-kill-'));
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    const webhookUrl = (provider: string) => `${url}/v1/webhooks/${provider}`;
-    sim = await startSimulator({
-      port: 0,
-      log: false,
-      razorpay: { ...C.razorpay, webhookUrl: webhookUrl('razorpay') },
-      xendit: { ...C.xendit, webhookUrl: webhookUrl('xendit') },
-      pinelabs: { ...C.pinelabs, webhookUrl: webhookUrl('pinelabs') },
-      payengine: { ...C.payengine, webhookUrl: webhookUrl('payengine') },
-      eximpe: { ...C.eximpe, webhookUrl: webhookUrl('eximpe') },
-    });
-    const catalog = {
-      products: CASES.map((c) => ({ id: c.product, name: `Item via ${c.provider}`, price: c.price.decimal, currency: c.price.currency, provider: c.provider })),
-      allowedOrigins: [SHOP_ORIGIN],
-    };
-    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalog));
+    sim = await startSimulatorFor(url);
+    writeFileSync(join(dir, 'catalog.json'), simulatedCatalog(SHOP_ORIGIN));
     await boot();
   });
 

@@ -20,13 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_CREDENTIALS, proxyEnvForAllProviders, startSimulator, type RunningSimulator } from '@pay-link/simulator';
+import { proxyEnvForAllProviders, type RunningSimulator } from '@pay-link/simulator';
 import type { LinkView, PaymentLinkEvent, ProviderName } from '../src/contract.ts';
 import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
 import type { AdminEventView } from '../src/contract.ts';
 import { SHOP_ORIGIN, eventually, postJson } from './helpers.ts';
 import { freePort } from './postgres.ts';
-import { SIMULATED_PROVIDERS, type SimulatedProvider as Case } from './simulated-providers.ts';
+import { SIMULATED_PROVIDERS, simulatedCatalog, startSimulatorFor, type SimulatedProvider as Case } from './simulated-providers.ts';
 import { type Answer, type Delivery, type Receiver, startReceiver } from './receiver.ts';
 
 const PROXY_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +40,6 @@ const RETRY_SCHEDULE = Array.from({ length: 40 }, () => '300ms').join(',');
 const HANG_TIMEOUT_MS = 4_000;
 /** How long the third process gets to deliver everything: the lapsed leases, then a few retry rounds. */
 const DELIVER_WITHIN_MS = 30_000;
-const C = DEMO_CREDENTIALS;
 
 const CASES = SIMULATED_PROVIDERS;
 
@@ -146,16 +145,7 @@ describe('merchant events: kill -9 with events undelivered, restarted on the sam
     dir = mkdtempSync(join(tmpdir(), 'pay-link-events-kill-'));
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    const webhookUrl = (provider: string) => `${url}/v1/webhooks/${provider}`;
-    sim = await startSimulator({
-      port: 0,
-      log: false,
-      razorpay: { ...C.razorpay, webhookUrl: webhookUrl('razorpay') },
-      xendit: { ...C.xendit, webhookUrl: webhookUrl('xendit') },
-      pinelabs: { ...C.pinelabs, webhookUrl: webhookUrl('pinelabs') },
-      payengine: { ...C.payengine, webhookUrl: webhookUrl('payengine') },
-      eximpe: { ...C.eximpe, webhookUrl: webhookUrl('eximpe') },
-    });
+    sim = await startSimulatorFor(url);
     receiver = await startReceiver({
       secrets: [secret],
       answer: (delivery: Delivery, index: number): Answer => {
@@ -164,11 +154,7 @@ describe('merchant events: kill -9 with events undelivered, restarted on the sam
         return mode === 'down' ? 503 : mode === 'hang' ? 'hang' : 204;
       },
     });
-    const catalog = {
-      products: CASES.map((c) => ({ id: c.product, name: `Item via ${c.provider}`, price: c.price.decimal, currency: c.price.currency, provider: c.provider })),
-      allowedOrigins: [SHOP_ORIGIN],
-    };
-    writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalog));
+    writeFileSync(join(dir, 'catalog.json'), simulatedCatalog(SHOP_ORIGIN));
     await boot();
   });
 

@@ -3,7 +3,7 @@
  * each, the provider's link ids at the simulator, and the buyer paying there. Shared by kill-restart.test.ts and
  * merchant-events.kill.test.ts.
  */
-import type { RunningSimulator } from '@pay-link/simulator';
+import { DEMO_CREDENTIALS, type RunningSimulator, startSimulator } from '@pay-link/simulator';
 import type { ProviderName } from '../src/contract.ts';
 
 export interface SimulatedProvider {
@@ -54,3 +54,26 @@ export const SIMULATED_PROVIDERS: SimulatedProvider[] = [
     pay: (sim, id) => sim.control.eximpe!.pay(id),
   },
 ];
+
+/** The simulator with all five providers, each sending its webhooks to the proxy at `proxyUrl`. */
+export function startSimulatorFor(proxyUrl: string): Promise<RunningSimulator> {
+  const webhookUrl = (provider: string) => `${proxyUrl}/v1/webhooks/${provider}`;
+  const C = DEMO_CREDENTIALS;
+  return startSimulator({
+    port: 0,
+    log: false,
+    razorpay: { ...C.razorpay, webhookUrl: webhookUrl('razorpay') },
+    xendit: { ...C.xendit, webhookUrl: webhookUrl('xendit') },
+    pinelabs: { ...C.pinelabs, webhookUrl: webhookUrl('pinelabs') },
+    payengine: { ...C.payengine, webhookUrl: webhookUrl('payengine') },
+    eximpe: { ...C.eximpe, webhookUrl: webhookUrl('eximpe') },
+  });
+}
+
+/** A catalog of one product per provider (SIMULATED_PROVIDERS), for pages at `origin`. */
+export function simulatedCatalog(origin: string): string {
+  return JSON.stringify({
+    products: SIMULATED_PROVIDERS.map((c) => ({ id: c.product, name: `Item via ${c.provider}`, price: c.price.decimal, currency: c.price.currency, provider: c.provider })),
+    allowedOrigins: [origin],
+  });
+}
