@@ -44,64 +44,67 @@ async function problem(res: Response): Promise<{ status: number; code: string; r
 
 describe('rate limits shared by two instances on one Postgres', needsPostgres, () => {
   const db = withPostgres();
-  const msw = createMockServer();
-  let a: RunningProxy;
-  let b: RunningProxy;
+  // Nested, so the instances close (this describe's after) before the database stops (the outer one's).
+  describe('A and B', () => {
+    const msw = createMockServer();
+    let a: RunningProxy;
+    let b: RunningProxy;
 
-  before(async () => {
-    msw.use(...razorpayHandlers().handlers);
-    // Together, on an empty database: both migrate and make the limits' table.
-    [a, b] = await Promise.all([boot(db.url), boot(db.url)]);
-  });
-  after(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    msw.close();
-  });
+    before(async () => {
+      msw.use(...razorpayHandlers().handlers);
+      // Together, on an empty database: both migrate and make the limits' table.
+      [a, b] = await Promise.all([boot(db.url), boot(db.url)]);
+    });
+    after(async () => {
+      await Promise.all([a?.close(), b?.close()]);
+      msw.close();
+    });
 
-  it('counts mints on A and on B against one limit: 3 + 3 at 5 a minute, the 6th is 429 with Retry-After', async () => {
-    const statuses: number[] = [];
-    let limited: Response | undefined;
-    for (const proxy of [a, a, a, b, b, b]) {
-      const res = await postJson(`${proxy.url}/v1/links`, { product: 'tea' });
-      statuses.push(res.status);
-      if (res.status === 429) limited = res;
-      else await res.text();
-    }
-    assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429], 'each instance alone would have let all 6 through');
-    const refused = await problem(limited!);
-    assert.equal(refused.code, 'rate_limited');
-    assert.ok(refused.retryAfter! >= 1 && refused.retryAfter! <= 60, `Retry-After within the 60 s window: ${refused.retryAfter}`);
-    // A refuses too: the counter is the database's, not B's.
-    const onA = await problem(await postJson(`${a.url}/v1/links`, { product: 'tea' }));
-    assert.deepEqual([onA.status, onA.code], [429, 'rate_limited']);
-  });
+    it('counts mints on A and on B against one limit: 3 + 3 at 5 a minute, the 6th is 429 with Retry-After', async () => {
+      const statuses: number[] = [];
+      let limited: Response | undefined;
+      for (const proxy of [a, a, a, b, b, b]) {
+        const res = await postJson(`${proxy.url}/v1/links`, { product: 'tea' });
+        statuses.push(res.status);
+        if (res.status === 429) limited = res;
+        else await res.text();
+      }
+      assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429], 'each instance alone would have let all 6 through');
+      const refused = await problem(limited!);
+      assert.equal(refused.code, 'rate_limited');
+      assert.ok(refused.retryAfter! >= 1 && refused.retryAfter! <= 60, `Retry-After within the 60 s window: ${refused.retryAfter}`);
+      // A refuses too: the counter is the database's, not B's.
+      const onA = await problem(await postJson(`${a.url}/v1/links`, { product: 'tea' }));
+      assert.deepEqual([onA.status, onA.code], [429, 'rate_limited']);
+    });
 
-  it('keeps limits apart: spent mints leave status reads alone', async () => {
-    for (const proxy of [a, b]) {
-      const res = await fetch(`${proxy.url}/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA`);
-      await res.text();
-      assert.equal(res.status, 404);
-    }
-  });
+    it('keeps limits apart: spent mints leave status reads alone', async () => {
+      for (const proxy of [a, b]) {
+        const res = await fetch(`${proxy.url}/v1/links/pl_AAAAAAAAAAAAAAAAAAAAAA`);
+        await res.text();
+        assert.equal(res.status, 404);
+      }
+    });
 
-  it('counts webhooks that failed verification on A, so B refuses that address before reading its body', async () => {
-    const statuses: number[] = [];
-    for (const proxy of [a, b, a]) {
-      const res = await forgedWebhook(proxy);
-      statuses.push(res.status);
-      await res.text();
-    }
-    assert.deepEqual(statuses, [401, 401, 401]);
-    const onB = await problem(await forgedWebhook(b));
-    assert.deepEqual([onB.status, onB.code], [429, 'rate_limited']);
-    assert.ok(onB.retryAfter! >= 1);
-  });
+    it('counts webhooks that failed verification on A, so B refuses that address before reading its body', async () => {
+      const statuses: number[] = [];
+      for (const proxy of [a, b, a]) {
+        const res = await forgedWebhook(proxy);
+        statuses.push(res.status);
+        await res.text();
+      }
+      assert.deepEqual(statuses, [401, 401, 401]);
+      const onB = await problem(await forgedWebhook(b));
+      assert.deepEqual([onB.status, onB.code], [429, 'rate_limited']);
+      assert.ok(onB.retryAfter! >= 1);
+    });
 
-  it('keeps one row per limit and address in pay_link_rate_limits, keyed by the limit name', async () => {
-    const rows = await withClient(db.url, async (c) => (await c.query<{ key: string; points: number }>('SELECT key, points FROM pay_link_rate_limits ORDER BY key')).rows);
-    const prefixes = rows.map((r) => r.key.slice(0, r.key.indexOf(':')));
-    assert.deepEqual(prefixes, ['mint', 'read', 'webhook_failures']);
-    assert.equal(rows.find((r) => r.key.startsWith('mint:'))!.points, 7, '5 let through and 2 refused, from both instances');
+    it('keeps one row per limit and address in pay_link_rate_limits, keyed by the limit name', async () => {
+      const rows = await withClient(db.url, async (c) => (await c.query<{ key: string; points: number }>('SELECT key, points FROM pay_link_rate_limits ORDER BY key')).rows);
+      const prefixes = rows.map((r) => r.key.slice(0, r.key.indexOf(':')));
+      assert.deepEqual(prefixes, ['mint', 'read', 'webhook_failures']);
+      assert.equal(rows.find((r) => r.key.startsWith('mint:'))!.points, 7, '5 let through and 2 refused, from both instances');
+    });
   });
 });
 
