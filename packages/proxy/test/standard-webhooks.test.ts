@@ -13,6 +13,7 @@ import { type WebhookEndpoint, newWebhookSecret, resolveEndpoints } from '../src
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { LinkRecord, Store } from '../src/store/types.ts';
 import { startReceiver } from './receiver.ts';
+import { link } from './store/kit.ts';
 
 /** https://github.com/standard-webhooks/standard-webhooks (the libraries' own tests use this vector). */
 const VECTOR = {
@@ -27,31 +28,6 @@ const quiet = { warn: () => {}, info: () => {} };
 
 function endpointsFor(url: string, secrets: string[]): WebhookEndpoint[] {
   return resolveEndpoints([{ entry: { url, secret: secrets }, where: 'test' }], { testMode: true, publicUrl: 'http://proxy.test', port: 1 });
-}
-
-function link(id: string, at: number): LinkRecord {
-  return {
-    id,
-    provider: 'razorpay',
-    providerLinkId: `plink_${id}`,
-    reference: `ref_${id}`,
-    url: `https://pay.example/${id}`,
-    amount: { value: 50_000, currency: 'INR' },
-    description: null,
-    expiresAt: null,
-    source: { kind: 'amount' },
-    status: 'pending',
-    amountPaid: 0,
-    paidSteps: [],
-    seq: 0,
-    paidAt: null,
-    createdAt: at,
-    checkedAt: at,
-    closedAt: null,
-    claimedAt: null,
-    recheckAt: null,
-    version: 1,
-  };
 }
 
 interface Sent {
@@ -71,7 +47,7 @@ function recordingFetch(sent: Sent[]): typeof fetch {
 
 /** Puts one event with this id and body in the outbox of `store`, as a link write would. */
 async function outboxEvent(store: Store, endpoint: WebhookEndpoint, id: string, payload: string, at: number): Promise<void> {
-  const answer = await store.insertLink(link('pl_vector_link_0001', at), (_before, after) => [
+  const answer = await store.insertLink(link('pl_vector_link_0001', { createdAt: at, checkedAt: at }), (_before, after) => [
     { id, linkId: after.id, linkPosition: after.version * 8, type: 'payment_link.paid', payload, createdAt: at, endpoints: [endpoint.id] },
   ]);
   assert.equal(answer.inserted, true);

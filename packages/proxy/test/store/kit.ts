@@ -993,7 +993,7 @@ async function until(condition: () => boolean, what: string, ms = 2_000): Promis
 }
 
 /** A link with every field set to something plain; `overrides` for what a case is about. */
-function link(id: string, overrides: Partial<LinkRecord> = {}): LinkRecord {
+export function link(id: string, overrides: Partial<LinkRecord> = {}): LinkRecord {
   return {
     id,
     provider: 'razorpay',
