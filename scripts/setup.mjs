@@ -154,13 +154,17 @@ if ((job === 'test' || job === 'bench') && !process.env.PAY_LINK_TEST_POSTGRES_U
 // 7. WordPress for the plugin's tests (packages/wordpress, e2e/wordpress.e2e.ts): Debian's wordpress, PHP and
 // MariaDB. packages/wordpress/test/wordpress.ts copies /usr/share/wordpress and runs its own throwaway MariaDB
 // (mariadbd as the `mysql` user, a socket in a temp dir) and `php -S`; never Apache or the apt services.
+// The default theme is its own package (only Recommended, and we install without recommends): without a theme
+// WordPress answers every front-end page with an empty body. PHPUnit runs the plugin's PHP-side tests.
 // (wordpress.ts checks for the same files.)
-const WORDPRESS_PACKAGES = 'wordpress php-cli php-mysql mariadb-server';
+const WORDPRESS_PACKAGES = 'wordpress wordpress-theme-twentytwentythree php-cli php-mysql mariadb-server phpunit';
 function missingWordPress() {
   const has = (cmd) => spawnSync('sh', ['-c', cmd]).status === 0;
   return (
     !existsSync('/usr/share/wordpress/wp-settings.php') ||
+    !existsSync('/usr/share/wordpress/wp-content/themes/twentytwentythree/style.css') ||
     !has('php -r \'exit(extension_loaded("mysqli") ? 0 : 1);\'') ||
+    !has('command -v phpunit') ||
     !(existsSync('/usr/sbin/mariadbd') || existsSync('/usr/sbin/mysqld')) ||
     !has('command -v mariadb-install-db')
   );

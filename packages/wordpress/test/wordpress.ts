@@ -1,6 +1,7 @@
 /**
  * A real WordPress for tests, from Debian's packages (scripts/setup.mjs installs them for `pnpm test`):
- * `wordpress` (6.1, /usr/share/wordpress), `php-cli`, `php-mysql`, `mariadb-server`.
+ * `wordpress` (6.1, /usr/share/wordpress), `wordpress-theme-twentytwentythree` (its default theme, only Recommended),
+ * `php-cli`, `php-mysql`, `mariadb-server` (and `phpunit` for test/php/).
  *
  * `startWordPress()` gives `{ url, dir, php(), stop() }`:
  * - a throwaway MariaDB in a temp dir: `mariadb-install-db` then `mariadbd` as the unprivileged `mysql` user when
@@ -13,11 +14,11 @@
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { appendFile, chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { appendFile, chmod, chown, mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WORDPRESS = '/usr/share/wordpress';
@@ -25,13 +26,15 @@ const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find((f) => existsSy
 
 /** The same advice scripts/setup.mjs gives. */
 export const WORDPRESS_MISSING =
-  "the WordPress tests need Debian's wordpress, php-cli, php-mysql and mariadb-server packages.\n" +
-  '  Install them with: apt-get install -y wordpress php-cli php-mysql mariadb-server';
+  "the WordPress tests need Debian's wordpress, wordpress-theme-twentytwentythree, php-cli, php-mysql, mariadb-server and phpunit packages.\n" +
+  '  Install them with: apt-get install -y wordpress wordpress-theme-twentytwentythree php-cli php-mysql mariadb-server phpunit';
 
 /** What is missing for a test WordPress, as Debian package names; empty when everything is there. */
 export function missingWordPressPackages(): string[] {
   const missing: string[] = [];
   if (!existsSync(join(WORDPRESS, 'wp-settings.php'))) missing.push('wordpress');
+  // Only Recommended by `wordpress`: without a theme every front-end page is an empty 200.
+  if (!existsSync(join(WORDPRESS, 'wp-content/themes/twentytwentythree/style.css'))) missing.push('wordpress-theme-twentytwentythree');
   const php = spawnSync('php', ['-r', 'exit(extension_loaded("mysqli") ? 0 : 3);']);
   if (php.error) missing.push('php-cli', 'php-mysql');
   else if (php.status === 3) missing.push('php-mysql');
@@ -135,7 +138,7 @@ const tail = (file: string, lines = 20) => {
 const phpString = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
 /** Starts MariaDB and a fresh, installed WordPress on `port` (a free one when 0). */
-export async function startWordPress(options: { port?: number; title?: string } = {}): Promise<TestWordPress> {
+export async function startWordPress(options: { port?: number; title?: string; scriptDebug?: boolean } = {}): Promise<TestWordPress> {
   const missing = missingWordPressPackages();
   if (missing.length) throw new Error(`${WORDPRESS_MISSING}\n  (missing here: ${missing.join(', ')})`);
 
@@ -196,6 +199,7 @@ export async function startWordPress(options: { port?: number; title?: string } 
     const url = `http://127.0.0.1:${port}`;
     const docroot = join(dir, 'wp');
     await run('cp', ['-a', WORDPRESS, docroot]);
+    await relinkDebianSymlinks(docroot);
     const salt = () => randomBytes(24).toString('hex');
     const keys = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'];
     await writeFile(
@@ -221,6 +225,8 @@ export async function startWordPress(options: { port?: number; title?: string } 
         "define( 'WP_HTTP_BLOCK_EXTERNAL', true );",
         "define( 'WP_ACCESSIBLE_HOSTS', 'localhost,127.0.0.1' );",
         "define( 'WP_DEBUG', true );",
+        // The editor's unminified scripts and React's development build: its warnings reach the console.
+        ...(options.scriptDebug ? ["define( 'SCRIPT_DEBUG', true );"] : []),
         "define( 'WP_DEBUG_DISPLAY', false );",
         `define( 'WP_DEBUG_LOG', ${phpString(join(dir, 'debug.log'))} );`,
         "if ( ! defined( 'ABSPATH' ) ) define( 'ABSPATH', __DIR__ . '/' );",
@@ -264,6 +270,24 @@ export async function startWordPress(options: { port?: number; title?: string } 
   } catch (error) {
     await stop(running);
     throw error;
+  }
+}
+
+/**
+ * Debian's WordPress links some files to other packages with relative links (wp-includes/js/underscore.min.js →
+ * ../../../javascript/underscore/underscore.min.js, libjs-underscore; cropper, getID3). In a copy those resolve
+ * inside the temp dir and 404, and the admin breaks (`_ is not defined`). Each is pointed at its absolute target.
+ */
+async function relinkDebianSymlinks(docroot: string): Promise<void> {
+  for (const entry of readdirSync(docroot, { recursive: true, withFileTypes: true })) {
+    if (!entry.isSymbolicLink()) continue;
+    const copy = join(entry.parentPath, entry.name);
+    const target = readlinkSync(copy);
+    if (isAbsolute(target)) continue;
+    const original = resolve(WORDPRESS, relative(docroot, entry.parentPath), target);
+    if (!existsSync(original)) continue;
+    await unlink(copy);
+    await symlink(original, copy);
   }
 }
 
@@ -395,11 +419,22 @@ export function inputValue(html: string, name: string): string | undefined {
   return value?.replaceAll('&amp;', '&').replaceAll('&#038;', '&').replaceAll('&quot;', '"').replaceAll('&#039;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>');
 }
 
-/** Builds dist/pay-link.zip when it is missing or older than a plugin source or the build script. */
+/**
+ * Builds dist/pay-link.zip when it is missing or older than a plugin source, the build script, or the widget's
+ * built files it copies (the widget is rebuilt on its own, and a zip with last week's bundle would test that).
+ */
 export function buildZipWhenStale(): void {
   const here = dirname(fileURLToPath(import.meta.url));
   const zip = join(here, '../dist/pay-link.zip');
-  const sources = [join(here, '../build.mjs'), ...readdirSync(join(here, '../pay-link'), { recursive: true, encoding: 'utf8' }).map((f) => join(here, '../pay-link', f))];
+  const widgetDist = join(here, '../../widget/dist');
+  const widgetFiles = ['pay-link-button.iife.js', 'THIRD-PARTY-LICENSES.txt', ...(existsSync(join(widgetDist, 'translations')) ? readdirSync(join(widgetDist, 'translations')).map((f) => `translations/${f}`) : [])]
+    .map((f) => join(widgetDist, f))
+    .filter((f) => existsSync(f));
+  const sources = [
+    join(here, '../build.mjs'),
+    ...readdirSync(join(here, '../pay-link'), { recursive: true, encoding: 'utf8' }).map((f) => join(here, '../pay-link', f)),
+    ...widgetFiles,
+  ];
   const built = existsSync(zip) ? statSync(zip).mtimeMs : 0;
   if (sources.every((f) => statSync(f).mtimeMs < built)) return;
   const build = spawnSync('node', [join(here, '../build.mjs')], { encoding: 'utf8' });
