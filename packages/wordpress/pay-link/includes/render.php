@@ -43,7 +43,7 @@ function pay_link_shortcode( $atts ): string {
  */
 function pay_link_render_button( array $atts, string $wrapper_attributes = '' ): string {
 	$settings = pay_link_get_settings();
-	$proxy    = $settings['proxy_url'];
+	$proxy    = pay_link_clean_proxy_url( $settings['proxy_url'] );
 	$product  = pay_link_clean_id( $atts['product'] ?? '', PAY_LINK_PRODUCT_PATTERN );
 	$intent   = pay_link_clean_id( $atts['intent'] ?? '', PAY_LINK_INTENT_PATTERN );
 	if ( '' === $proxy ) {
@@ -53,11 +53,11 @@ function pay_link_render_button( array $atts, string $wrapper_attributes = '' ):
 		return pay_link_editor_note( __( 'pay-link: this button needs a product id (letters, digits, ".", "_", "-") or an intent token.', 'pay-link' ) );
 	}
 
-	$label        = sanitize_text_field( (string) ( $atts['label'] ?? '' ) );
+	$label        = isset( $atts['label'] ) && is_scalar( $atts['label'] ) ? sanitize_text_field( (string) $atts['label'] ) : '';
 	$presentation = pay_link_pick( $atts['presentation'] ?? '', PAY_LINK_PRESENTATIONS, $settings['presentation'] );
 	$theme        = pay_link_pick( $atts['theme'] ?? '', PAY_LINK_THEMES, 'auto' );
 	$lang         = pay_link_pick( $atts['lang'] ?? '', array_merge( array( 'en' ), PAY_LINK_LANGUAGES ), $settings['lang'] );
-	$quantity     = isset( $atts['quantity'] ) && preg_match( '/^[1-9][0-9]{0,3}$/', (string) $atts['quantity'] ) ? (string) $atts['quantity'] : '';
+	$quantity     = isset( $atts['quantity'] ) && is_scalar( $atts['quantity'] ) && preg_match( '/^[1-9][0-9]{0,3}$/D', (string) $atts['quantity'] ) ? (string) $atts['quantity'] : '';
 
 	pay_link_enqueue_widget( $lang );
 
@@ -97,10 +97,13 @@ function pay_link_render_button( array $atts, string $wrapper_attributes = '' ):
 	return '' === $wrapper_attributes ? $html : '<div ' . $wrapper_attributes . '>' . $html . '</div>';
 }
 
-/** `$value` when it matches `$pattern` after sanitize_text_field, else ''. */
+/**
+ * `$value`, trimmed, when it matches `$pattern` as typed, else ''. Matched before any cleaning, not after:
+ * sanitize_text_field would turn `chai%20tin` into `chaitin`, another id than the author wrote.
+ */
 function pay_link_clean_id( $value, string $pattern ): string {
-	$value = sanitize_text_field( is_scalar( $value ) ? (string) $value : '' );
-	return preg_match( $pattern, $value ) ? $value : '';
+	$value = is_string( $value ) || is_int( $value ) ? trim( (string) $value ) : '';
+	return 1 === preg_match( $pattern, $value ) ? $value : '';
 }
 
 /** `$value` when it is one of `$allowed`, else `$fallback`. */

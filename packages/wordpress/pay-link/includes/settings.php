@@ -11,9 +11,9 @@ defined( 'ABSPATH' ) || exit;
 const PAY_LINK_OPTION        = 'pay_link_settings';
 const PAY_LINK_CONFIG_OPTION = 'pay_link_proxy_config';
 /** A catalog product id as the proxy's config accepts it (also the allow-list for shortcode and block input). */
-const PAY_LINK_PRODUCT_PATTERN = '/^[A-Za-z0-9._-]{1,64}$/';
+const PAY_LINK_PRODUCT_PATTERN = '/^[A-Za-z0-9._-]{1,64}$/D';
 /** A signed intent token (`pli1.<payload>.<signature>`, base64url parts). */
-const PAY_LINK_INTENT_PATTERN = '/^[A-Za-z0-9._-]{1,4096}$/';
+const PAY_LINK_INTENT_PATTERN = '/^[A-Za-z0-9._-]{1,4096}$/D';
 const PAY_LINK_PRESENTATIONS  = array( 'auto', 'popup', 'tab', 'redirect' );
 const PAY_LINK_THEMES         = array( 'auto', 'light', 'dark' );
 /** The widget's add-on translation files bundled under assets/translations/ (English is in the bundle). */
@@ -30,6 +30,19 @@ function pay_link_get_settings(): array {
 			'lang'         => '',
 		)
 	);
+}
+
+/**
+ * An http(s) URL as `esc_url_raw` keeps it, without a trailing slash; '' for anything else (`javascript:`, `ftp:`,
+ * no host). Used on save and again on every render, so an option written around the settings page is held to it too.
+ */
+function pay_link_clean_proxy_url( $url ): string {
+	if ( ! is_string( $url ) || '' === trim( $url ) ) {
+		return '';
+	}
+	$clean = untrailingslashit( esc_url_raw( trim( $url ), array( 'http', 'https' ) ) );
+	$parts = '' !== $clean ? wp_parse_url( $clean ) : false;
+	return is_array( $parts ) && ! empty( $parts['host'] ) && in_array( $parts['scheme'] ?? '', array( 'http', 'https' ), true ) ? $clean : '';
 }
 
 /** The proxy's config as last fetched: `array( 'testMode' => bool, 'products' => array(...), 'originAllowed' => ?bool )`. */
@@ -60,35 +73,59 @@ function pay_link_sanitize_settings( $input ): array {
 	$input = is_array( $input ) ? $input : array();
 	$clean = $old;
 
-	$presentation          = isset( $input['presentation'] ) ? sanitize_key( $input['presentation'] ) : 'auto';
+	$presentation          = isset( $input['presentation'] ) && is_string( $input['presentation'] ) ? sanitize_key( $input['presentation'] ) : 'auto';
 	$clean['presentation'] = in_array( $presentation, PAY_LINK_PRESENTATIONS, true ) ? $presentation : 'auto';
-	$lang                  = isset( $input['lang'] ) ? sanitize_key( $input['lang'] ) : '';
+	$lang                  = isset( $input['lang'] ) && is_string( $input['lang'] ) ? sanitize_key( $input['lang'] ) : '';
 	$clean['lang']         = in_array( $lang, PAY_LINK_LANGUAGES, true ) || 'en' === $lang ? $lang : '';
 
-	$url = isset( $input['proxy_url'] ) ? untrailingslashit( esc_url_raw( trim( (string) $input['proxy_url'] ), array( 'http', 'https' ) ) ) : '';
-	if ( '' === $url ) {
+	$raw = isset( $input['proxy_url'] ) && is_string( $input['proxy_url'] ) ? trim( $input['proxy_url'] ) : '';
+	if ( '' === $raw ) {
 		$clean['proxy_url'] = '';
 		delete_option( PAY_LINK_CONFIG_OPTION );
 		return $clean;
 	}
+	// settings_errors() prints a message as HTML, unescaped: what the user typed is escaped here.
+	$url = pay_link_clean_proxy_url( $raw );
+	if ( '' === $url ) {
+		pay_link_settings_error(
+			'pay_link_proxy_invalid',
+			sprintf(
+				/* translators: %s: what was entered as the proxy URL */
+				esc_html__( 'The proxy URL was not saved: %s is not an http:// or https:// URL. The previous URL is kept.', 'pay-link' ),
+				'<code>' . esc_html( $raw ) . '</code>'
+			)
+		);
+		return $clean;
+	}
 	$fetched = pay_link_fetch_proxy_config( $url );
 	if ( is_wp_error( $fetched ) ) {
-		add_settings_error(
-			PAY_LINK_OPTION,
+		pay_link_settings_error(
 			'pay_link_proxy_unreachable',
-			sprintf(
-				/* translators: 1: the URL entered, 2: what went wrong */
-				__( 'The proxy URL was not saved: %1$s did not answer as a pay-link proxy (%2$s). The previous URL is kept.', 'pay-link' ),
-				$url,
-				$fetched->get_error_message()
-			),
-			'error'
+			esc_html(
+				sprintf(
+					/* translators: 1: the URL entered, 2: what went wrong */
+					__( 'The proxy URL was not saved: %1$s did not answer as a pay-link proxy (%2$s). The previous URL is kept.', 'pay-link' ),
+					$url,
+					$fetched->get_error_message()
+				)
+			)
 		);
 		return $clean;
 	}
 	$clean['proxy_url'] = $url;
 	update_option( PAY_LINK_CONFIG_OPTION, $fetched, false );
 	return $clean;
+}
+
+/**
+ * An error notice for the settings page (HTML: callers escape what the user typed). add_settings_error() lives in
+ * an admin include: a save from outside wp-admin (`wp option update`, a script) must not be a fatal error.
+ */
+function pay_link_settings_error( string $code, string $message ): void {
+	if ( ! function_exists( 'add_settings_error' ) ) {
+		require_once ABSPATH . 'wp-admin/includes/template.php';
+	}
+	add_settings_error( PAY_LINK_OPTION, $code, $message, 'error' );
 }
 
 /**
