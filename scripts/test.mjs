@@ -44,6 +44,7 @@ const SUITES = [
   { name: 'simulator', ...nodeTest(`${root}packages/simulator`, 'test/*.test.ts') },
   { name: 'e2e', ...nodeTest(root, 'e2e/*.e2e.ts') },
   // The WordPress plugin in a real WordPress (PHP, MariaDB) without a browser; its Chromium flows are in e2e/.
+  // test/phpunit.test.ts runs the PHPUnit tests (test/php/) and reports each one as a node:test subtest: counted here.
   { name: 'wordpress', ...nodeTest(`${root}packages/wordpress`, 'test/*.test.ts') },
 ];
 

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -49,8 +50,16 @@ async function settingsForm(session: WordPressSession): Promise<Record<string, s
 
 describe('pay-link for WordPress (real WordPress 6.1, PHP, MariaDB)', () => {
   it('the zip holds the plugin only: pay-link/ at the top, the bundle and translations, no maps or dev files', (t) => {
-    const listing = spawnSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', zip], { encoding: 'utf8' });
-    const names = listing.stdout.trim().split('\n');
+    // name → sha256 of each entry, read by Python's zipfile (an independent reader from the one that wrote it).
+    const listing = spawnSync(
+      'python3',
+      ['-c', 'import sys, json, hashlib, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()}))', zip],
+      { encoding: 'utf8' },
+    );
+    assert.equal(listing.status, 0, listing.stderr);
+    const entries = JSON.parse(listing.stdout) as Record<string, string>;
+    const names = Object.keys(entries);
+    const files = names.filter((n) => !n.endsWith('/'));
     assert.ok(names.every((n) => n.startsWith('pay-link/')), 'one top folder');
     for (const required of [
       'pay-link/pay-link.php',
@@ -64,9 +73,46 @@ describe('pay-link for WordPress (real WordPress 6.1, PHP, MariaDB)', () => {
     ]) {
       assert.ok(names.includes(required), `${required} in the zip`);
     }
-    assert.deepEqual(names.filter((n) => /\.map$|\.ts$|node_modules|package\.json|\/test\/|\.DS_Store/.test(n)), []);
+    assert.deepEqual(names.filter((n) => /\.map$|\.ts$|node_modules|package\.json|\/test\/|\.DS_Store|\.git/.test(n)), []);
+
+    // Nothing from outside the plugin: every file is a plugin source file, byte for byte, or one of the widget's
+    // built files that build.mjs copies into assets/ (the bundle and translations without their map comment).
+    const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+    const source = join(here, '../pay-link');
+    const sources = readdirSync(source, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(source, f)).isFile());
+    const widgetDist = join(here, '../../widget/dist');
+    const withoutMap = (file: string) => readFileSync(file, 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    const built = new Map<string, string>([
+      ['pay-link/assets/pay-link-button.iife.js', sha(withoutMap(join(widgetDist, 'pay-link-button.iife.js')))],
+      ['pay-link/assets/THIRD-PARTY-LICENSES.txt', sha(readFileSync(join(widgetDist, 'THIRD-PARTY-LICENSES.txt')))],
+      ...readdirSync(join(widgetDist, 'translations'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => [`pay-link/assets/translations/${f}`, sha(withoutMap(join(widgetDist, 'translations', f)))] as [string, string]),
+    ]);
+    for (const file of files) {
+      const rel = file.slice('pay-link/'.length);
+      const expected = sources.includes(rel) ? sha(readFileSync(join(source, rel))) : built.get(file);
+      assert.ok(expected, `${file} is neither a plugin source file nor a copied widget build file`);
+      assert.equal(entries[file], expected, `${file} is the file it was built from`);
+    }
+    assert.deepEqual(sources.filter((f) => !files.includes(`pay-link/${f}`)), [], 'every plugin source file ships');
+
+    // No development dependency: none of the plugin's or the widget's devDependencies (test runners, mocks,
+    // bundlers) is in the zip, by path or by its marks in the bundle. (The widget bundles one module of
+    // @pay-link/proxy, its currency table, on purpose: that is source, not a package.)
+    const devDependencies = [join(here, '../package.json'), join(here, '../../widget/package.json')].flatMap((f) =>
+      Object.keys((JSON.parse(readFileSync(f, 'utf8')) as { devDependencies?: Record<string, string> }).devDependencies ?? {}),
+    );
+    assert.ok(devDependencies.includes('msw') && devDependencies.includes('@pay-link/widget'));
+    assert.deepEqual(files.filter((f) => devDependencies.some((d) => f.includes(`/${d.replace(/^@[^/]+\//, '')}/`))), []);
+    const bundle = withoutMap(join(widgetDist, 'pay-link-button.iife.js'));
+    for (const mark of ['mockServiceWorker', 'sinon', '@open-wc', 'web-test-runner', 'chai.expect', 'vite/', 'import.meta.hot']) {
+      assert.ok(!bundle.includes(mark), `the bundle has no "${mark}"`);
+    }
+
     const size = statSync(zip).size;
-    t.diagnostic(`pay-link.zip: ${(size / 1024).toFixed(1)} kB, ${names.filter((n) => !n.endsWith('/')).length} files`);
+    const unpacked = spawnSync('python3', ['-c', 'import sys, zipfile; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))', zip], { encoding: 'utf8' });
+    t.diagnostic(`pay-link.zip: ${(size / 1024).toFixed(1)} kB (${size} bytes), ${files.length} files, ${(Number(unpacked.stdout) / 1024).toFixed(1)} kB unpacked`);
     assert.ok(size < 100 * 1024, `the zip stays small (${size} bytes)`);
   });
 
