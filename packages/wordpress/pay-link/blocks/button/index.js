@@ -30,7 +30,7 @@
 		var set = props.setAttributes;
 		var product = a.intent ? null : findProduct( a.product );
 		var price = product && product.currency ? formatMoney( product.value, product.currency ) : null;
-		var text = a.label || ( a.intent ? __( 'Pay now', 'pay-link' ) : price ? 'Pay ' + price : __( 'Pay', 'pay-link' ) );
+		var text = a.label || ( a.intent ? __( 'Pay now', 'pay-link' ) : price ? i18n.sprintf( /* translators: %s: a price */ __( 'Pay %s', 'pay-link' ), price ) : __( 'Pay', 'pay-link' ) );
 		var meta;
 		var warning = false;
 		if ( ! data.proxyUrl ) {
