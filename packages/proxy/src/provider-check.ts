@@ -6,7 +6,7 @@
  *
  * What each verdict comes from, by the `Problem` code the adapter throws (providers/http.ts `mapFailure`):
  * - `credentials_refused`: `provider_auth_failed` — a 401/403, or Pine Labs' token endpoint refusing the client
- *   id or secret (pinelabs.token.ts turns any 4xx but 429 there into `provider_auth_failed`);
+ *   id or secret (pinelabs/token.ts turns any 4xx but 429 there into `provider_auth_failed`);
  * - `unreachable`: `provider_timeout`, `provider_unavailable` (no connection, a dropped one, or a 5xx), or the
  *   check's own timeout;
  * - `unexpected_answer`: anything else — `provider_bad_response` (not the shape the adapter reads), `not_found`
@@ -79,14 +79,10 @@ async function checkProvider(provider: string, adapter: ProviderAdapter, referen
   }
 }
 
-/** The harmless authenticated read: a lookup by a reference no link has, else the newest link. */
+/** The harmless authenticated read: a lookup by a reference no link has. */
 async function probe(adapter: ProviderAdapter, reference: string): Promise<void> {
   if (adapter.findByReference) {
     await adapter.findByReference(reference);
-    return;
-  }
-  if (adapter.list) {
-    await adapter.list({ count: 1 });
     return;
   }
   throw new Problem(501, 'not_implemented', `${adapter.name} offers no read to check its credentials with`);

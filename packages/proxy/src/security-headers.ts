@@ -8,7 +8,8 @@
  * carry ETag, Cache-Control, Vary and the like, and nothing else of the representation; a cache updating its stored
  * 200 keeps that 200's security headers (RFC 9111 §4.3.4), and a script reading the 304 only needs its CORS headers.
  */
-import type { ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 
@@ -32,18 +33,20 @@ function recordHelmet(options: HelmetOptions): { set: [name: string, value: stri
   // The lower-case name too: hasHeader() lower-cases its argument, which costs nothing when it already is.
   const set: [name: string, value: string, lower: string][] = [];
   const removed: string[] = [];
-  const recorder = {
-    setHeader(name: string, value: unknown) {
-      if (typeof value !== 'string') throw new Error(`addSecurityHeaders: ${name} is not a constant string`);
-      set.push([name, value, name.toLowerCase()]);
-    },
-    removeHeader(name: string) {
-      removed.push(name);
-    },
+  // A real request and response that never touch a socket; only the two header methods helmet calls are replaced.
+  const request = new IncomingMessage(new Socket());
+  const recorder = new ServerResponse(request);
+  recorder.setHeader = (name: string, value: unknown) => {
+    if (typeof value !== 'string') throw new Error(`addSecurityHeaders: ${name} is not a constant string`);
+    set.push([name, value, name.toLowerCase()]);
+    return recorder;
+  };
+  recorder.removeHeader = (name: string) => {
+    removed.push(name);
   };
   let finished = false;
   let error: unknown;
-  helmet(options)({} as never, recorder as never, (err?: unknown) => {
+  helmet(options)(request, recorder, (err?: unknown) => {
     finished = true;
     error = err;
   });

@@ -6,13 +6,13 @@
 import { createHmac } from 'node:crypto';
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import type { ProviderName } from '../src/contract.ts';
-import { createEximPeAdapter } from '../src/providers/eximpe.ts';
-import { createPayEngineAdapter } from '../src/providers/payengine.ts';
-import { createPinelabsAdapter } from '../src/providers/pinelabs.ts';
-import { createRazorpayAdapter } from '../src/providers/razorpay.ts';
+import { createEximPeAdapter } from '../src/providers/eximpe/index.ts';
+import { createPayEngineAdapter } from '../src/providers/payengine/index.ts';
+import { createPinelabsAdapter } from '../src/providers/pinelabs/index.ts';
+import { createRazorpayAdapter } from '../src/providers/razorpay/index.ts';
 import type { AdapterLog } from '../src/providers/status-words.ts';
 import type { ProviderAdapter } from '../src/providers/types.ts';
-import { createXenditAdapter } from '../src/providers/xendit.ts';
+import { createXenditAdapter } from '../src/providers/xendit/index.ts';
 import { Secret } from '../src/secret.ts';
 
 export const SECRET = 'webhook_secret_for_every_adapter_01';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { createEximPeAdapter } from '../src/providers/eximpe.ts';
+import { createEximPeAdapter } from '../src/providers/eximpe/index.ts';
 import { Secret } from '../src/secret.ts';
 import { runConformance } from './conformance/kit.ts';
 

@@ -10,8 +10,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { Problem } from '../src/problems.ts';
-import { createPayEngineAdapter, type PayEngineConfig, payengineProvider } from '../src/providers/payengine.ts';
-import { parsePayEngineDate, toPayEngineAmount, toPayEngineSlug } from '../src/providers/payengine.transformers.ts';
+import { createPayEngineAdapter, type PayEngineConfig, payengineProvider } from '../src/providers/payengine/index.ts';
+import { parsePayEngineDate, toPayEngineAmount, toPayEngineSlug } from '../src/providers/payengine/transformers.ts';
 import type { CreateLinkInput, WebhookEvent } from '../src/providers/types.ts';
 import { Secret } from '../src/secret.ts';
 import { runConformance } from './conformance/kit.ts';
@@ -277,21 +277,6 @@ describe('payengine adapter calls', () => {
     const state = await adapter().extendExpiry!(ID, new Date('2030-12-31T18:00:00Z'));
     assert.equal(reads, 0);
     assert.equal(state.expiresAt, '2031-01-01T00:00:00.000Z');
-  });
-
-  it('lists newest first through the merchant path, with limit clamped to PayEngine’s minimum of 10', async () => {
-    let url: URL | undefined;
-    server.use(
-      http.get(`${BASE}/api/merchant/:merchant/payment-link`, ({ request }) => {
-        url = new URL(request.url);
-        return HttpResponse.json({ data: Array.from({ length: 10 }, (_, i) => link({ payment_link_id: `pl${i}` })), meta: { page: 1 } });
-      }),
-    );
-    const links = await adapter().list!({ count: 3 });
-    assert.equal(url?.pathname, `/api/merchant/${MERCHANT_ID}/payment-link`);
-    assert.equal(url?.searchParams.get('page'), '1');
-    assert.equal(url?.searchParams.get('limit'), '10');
-    assert.deepEqual(links.map((l) => l.providerLinkId), ['pl0', 'pl1', 'pl2']);
   });
 
   it('finds a link by reference (internal_transaction_id), paging through the newest links', async () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { http, HttpResponse } from 'msw';
-import { createPinelabsAdapter } from '../src/providers/pinelabs.ts';
+import { createPinelabsAdapter } from '../src/providers/pinelabs/index.ts';
 import { Secret } from '../src/secret.ts';
 import { runConformance } from './conformance/kit.ts';
 import {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHmac } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { createRazorpayAdapter } from '../src/providers/razorpay.ts';
+import { createRazorpayAdapter } from '../src/providers/razorpay/index.ts';
 import { Secret } from '../src/secret.ts';
 import { runConformance } from './conformance/kit.ts';
 

@@ -6,8 +6,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { loadConfig } from '../src/config.ts';
 import { Problem } from '../src/problems.ts';
-import { createXenditAdapter, xenditProvider } from '../src/providers/xendit.ts';
-import { fromXenditAmount, splitXenditName, toXenditAmount } from '../src/providers/xendit.transformers.ts';
+import { createXenditAdapter, xenditProvider } from '../src/providers/xendit/index.ts';
+import { fromXenditAmount, splitXenditName, toXenditAmount } from '../src/providers/xendit/transformers.ts';
 import { Secret } from '../src/secret.ts';
 import { runConformance } from './conformance/kit.ts';
 
@@ -318,24 +318,9 @@ describe('xendit adapter specifics', () => {
       assert.equal(await adapter().findByReference!('pl_other'), undefined);
     });
 
-    it('lists at most the count asked for, newest first, with limit capped at 100', async () => {
-      server.use(
-        http.get(`${BASE}/v2/invoices`, () =>
-          HttpResponse.json([
-            invoice({ id: 'a', created: '2024-11-26T00:00:00.000Z' }),
-            invoice({ id: 'c', created: '2024-11-28T00:00:00.000Z' }),
-            invoice({ id: 'b', created: '2024-11-27T00:00:00.000Z' }),
-          ]),
-        ),
-      );
-      assert.deepEqual((await adapter().list!({ count: 2 })).map((s) => s.providerLinkId), ['c', 'b']);
-      await adapter().list!({ count: 500 });
-      assert.deepEqual(seen.map((s) => s.url.searchParams.get('limit')), ['2', '100']);
-    });
-
     it('declares no extend and no resend: Xendit has neither', () => {
       const a = adapter();
-      assert.deepEqual(a.capabilities, { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true, uniqueReference: false });
+      assert.deepEqual(a.capabilities, { cancel: true, extendExpiry: false, notify: false, findByReference: true, uniqueReference: false });
     });
   });
 

@@ -6,7 +6,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { loadConfig } from '../src/config.ts';
 import { Problem } from '../src/problems.ts';
-import { PINELABS_PRODUCTION_URL, type PinelabsConfig, createPinelabsAdapter, pinelabsProvider } from '../src/providers/pinelabs.ts';
+import { PINELABS_PRODUCTION_URL, type PinelabsConfig, createPinelabsAdapter, pinelabsProvider } from '../src/providers/pinelabs/index.ts';
 import type { CreateLinkInput } from '../src/providers/types.ts';
 import { Secret } from '../src/secret.ts';
 import { PINE_BASE, PINE_CLIENT_ID, PINE_CLIENT_SECRET, PINE_LINK_ID, PINE_ORDER_ID, pinelabsLink, signPinelabs } from './pinelabs.fixtures.ts';
@@ -237,7 +237,6 @@ describe('pinelabs cancel, notify, findByReference', () => {
       ],
     );
     assert.equal(h.adapter.capabilities.extendExpiry, false);
-    assert.equal(h.adapter.capabilities.list, false);
   });
 });
 

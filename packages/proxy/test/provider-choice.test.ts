@@ -45,7 +45,7 @@ function fakeAdapter(name: ProviderName) {
   const creates: CreateLinkInput[] = [];
   const adapter: ProviderAdapter = {
     name,
-    capabilities: { cancel: false, extendExpiry: false, notify: false, list: false, findByReference: false, uniqueReference: true },
+    capabilities: { cancel: false, extendExpiry: false, notify: false, findByReference: false, uniqueReference: true },
     async create(input) {
       creates.push(input);
       made += 1;

@@ -22,7 +22,7 @@ function fakeProvider() {
   let gate: Promise<void> = Promise.resolve();
   const adapter: ProviderAdapter = {
     name: 'razorpay',
-    capabilities: { cancel: false, extendExpiry: false, notify: false, list: false, findByReference: false, uniqueReference: true },
+    capabilities: { cancel: false, extendExpiry: false, notify: false, findByReference: false, uniqueReference: true },
     async create(input) {
       const state: ProviderLinkState = {
         providerLinkId: `plink_${links.size + 1}`,

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setupServer } from 'msw/node';
+import { PROVIDER_MODULES } from '../src/providers/registry.ts';
 import { MAX_REPORTED_WORDS, STATUS_WORD_LOG_CHARS, UNKNOWN_STATUS_READING, createStatusWordReader } from '../src/providers/status-words.ts';
 import { ADAPTERS, LINK_ID, recordingLog } from './adapters.fixtures.ts';
 
@@ -19,6 +20,11 @@ describe('unknown provider status words', () => {
     assert.equal(UNKNOWN_STATUS_READING, 'pending');
   });
 
+  it('every provider definition declares that one policy', () => {
+    assert.deepEqual(PROVIDER_MODULES.map((m) => [m.name, m.unknownStatus]), PROVIDER_MODULES.map((m) => [m.name, UNKNOWN_STATUS_READING]));
+    assert.deepEqual(new Set(PROVIDER_MODULES.map((m) => m.name)), new Set(ADAPTERS.map((f) => f.provider)));
+  });
+
   for (const fixture of ADAPTERS) {
     it(`${fixture.label}: an unknown word reads as pending, warned once per word, with provider and word only`, async () => {
       const log = recordingLog();
@@ -27,6 +33,7 @@ describe('unknown provider status words', () => {
         server.use(...fixture.retrieveWith(word));
         const state = await adapter.retrieve(LINK_ID);
         assert.equal(state.status, 'pending', word);
+        assert.equal(state.status, PROVIDER_MODULES.find((m) => m.name === fixture.provider)?.unknownStatus, 'what the definition declares');
         assert.equal(state.providerStatus, word, 'the raw word is kept for support');
         assert.equal(state.amountPaid, 0);
       }

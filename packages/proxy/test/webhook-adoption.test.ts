@@ -26,7 +26,7 @@ import { loadConfig } from '../src/config.ts';
 import { referenceKind } from '../src/links/correlate.ts';
 import { canonicalJson, providerReference } from '../src/links/service.ts';
 import { createLogger } from '../src/logger.ts';
-import { type PinelabsConfig, pinelabsProvider } from '../src/providers/pinelabs.ts';
+import { type PinelabsConfig, pinelabsProvider } from '../src/providers/pinelabs/index.ts';
 import { type RunningProxy, startProxy } from '../src/server.ts';
 import {
   RAZORPAY_BASE,

@@ -13,7 +13,7 @@ import {
   eximpeCanonicalMessages,
   jsonNestingDepth,
   sortedCompactJson,
-} from '../src/providers/eximpe.signature.ts';
+} from '../src/providers/eximpe/signature.ts';
 import { ADAPTERS, SECRET } from './adapters.fixtures.ts';
 
 /** Generous: each case takes well under 5 ms here; before the fix EximPe's took up to 90 ms or overflowed the stack. */

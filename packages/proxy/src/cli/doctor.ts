@@ -33,8 +33,7 @@ export async function runDoctor(args: string[], options: DoctorOptions = {}): Pr
   const results = await checkProviders(createAdapters(config, { fetch: fetchImpl, now: Date.now }), { timeoutMs: config.providerTimeoutMs });
   const configured = (name: string) => config.providers[name as keyof typeof config.providers]!;
   const providers = results.map(({ provider, ...rest }) => {
-    const { module, settings } = configured(provider);
-    return { provider, mode: module.isTestMode(settings as never) ? 'test' : 'live', ...rest };
+    return { provider, mode: configured(provider).testMode ? 'test' : 'live', ...rest };
   });
   const ok = results.every((r) => r.verdict === 'ok');
   if (values.json) return { output: JSON.stringify({ ok, providers }, null, 2), exitCode: ok ? 0 : 1 };
@@ -44,11 +43,11 @@ export async function runDoctor(args: string[], options: DoctorOptions = {}): Pr
   const failed = providers.filter((p) => p.verdict !== 'ok');
   const hints = failed.map((p) => {
     const module = configured(p.provider).module;
-    const names = Object.keys(module.env.shape);
+    const names = module.variables;
     const baseUrl = names.find((n) => n.endsWith('_BASE_URL')) ?? 'its base URL';
     const credentials = module.required.filter((n) => !/WEBHOOK|CALLBACK/.test(n)).join(', ');
     if (p.verdict === 'credentials_refused') {
-      // Pine Labs' token endpoint counts any 4xx as a refusal (pinelabs.token.ts), a 404 from a wrong path included.
+      // Pine Labs' token endpoint counts any 4xx as a refusal (pinelabs/token.ts), a 404 from a wrong path included.
       const wrongPath = p.httpStatus === 404 ? ` A 404 usually means ${baseUrl} is not the API's address.` : '';
       return `${p.provider}: the provider refused the credentials: check ${credentials}, and that they are ${p.mode} credentials for ${baseUrl}.${wrongPath}`;
     }

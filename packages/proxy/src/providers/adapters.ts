@@ -1,7 +1,7 @@
 /** The adapters of every configured provider, built the one way the proxy and `pay-link doctor` both use. */
 import type { ProxyConfig } from '../config.ts';
 import type { ProviderName } from '../contract.ts';
-import type { ProviderDeps } from './module.ts';
+import type { ProviderDeps } from './define.ts';
 import type { ProviderAdapter } from './types.ts';
 
 /**
@@ -12,8 +12,8 @@ import type { ProviderAdapter } from './types.ts';
  */
 export function createAdapters(config: Pick<ProxyConfig, 'providers'>, deps: ProviderDeps): Partial<Record<ProviderName, ProviderAdapter>> {
   const adapters: Partial<Record<ProviderName, ProviderAdapter>> = {};
-  for (const [name, configured] of Object.entries(config.providers)) {
-    adapters[name as ProviderName] = configured!.module.createAdapter(configured!.settings as never, deps);
+  for (const configured of Object.values(config.providers)) {
+    if (configured) adapters[configured.module.name] = configured.createAdapter(deps);
   }
   return adapters;
 }

@@ -21,3 +21,17 @@ export function parseJson(raw: Buffer): unknown {
 
 /** A base URL setting: http or https only. */
 export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http(s) URL' });
+
+/**
+ * A comma-separated list of webhook secrets (or tokens), the old and the new one during a rotation: trimmed,
+ * empty entries dropped, each at least `min` characters, at least one.
+ *
+ * @example
+ * RAZORPAY_WEBHOOK_SECRET: secretList(8).optional(),
+ */
+export function secretList(min: number, words: { each?: string; none?: string } = {}) {
+  return z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(min, words.each ?? `at least ${min} characters`)).min(1, words.none ?? 'at least one secret'));
+}

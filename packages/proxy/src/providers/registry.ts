@@ -1,9 +1,9 @@
-/** Every provider the proxy can speak. Adding one: its module file, then one line here. */
-import { eximpeProvider } from './eximpe.ts';
-import type { ProviderModule } from './module.ts';
-import { payengineProvider } from './payengine.ts';
-import { pinelabsProvider } from './pinelabs.ts';
-import { razorpayProvider } from './razorpay.ts';
-import { xenditProvider } from './xendit.ts';
+/** Every provider the proxy can speak. Adding one: its folder (`defineProvider` in its index.ts), then one line here. */
+import type { ProviderPlugin } from './define.ts';
+import { eximpeProvider } from './eximpe/index.ts';
+import { payengineProvider } from './payengine/index.ts';
+import { pinelabsProvider } from './pinelabs/index.ts';
+import { razorpayProvider } from './razorpay/index.ts';
+import { xenditProvider } from './xendit/index.ts';
 
-export const PROVIDER_MODULES: readonly ProviderModule<never>[] = [razorpayProvider as ProviderModule<never>, xenditProvider as ProviderModule<never>, payengineProvider as ProviderModule<never>, pinelabsProvider as ProviderModule<never>, eximpeProvider as ProviderModule<never>];
+export const PROVIDER_MODULES: readonly ProviderPlugin[] = [razorpayProvider, xenditProvider, payengineProvider, pinelabsProvider, eximpeProvider];

@@ -40,11 +40,14 @@ export interface CreateLinkInput {
   returnUrl?: string;
 }
 
+/**
+ * What the core may ask of an adapter beyond create, retrieve and webhooks. Derived from the operations an adapter
+ * implements (`capabilitiesOf` in define.ts), never restated by hand; `uniqueReference` is declared data.
+ */
 export interface ProviderCapabilities {
   cancel: boolean;
   extendExpiry: boolean;
   notify: boolean;
-  list: boolean;
   findByReference: boolean;
   /**
    * The provider refuses a second link with a reference it has seen (Razorpay, PayEngine's slug, EximPe's
@@ -102,8 +105,6 @@ export interface ProviderAdapter {
   extendExpiry?(providerLinkId: string, expiresAt: Date): Promise<ProviderLinkState>;
   /** Present when `capabilities.notify`: asks the provider to send the link to the customer again. */
   notify?(providerLinkId: string, channel: 'email' | 'sms'): Promise<void>;
-  /** Present when `capabilities.list`: the newest links first. */
-  list?(options: { count: number }): Promise<ProviderLinkState[]>;
   /** Present when `capabilities.findByReference`: recovery after a timeout or a restart. */
   findByReference?(reference: string): Promise<ProviderLinkState | undefined>;
   /** Checks the signature over the exact bytes received. Constant-time. */

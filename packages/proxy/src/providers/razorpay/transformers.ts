@@ -2,12 +2,20 @@
  * Razorpay wire types and conversions, current Payment Links API (`/v1/payment_links`).
  * Source: shared/providers.md §5 (razorpay/markdown-docs api/payments/payment-links/*, webhooks/payment-links.md).
  *
- * Razorpay speaks integer minor units already, so amounts pass through unchanged.
+ * Razorpay speaks integer minor units already, so amounts pass through unchanged once `RAZORPAY_AMOUNTS` says
+ * Razorpay can take them.
  */
 import { z } from 'zod';
-import type { LinkStatus } from '../contract.ts';
-import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
-import type { CreateLinkInput, ProviderLinkState } from './types.ts';
+import type { LinkStatus } from '../../contract.ts';
+import { type AmountPolicy, toProviderAmount } from '../amounts.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderLinkState } from '../types.ts';
+
+/**
+ * Integer minor units, any currency Razorpay supports; three-decimal currencies (KWD, BHD, OMR) only to two
+ * decimals, "the last digit must be 0" (create-standard.md `amount`; invoices/entity.md "Watch Out!"). Both APIs.
+ */
+export const RAZORPAY_AMOUNTS: AmountPolicy<'minor'> = { label: 'Razorpay', unit: 'minor', decimals: { exponent: { 3: 2 } } };
 
 export const RazorpayLinkStatus = z.enum(['created', 'partially_paid', 'paid', 'expired', 'cancelled']);
 export type RazorpayLinkStatus = z.infer<typeof RazorpayLinkStatus>;
@@ -77,7 +85,7 @@ export function mapRazorpayStatus(status: RazorpayLinkStatus): LinkStatus {
 
 export function toRazorpayPaymentLinkRequest(input: CreateLinkInput) {
   return {
-    amount: input.amount.value,
+    amount: toProviderAmount(RAZORPAY_AMOUNTS, input.amount),
     currency: input.amount.currency,
     accept_partial: false,
     reference_id: input.reference,

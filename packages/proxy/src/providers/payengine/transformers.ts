@@ -8,11 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { LinkStatus } from '../contract.ts';
-import { currencyExponent, parseMajorString, toMajorString } from '../money.ts';
-import { Problem } from '../problems.ts';
-import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
-import type { CreateLinkInput, ProviderLinkState } from './types.ts';
+import type { LinkStatus } from '../../contract.ts';
+import { parseMajorString } from '../../money.ts';
+import { type AmountPolicy, toProviderAmount } from '../amounts.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderLinkState } from '../types.ts';
 
 /** The documented `payment_link_status` enum (seed; providers.md §3.5). */
 export const PayEngineLinkStatus = z.enum(['ACTIVE', 'INACTIVE', 'COMPLETED', 'CANCELLED']);
@@ -141,7 +141,7 @@ export function parsePayEngineDate(value: string | number | null | undefined, ed
   const text = String(value).trim();
   const dateOnly = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
   if (dateOnly) {
-    const [, y, m, d] = dateOnly.map(Number) as [number, number, number, number];
+    const [y, m, d] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
     const start = Date.UTC(y, m - 1, d);
     const check = new Date(start);
     if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
@@ -166,24 +166,16 @@ export function toPayEngineEndDate(expiresAt: Date, format: PayEngineDateFormat)
   return expiresAt.toISOString().slice(0, 10).replaceAll('-', '');
 }
 
-/** Max length of `data.amount`, "Allowed characters: 0-9 and .(dot)" (seed). */
-const MAX_AMOUNT_CHARS = 12;
-
 /**
- * Minor units → PayEngine's dollar string. The field "always reflects the total dollar amount … 0.10 will be 10
- * cents" (seed), i.e. two decimals: a currency with another exponent (JPY, KWD) would be misread, so it is
- * refused, as is anything longer than 12 characters or zero.
+ * A decimal string of dollars, at most 12 characters of [0-9.] (seed, `data.amount`). The field "always reflects
+ * the total dollar amount … 0.10 will be 10 cents" (seed), i.e. two decimals: a currency with another exponent
+ * (JPY, KWD) would be misread, so it is refused.
  */
+export const PAYENGINE_AMOUNTS: AmountPolicy<'major-string'> = { label: 'PayEngine', unit: 'major-string', exponents: [2], maxChars: 12 };
+
+/** Minor units → PayEngine's dollar string, refusing what `PAYENGINE_AMOUNTS` says PayEngine cannot take. */
 export function toPayEngineAmount(input: CreateLinkInput['amount']): string {
-  if (currencyExponent(input.currency) !== 2) {
-    throw new Problem(400, 'amount_not_representable', `PayEngine amounts are dollars and cents; ${input.currency} does not have two decimals`);
-  }
-  if (input.value <= 0) throw new Problem(400, 'amount_not_representable', 'PayEngine takes only positive amounts');
-  const major = toMajorString(input);
-  if (major.length > MAX_AMOUNT_CHARS) {
-    throw new Problem(400, 'amount_not_representable', `PayEngine amounts are at most ${MAX_AMOUNT_CHARS} characters ("${major}" is longer)`);
-  }
-  return major;
+  return toProviderAmount(PAYENGINE_AMOUNTS, input);
 }
 
 /**

@@ -10,8 +10,8 @@
  *
  * - Auth: HTTP Basic `key_id:key_secret`, exactly `Basic <base64>` (§5.2). Same host for test and live keys.
  * - Amounts: integer minor units on the wire, as inside pay-link. Three-decimal currencies (KWD, BHD, OMR) must
- *   end in 0 (create-standard.md `amount`; invoices/entity.md "Watch Out!"), so anything else is refused here
- *   rather than by Razorpay.
+ *   end in 0 (create-standard.md `amount`; invoices/entity.md "Watch Out!"), so anything else is refused before
+ *   Razorpay sees it (`RAZORPAY_AMOUNTS`, checked by amounts.ts).
  * - Create is not retried: a duplicate `reference_id` / `receipt` is a 400 (§5.7, seed "Must be a unique
  *   number"). A create that timed out is recovered by `findByReference` (`?reference_id=` / `?receipt=`), never
  *   by a second create.
@@ -36,30 +36,29 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Money } from '../contract.ts';
-import { currencyExponent } from '../money.ts';
-import { Problem } from '../problems.ts';
-import { type ProviderDeps, defineProvider } from './module.ts';
-import { headerValue, httpUrl, parseJson } from './inputs.ts';
-import { Secret, hmacSha256, safeEqual } from '../secret.ts';
-import { ProviderError, createProviderHttp } from './http.ts';
+import { Problem } from '../../problems.ts';
+import { type AdapterDeps, type AdapterKit, type AdapterOperations, type ProviderEndpoint, defineProvider } from '../define.ts';
+import { headerValue, httpUrl, parseJson, secretList } from '../inputs.ts';
+import { Secret, hmacSha256, safeEqual } from '../../secret.ts';
+import { ProviderError } from '../http.ts';
 import {
+  RAZORPAY_AMOUNTS,
   RazorpayErrorBody,
   RazorpayPaymentLink,
   RazorpayPaymentLinkList,
   RazorpayWebhookEnvelope,
   fromRazorpayPaymentLink,
   toRazorpayPaymentLinkRequest,
-} from './razorpay.transformers.ts';
+} from './transformers.ts';
 import {
   RazorpayInvoice,
   RazorpayInvoiceList,
   RazorpayInvoiceWebhookPayload,
   fromRazorpayInvoice,
   toRazorpayInvoiceRequest,
-} from './razorpay-invoices.transformers.ts';
-import { type StatusWordReader, createStatusWordReader } from './status-words.ts';
-import type { CreateLinkInput, ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
+} from './invoices.transformers.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from '../types.ts';
 
 export const RAZORPAY_PRODUCTION_URL = 'https://api.razorpay.com';
 
@@ -67,13 +66,12 @@ export const RAZORPAY_PRODUCTION_URL = 'https://api.razorpay.com';
 export const RazorpayApi = z.enum(['payment_links', 'invoices']);
 export type RazorpayApi = z.infer<typeof RazorpayApi>;
 
-export interface RazorpayConfig {
+/** Its settings, besides the base URL and timeout every provider has (`ProviderEndpoint`). */
+export interface RazorpayConfig extends ProviderEndpoint {
   keyId: string;
   keySecret: Secret;
   /** The first signs nothing we send; all are accepted on incoming webhooks (rotation). */
   webhookSecrets: Secret[];
-  baseUrl: string;
-  timeoutMs: number;
   /** Default `payment_links`. */
   api?: RazorpayApi;
 }
@@ -98,8 +96,6 @@ interface RazorpayWire<Entity> {
   reference(entity: Entity): string | null | undefined;
   /** The list filter naming our reference. */
   referenceQuery: 'reference_id' | 'receipt';
-  /** Extra filters on every list call. */
-  listQuery: Record<string, string>;
 }
 
 const PAYMENT_LINKS_WIRE: RazorpayWire<RazorpayPaymentLink> = {
@@ -110,7 +106,6 @@ const PAYMENT_LINKS_WIRE: RazorpayWire<RazorpayPaymentLink> = {
   toState: fromRazorpayPaymentLink,
   reference: (link) => link.reference_id,
   referenceQuery: 'reference_id',
-  listQuery: {},
 };
 
 const INVOICES_WIRE: RazorpayWire<RazorpayInvoice> = {
@@ -121,25 +116,20 @@ const INVOICES_WIRE: RazorpayWire<RazorpayInvoice> = {
   toState: fromRazorpayInvoice,
   reference: (invoice) => invoice.receipt,
   referenceQuery: 'receipt',
-  // `/v1/invoices` lists every invoice of the account; only links are ours (seed: "type … link/ecod/invoice").
-  listQuery: { type: 'link' },
 };
 
-export type RazorpayAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'>;
-
-export function createRazorpayAdapter(config: RazorpayConfig, deps: RazorpayAdapterDeps): ProviderAdapter {
-  return config.api === 'invoices' ? buildAdapter(config, deps, INVOICES_WIRE) : buildAdapter(config, deps, PAYMENT_LINKS_WIRE);
+export function createRazorpayAdapter(config: RazorpayConfig, deps: AdapterDeps): ProviderAdapter {
+  return razorpayProvider.createAdapter(config, deps);
 }
 
-function buildAdapter<Entity>(config: RazorpayConfig, deps: RazorpayAdapterDeps, wire: RazorpayWire<Entity>): ProviderAdapter {
-  const readWord = createStatusWordReader('razorpay', deps.log);
+function razorpayOperations(config: RazorpayConfig, kit: AdapterKit): AdapterOperations {
+  return config.api === 'invoices' ? buildOperations(config, kit, INVOICES_WIRE) : buildOperations(config, kit, PAYMENT_LINKS_WIRE);
+}
+
+function buildOperations<Entity>(config: RazorpayConfig, kit: AdapterKit, wire: RazorpayWire<Entity>): AdapterOperations {
+  const { readWord } = kit;
   const toState = (entity: Entity) => wire.toState(entity, readWord);
-  const http = createProviderHttp({
-    provider: 'razorpay',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    fetch: deps.fetch,
-    onCall: deps.onCall,
+  const http = kit.http({
     headers: () => ({
       authorization: `Basic ${Buffer.from(`${config.keyId}:${config.keySecret.reveal()}`).toString('base64')}`,
     }),
@@ -151,11 +141,7 @@ function buildAdapter<Entity>(config: RazorpayConfig, deps: RazorpayAdapterDeps,
   const one = (id: string) => `${wire.path}/${encodeURIComponent(id)}`;
 
   return {
-    name: 'razorpay',
-    capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true, uniqueReference: true },
-
     async create(input) {
-      assertRepresentable(input.amount);
       const entity = await http.request({ method: 'POST', path: wire.path, body: wire.toCreateRequest(input), schema: wire.entity });
       const state = toState(entity);
       if (!state.url) {
@@ -188,17 +174,6 @@ function buildAdapter<Entity>(config: RazorpayConfig, deps: RazorpayAdapterDeps,
         path: `${one(providerLinkId)}/notify_by/${channel}`,
         schema: z.object({ success: z.boolean().optional() }).loose(),
       });
-    },
-
-    async list({ count }) {
-      const entities = await http.request({
-        method: 'GET',
-        path: wire.path,
-        query: { ...wire.listQuery, count: Math.min(count, 100) },
-        schema: wire.list,
-        idempotent: true,
-      });
-      return entities.map(toState);
     },
 
     async findByReference(reference) {
@@ -247,23 +222,16 @@ function buildAdapter<Entity>(config: RazorpayConfig, deps: RazorpayAdapterDeps,
   };
 }
 
-/** Three-decimal currencies must end in 0 at Razorpay; anything else would need rounding. */
-function assertRepresentable(amount: Money): void {
-  if (currencyExponent(amount.currency) === 3 && amount.value % 10 !== 0) {
-    throw new Problem(400, 'amount_not_representable', `Razorpay takes ${amount.currency} amounts only in multiples of 0.010`);
-  }
-}
-
-export const razorpayProvider = defineProvider<RazorpayConfig>({
+export const razorpayProvider = defineProvider({
   name: 'razorpay',
+  amount: RAZORPAY_AMOUNTS,
+  // A reused `reference_id` / `receipt` is a 400 (§5.7).
+  uniqueReference: true,
+  unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     RAZORPAY_KEY_ID: z.string().regex(/^rzp_(test|live)_\w+$/, 'a key id such as rzp_test_…').optional(),
     RAZORPAY_KEY_SECRET: z.string().min(8, 'the key secret from the dashboard').optional(),
-    RAZORPAY_WEBHOOK_SECRET: z
-      .string()
-      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
-      .pipe(z.array(z.string().min(8, 'at least 8 characters')).min(1, 'at least one secret'))
-      .optional(),
+    RAZORPAY_WEBHOOK_SECRET: secretList(8).optional(),
     RAZORPAY_BASE_URL: httpUrl.default(RAZORPAY_PRODUCTION_URL),
     /** `payment_links` (current API) or `invoices` (legacy `/v1/invoices` type=link, for accounts still on it). */
     RAZORPAY_API: z
@@ -271,14 +239,14 @@ export const razorpayProvider = defineProvider<RazorpayConfig>({
       .default('payment_links'),
   }),
   required: ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'],
-  settings: (v, common) => ({
-    keyId: v.RAZORPAY_KEY_ID as string,
-    keySecret: new Secret(v.RAZORPAY_KEY_SECRET as string),
-    webhookSecrets: (v.RAZORPAY_WEBHOOK_SECRET as string[]).map((s) => new Secret(s)),
-    baseUrl: v.RAZORPAY_BASE_URL as string,
+  settings: (v, common): RazorpayConfig => ({
+    keyId: v.RAZORPAY_KEY_ID,
+    keySecret: new Secret(v.RAZORPAY_KEY_SECRET),
+    webhookSecrets: v.RAZORPAY_WEBHOOK_SECRET.map((s) => new Secret(s)),
+    baseUrl: v.RAZORPAY_BASE_URL,
     timeoutMs: common.timeoutMs,
-    api: v.RAZORPAY_API as RazorpayApi,
+    api: v.RAZORPAY_API,
   }),
   isTestMode: (settings) => settings.keyId.startsWith('rzp_test_'),
-  createAdapter: (settings, deps) => createRazorpayAdapter(settings, deps),
+  adapter: razorpayOperations,
 });

@@ -26,7 +26,7 @@
  * key is compared exactly. The known gap: JSON numbers go through IEEE doubles, so two numbers beyond 2^53 that
  * round to the same double compare equal; the adapter reads no numbers from a webhook.
  */
-import { type Secret, hmacSha256, safeEqual } from '../secret.ts';
+import { type Secret, hmacSha256, safeEqual } from '../../secret.ts';
 
 /** Largest body whose canonical forms are computed; larger ones are checked over their raw bytes only. */
 export const CANONICAL_MAX_BYTES = 64 * 1024;

@@ -14,7 +14,7 @@
  * - Amounts: `{value, currency}` in minor units already; refused outside 100–100,000,000 paise, the limits both
  *   official integrations enforce (n8n `VALIDATION_LIMITS`, MCP `Amount(ge=100, le=100_000_000)`). INR only:
  *   every example and both limits are in paise, and other currencies need an MCC set-up (`is_mcc_transaction`)
- *   this adapter does not ask for.
+ *   this adapter does not ask for. Declared in `PINELABS_AMOUNTS` (transformers.ts).
  * - `expire_by`: ISO 8601 UTC, at most 180 days ahead (seed); a later expiry is brought in to just under 180 days
  *   rather than refused, and the link reports the expiry Pine Labs actually set.
  * - Create is not retried on network errors, timeouts or 5xx (the kit's rule for every adapter); a create whose
@@ -56,29 +56,26 @@
 import { createHash, createHmac } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Problem } from '../problems.ts';
-import { Secret, safeEqual } from '../secret.ts';
-import { type ProviderRequest, ProviderError, createProviderHttp } from './http.ts';
-import { type ProviderDeps, defineProvider } from './module.ts';
-import { headerValue, httpUrl, parseJson } from './inputs.ts';
-import { createPinelabsTokenSource, describePinelabsError } from './pinelabs.token.ts';
+import { Problem } from '../../problems.ts';
+import { Secret, safeEqual } from '../../secret.ts';
+import { type ProviderRequest, ProviderError } from '../http.ts';
+import { type AdapterDeps, type AdapterKit, type AdapterOperations, type ProviderEndpoint, defineProvider } from '../define.ts';
+import { headerValue, httpUrl, parseJson, secretList } from '../inputs.ts';
+import { createPinelabsTokenSource, describePinelabsError } from './token.ts';
 import {
-  type PinelabsPaymentLink as PinelabsPaymentLinkType,
+  PINELABS_AMOUNTS,
   PinelabsPaymentLink,
   PinelabsPaymentLinkLookup,
   PinelabsWebhookEnvelope,
   fromPinelabsPaymentLink,
   toPinelabsPaymentLinkRequest,
-} from './pinelabs.transformers.ts';
-import { createStatusWordReader } from './status-words.ts';
-import type { ProviderAdapter, WebhookEvent, WebhookVerdict } from './types.ts';
+} from './transformers.ts';
+import { UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { ProviderAdapter, WebhookEvent, WebhookVerdict } from '../types.ts';
 
 export const PINELABS_PRODUCTION_URL = 'https://api.pluralpay.in/api';
 export const PINELABS_UAT_URL = 'https://pluraluat.v2.pinepg.in/api';
 
-/** n8n `VALIDATION_LIMITS` and MCP `Amount(ge=100, le=100_000_000)`, in paise (providers.md §4.4). */
-export const PINELABS_MIN_AMOUNT = 100;
-export const PINELABS_MAX_AMOUNT = 100_000_000;
 const MAX_EXPIRY_MS = 180 * 24 * 60 * 60_000;
 /** Room for clock skew between us and Pine Labs when an expiry is brought in to the 180-day limit. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
@@ -90,33 +87,31 @@ const INDEX_LIMIT = 10_000;
 /** Order events that can move a link; refunds, tokens, subscriptions and customers cannot (available-events page). */
 const ORDER_EVENTS = new Set(['ORDER_AUTHORIZED', 'ORDER_PROCESSED', 'ORDER_CANCELLED', 'ORDER_FAILED', 'PAYMENT_FAILED']);
 
-export interface PinelabsConfig {
+/** Its settings, besides the base URL and timeout every provider has (`ProviderEndpoint`). */
+export interface PinelabsConfig extends ProviderEndpoint {
   clientId: string;
   clientSecret: Secret;
   /** Every key accepted on incoming webhooks (rotation); defaults to the client secret. */
   webhookSecrets: Secret[];
-  baseUrl: string;
-  timeoutMs: number;
 }
 
-export function createPinelabsAdapter(config: PinelabsConfig, deps: Pick<ProviderDeps, 'fetch' | 'now' | 'onCall' | 'log'>): ProviderAdapter {
-  const readWord = createStatusWordReader('pinelabs', deps.log);
-  const tokens = createPinelabsTokenSource({ ...config, fetch: deps.fetch, now: deps.now, onCall: deps.onCall });
+export function createPinelabsAdapter(config: PinelabsConfig, deps: AdapterDeps): ProviderAdapter {
+  return pinelabsProvider.createAdapter(config, deps);
+}
+
+function pinelabsOperations(config: PinelabsConfig, kit: AdapterKit): AdapterOperations {
+  const { now, readWord } = kit;
+  const tokens = createPinelabsTokenSource({ ...config, fetch: kit.fetch, now, onCall: kit.onCall });
   const index = createLinkIndex(INDEX_LIMIT);
   const webhookKeys = config.webhookSecrets.map((secret) => webhookKey(secret.reveal()));
 
   function httpWith(token: string) {
-    return createProviderHttp({
-      provider: 'pinelabs',
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      fetch: deps.fetch,
-      onCall: deps.onCall,
+    return kit.http({
       // Called per attempt, so a retried read gets its own Request-ID.
       headers: () => ({
         authorization: `Bearer ${token}`,
         'request-id': randomUUID(),
-        'request-timestamp': new Date(deps.now()).toISOString(),
+        'request-timestamp': new Date(now()).toISOString(),
       }),
       describeError: describePinelabsError,
     });
@@ -135,7 +130,7 @@ export function createPinelabsAdapter(config: PinelabsConfig, deps: Pick<Provide
   }
 
   /** Normalizes a link object and remembers its order id and reference for the webhook fast path. */
-  function learn(link: PinelabsPaymentLinkType) {
+  function learn(link: PinelabsPaymentLink) {
     if (link.order_id) index.set(`order:${link.order_id}`, link.payment_link_id);
     if (link.merchant_payment_link_reference) index.set(`ref:${link.merchant_payment_link_reference}`, link.payment_link_id);
     return fromPinelabsPaymentLink(link, readWord);
@@ -144,19 +139,8 @@ export function createPinelabsAdapter(config: PinelabsConfig, deps: Pick<Provide
   const linkPath = (id: string) => `/pay/v1/paymentlink/${encodeURIComponent(id)}`;
 
   return {
-    name: 'pinelabs',
-    capabilities: { cancel: true, extendExpiry: false, notify: true, list: false, findByReference: true, uniqueReference: true },
-    currencies: ['INR'],
-
     async create(input) {
-      const { value, currency } = input.amount;
-      if (!Number.isSafeInteger(value)) {
-        throw new Problem(400, 'amount_not_representable', 'Pine Labs takes a whole number of paise');
-      }
-      if (value < PINELABS_MIN_AMOUNT || value > PINELABS_MAX_AMOUNT) {
-        throw new Problem(400, 'amount_not_allowed', `Pine Labs takes ${currency} 1.00 to 10,00,000.00 per link`);
-      }
-      const latest = deps.now() + MAX_EXPIRY_MS - EXPIRY_MARGIN_MS;
+      const latest = now() + MAX_EXPIRY_MS - EXPIRY_MARGIN_MS;
       const expireBy = input.expiresAt.getTime() > latest ? new Date(latest) : input.expiresAt;
       const link = await call({
         method: 'POST',
@@ -271,14 +255,12 @@ function createLinkIndex(limit: number) {
   };
 }
 
-const secretList = (min: number) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
-    .pipe(z.array(z.string().min(min, `at least ${min} characters`)).min(1, 'at least one secret'));
-
-export const pinelabsProvider = defineProvider<PinelabsConfig>({
+export const pinelabsProvider = defineProvider({
   name: 'pinelabs',
+  amount: PINELABS_AMOUNTS,
+  // "Duplicate requests … return the existing payment link" (seed).
+  uniqueReference: true,
+  unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     PINELABS_CLIENT_ID: z.string().min(1).max(100, 'the client id from the dashboard').optional(),
     PINELABS_CLIENT_SECRET: z.string().min(8, 'the client secret from the dashboard').optional(),
@@ -286,14 +268,14 @@ export const pinelabsProvider = defineProvider<PinelabsConfig>({
     PINELABS_BASE_URL: httpUrl.default(PINELABS_PRODUCTION_URL),
   }),
   required: ['PINELABS_CLIENT_ID', 'PINELABS_CLIENT_SECRET'],
-  settings: (v, common) => ({
-    clientId: v.PINELABS_CLIENT_ID as string,
-    clientSecret: new Secret(v.PINELABS_CLIENT_SECRET as string),
-    webhookSecrets: ((v.PINELABS_WEBHOOK_SECRET as string[] | undefined) ?? [v.PINELABS_CLIENT_SECRET as string]).map((s) => new Secret(s)),
-    baseUrl: (v.PINELABS_BASE_URL as string).replace(/\/+$/, ''),
+  settings: (v, common): PinelabsConfig => ({
+    clientId: v.PINELABS_CLIENT_ID,
+    clientSecret: new Secret(v.PINELABS_CLIENT_SECRET),
+    webhookSecrets: (v.PINELABS_WEBHOOK_SECRET ?? [v.PINELABS_CLIENT_SECRET]).map((s) => new Secret(s)),
+    baseUrl: v.PINELABS_BASE_URL.replace(/\/+$/, ''),
     timeoutMs: common.timeoutMs,
   }),
   // Only the production host moves real money: UAT, a simulator or any other host is test mode.
   isTestMode: (settings) => new URL(settings.baseUrl).host !== new URL(PINELABS_PRODUCTION_URL).host,
-  createAdapter: (settings, deps) => createPinelabsAdapter(settings, deps),
+  adapter: pinelabsOperations,
 });

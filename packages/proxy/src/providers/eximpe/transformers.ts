@@ -13,11 +13,11 @@
  * its capture until it settles), both only when present; without either, the webhook's claim supplies it.
  */
 import { z } from 'zod';
-import type { LinkStatus, Money } from '../contract.ts';
-import { parseMajorString, toMajorString } from '../money.ts';
-import { Problem } from '../problems.ts';
-import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
-import type { CreateLinkInput, ProviderLinkState } from './types.ts';
+import type { LinkStatus, Money } from '../../contract.ts';
+import { parseMajorString } from '../../money.ts';
+import { type AmountPolicy, toProviderAmount } from '../amounts.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderLinkState } from '../types.ts';
 
 /** Every link-status word the adapter knows, upper-cased; `UNKNOWN` stands for any other. */
 export const EximPeLinkStatus = z.enum([
@@ -230,15 +230,12 @@ export function parseEximPeAmount(amount: z.infer<typeof EximPeAmount> | null | 
   return parseMajorString(String(amount), currency);
 }
 
-/** The proxy's money → EximPe's `"1500.00"`, refusing what EximPe cannot take. */
+/** Decimal major units in a string (`"1500.00"`, the v1 seed), INR only ("Currently supports INR", §1.4). */
+export const EXIMPE_AMOUNTS: AmountPolicy<'major-string'> = { label: 'EximPe', unit: 'major-string', currencies: ['INR'] };
+
+/** The proxy's money → EximPe's `"1500.00"`, refusing what `EXIMPE_AMOUNTS` says EximPe cannot take. */
 export function toEximPeAmount(money: Money): string {
-  if (money.currency !== 'INR') {
-    throw new Problem(400, 'amount_not_allowed', `EximPe takes INR only, not ${money.currency}`);
-  }
-  if (money.value < 1) {
-    throw new Problem(400, 'amount_not_representable', 'EximPe takes a positive amount (at least ₹0.01)');
-  }
-  return toMajorString(money);
+  return toProviderAmount(EXIMPE_AMOUNTS, money);
 }
 
 /** `+91 98765-43210` → `+919876543210`; a bare ten-digit number is Indian (the playground prefixes `+91`). */
@@ -286,8 +283,9 @@ export function toEximPeDateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** The link's id: `payment_id` first (see `EximPePaymentLink`); both schemas refuse a link that has neither. */
 export function eximpeLinkId(link: { payment_id?: string | null; link_id?: string | null }): string {
-  return (link.payment_id || link.link_id) as string;
+  return link.payment_id || link.link_id || '';
 }
 
 /** A retrieved or listed link → the normalized state. */

@@ -10,10 +10,10 @@
  * - The lifetime is UNCONFIRMED: without `expires_at` (or `expires_in`), the official MCP's 3000 s is assumed.
  */
 import { randomUUID } from 'node:crypto';
-import { Problem } from '../problems.ts';
-import type { Secret } from '../secret.ts';
-import { type ProviderCallRecord, ProviderError, createProviderHttp } from './http.ts';
-import { PinelabsErrorBody, PinelabsTokenResponse } from './pinelabs.transformers.ts';
+import { Problem } from '../../problems.ts';
+import type { Secret } from '../../secret.ts';
+import { type ProviderCallRecord, ProviderError, createProviderHttp } from '../http.ts';
+import { PinelabsErrorBody, PinelabsTokenResponse } from './transformers.ts';
 
 export const TOKEN_REFRESH_LEAD_MS = 60_000;
 /** The MCP server's `token_ttl=3000` (providers.md §4.2), used when the answer states no expiry. */

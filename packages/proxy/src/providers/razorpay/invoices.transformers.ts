@@ -5,12 +5,14 @@
  * A legacy payment link is an invoice entity ("Payment Link is a solution on our existing Invoices system",
  * seed), so the entity, its statuses and the list wrapper are the Invoices API's
  * (razorpay/markdown-docs api/payments/invoices/entity.md, fetch-all.md). Amounts are integer minor units, as
- * inside pay-link, so they pass through unchanged.
+ * inside pay-link, so they pass through unchanged (checked against `RAZORPAY_AMOUNTS`).
  */
 import { z } from 'zod';
-import type { LinkStatus } from '../contract.ts';
-import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
-import type { CreateLinkInput, ProviderLinkState } from './types.ts';
+import type { LinkStatus } from '../../contract.ts';
+import { toProviderAmount } from '../amounts.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderLinkState } from '../types.ts';
+import { RAZORPAY_AMOUNTS } from './transformers.ts';
 
 /** Invoice statuses (api/payments/invoices/entity.md). A link is created `issued`; `draft` needs `draft=1`. */
 export const RazorpayInvoiceStatus = z.enum(['draft', 'issued', 'partially_paid', 'paid', 'cancelled', 'expired', 'deleted']);
@@ -80,7 +82,7 @@ export function mapRazorpayInvoiceStatus(status: RazorpayInvoiceStatus): LinkSta
 export function toRazorpayInvoiceRequest(input: CreateLinkInput) {
   return {
     type: 'link' as const,
-    amount: input.amount.value,
+    amount: toProviderAmount(RAZORPAY_AMOUNTS, input.amount),
     currency: input.amount.currency,
     description: input.description.slice(0, 2048),
     ...(input.customer && { customer: input.customer }),

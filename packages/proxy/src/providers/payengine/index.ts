@@ -6,7 +6,8 @@
  *
  * Confirmed by the docs:
  * - Auth: `Authorization: Basic <secret key>`, the key exactly as the console shows it, NOT base64(user:pass).
- * - Create `POST /api/payment-link` with `{merchant_id, data:{…}}`; details `GET /api/payment-link/:id`; list
+ * - Create `POST /api/payment-link` with `{merchant_id, data:{…}}`; details `GET /api/payment-link/:id`; list (for
+ *   `findByReference`)
  *   `GET /api/merchant/:merchant_id/payment-link?page&limit` (`limit` 10..500, newest first, `{data:[…]}`);
  *   cancel `POST /api/payment-link/:id/cancel` → `{success, message}`.
  * - Amount: a decimal string of dollars, ≤ 12 characters of [0-9.]; `currency_code` defaults to USD.
@@ -48,12 +49,13 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Problem } from '../problems.ts';
-import { Secret, hmacSha256, safeEqual } from '../secret.ts';
-import { ProviderError, createProviderHttp } from './http.ts';
-import { type ProviderDeps, defineProvider } from './module.ts';
-import { headerValue, httpUrl, parseJson } from './inputs.ts';
+import { Problem } from '../../problems.ts';
+import { Secret, hmacSha256, safeEqual } from '../../secret.ts';
+import { ProviderError } from '../http.ts';
+import { type AdapterDeps, type AdapterKit, type AdapterOperations, type ProviderEndpoint, defineProvider } from '../define.ts';
+import { headerValue, httpUrl, parseJson, secretList } from '../inputs.ts';
 import {
+  PAYENGINE_AMOUNTS,
   PayEngineCancelResponse,
   type PayEngineDateFormat,
   PayEngineLinkList,
@@ -64,9 +66,9 @@ import {
   fromPayEnginePaymentLink,
   toPayEngineCreateRequest,
   toPayEngineEndDate,
-} from './payengine.transformers.ts';
-import { createStatusWordReader } from './status-words.ts';
-import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
+} from './transformers.ts';
+import { UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from '../types.ts';
 
 export const PAYENGINE_PRODUCTION_URL = 'https://console.payengine.co';
 export const PAYENGINE_SANDBOX_URL = 'https://console.payengine.dev';
@@ -74,34 +76,29 @@ export const PAYENGINE_SANDBOX_URL = 'https://console.payengine.dev';
 /** How far a webhook's `t` may be from our clock, either way. */
 export const PAYENGINE_WEBHOOK_TOLERANCE_MS = 5 * 60_000;
 
-/** `limit` bounds of the list endpoint ("Default and minimum is 10; max=500"). */
-const LIST_MIN = 10;
-const LIST_MAX = 500;
-/** `findByReference` looks at the newest links only: it recovers a create that timed out moments ago. */
+/**
+ * `findByReference` pages the list endpoint (`limit` "Default and minimum is 10; max=500") and looks at the
+ * newest links only: it recovers a create that timed out moments ago.
+ */
 const FIND_PAGE_SIZE = 100;
 const FIND_MAX_PAGES = 3;
 
-export interface PayEngineConfig {
+/** Its settings, besides the base URL and timeout every provider has (`ProviderEndpoint`). */
+export interface PayEngineConfig extends ProviderEndpoint {
   secretKey: Secret;
   merchantId: string;
   /** All are accepted on incoming webhooks (rotation: one endpoint secret per registered endpoint). */
   webhookSecrets: Secret[];
-  baseUrl: string;
   endDateFormat: PayEngineDateFormat;
-  timeoutMs: number;
 }
 
-export type PayEngineAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'> & { now?: () => number };
+export function createPayEngineAdapter(config: PayEngineConfig, deps: AdapterDeps): ProviderAdapter {
+  return payengineProvider.createAdapter(config, deps);
+}
 
-export function createPayEngineAdapter(config: PayEngineConfig, deps: PayEngineAdapterDeps): ProviderAdapter {
-  const now = deps.now ?? Date.now;
-  const readWord = createStatusWordReader('payengine', deps.log);
-  const http = createProviderHttp({
-    provider: 'payengine',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    fetch: deps.fetch,
-    onCall: deps.onCall,
+function payengineOperations(config: PayEngineConfig, kit: AdapterKit): AdapterOperations {
+  const { now, readWord } = kit;
+  const http = kit.http({
     // The raw key after "Basic ", as the authentication page and the cURL samples show; not base64(user:pass).
     headers: () => ({ authorization: `Basic ${config.secretKey.reveal()}` }),
     describeError: describePayEngineError,
@@ -114,20 +111,17 @@ export function createPayEngineAdapter(config: PayEngineConfig, deps: PayEngineA
     return toState(link);
   }
 
-  async function listPage(page: number, limit: number): Promise<PayEnginePaymentLink[]> {
+  async function listPage(page: number): Promise<PayEnginePaymentLink[]> {
     return http.request({
       method: 'GET',
       path: `/api/merchant/${encodeURIComponent(config.merchantId)}/payment-link`,
-      query: { page, limit: Math.min(Math.max(limit, LIST_MIN), LIST_MAX) },
+      query: { page, limit: FIND_PAGE_SIZE },
       schema: PayEngineLinkList,
       idempotent: true,
     });
   }
 
   return {
-    name: 'payengine',
-    capabilities: { cancel: true, extendExpiry: true, notify: false, list: true, findByReference: true, uniqueReference: true },
-
     async create(input) {
       const link = await http.request({
         method: 'POST',
@@ -161,14 +155,9 @@ export function createPayEngineAdapter(config: PayEngineConfig, deps: PayEngineA
       return link.success ? toState(link.data) : retrieve(providerLinkId);
     },
 
-    async list({ count }) {
-      const links = await listPage(1, count);
-      return links.slice(0, count).map(toState);
-    },
-
     async findByReference(reference) {
       for (let page = 1; page <= FIND_MAX_PAGES; page += 1) {
-        const links = await listPage(page, FIND_PAGE_SIZE);
+        const links = await listPage(page);
         const match = links.find((l) => l.internal_transaction_id === reference);
         if (match) return toState(match);
         if (links.length < FIND_PAGE_SIZE) return undefined;
@@ -239,32 +228,32 @@ function parseSignatureHeader(header: string): { timestamp: string; signatures: 
   return timestamp && signatures.length > 0 ? { timestamp, signatures } : undefined;
 }
 
-export const payengineProvider = defineProvider<PayEngineConfig>({
+export const payengineProvider = defineProvider({
   name: 'payengine',
+  amount: PAYENGINE_AMOUNTS,
+  // `slug_id` is unique per environment and derived from our reference: a repeated create collides.
+  uniqueReference: true,
+  unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     PAYENGINE_SECRET_KEY: z.string().min(8, 'the API secret key from the PayEngine console (API → Manage Keys)').optional(),
     PAYENGINE_MERCHANT_ID: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, 'the PayEngine merchant id, e.g. 1cc7b594-b80f-4227-a0fa-299c4c6ce8ab')
       .optional(),
-    PAYENGINE_WEBHOOK_SECRET: z
-      .string()
-      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
-      .pipe(z.array(z.string().min(8, 'at least 8 characters')).min(1, 'at least one secret'))
-      .optional(),
+    PAYENGINE_WEBHOOK_SECRET: secretList(8).optional(),
     PAYENGINE_BASE_URL: httpUrl.default(PAYENGINE_PRODUCTION_URL),
     PAYENGINE_END_DATE_FORMAT: z.enum(['yyyymmdd', 'iso8601']).default('yyyymmdd'),
   }),
   required: ['PAYENGINE_SECRET_KEY', 'PAYENGINE_MERCHANT_ID', 'PAYENGINE_WEBHOOK_SECRET'],
-  settings: (v, common) => ({
-    secretKey: new Secret(v.PAYENGINE_SECRET_KEY as string),
-    merchantId: v.PAYENGINE_MERCHANT_ID as string,
-    webhookSecrets: (v.PAYENGINE_WEBHOOK_SECRET as string[]).map((s) => new Secret(s)),
-    baseUrl: v.PAYENGINE_BASE_URL as string,
-    endDateFormat: v.PAYENGINE_END_DATE_FORMAT as PayEngineDateFormat,
+  settings: (v, common): PayEngineConfig => ({
+    secretKey: new Secret(v.PAYENGINE_SECRET_KEY),
+    merchantId: v.PAYENGINE_MERCHANT_ID,
+    webhookSecrets: v.PAYENGINE_WEBHOOK_SECRET.map((s) => new Secret(s)),
+    baseUrl: v.PAYENGINE_BASE_URL,
+    endDateFormat: v.PAYENGINE_END_DATE_FORMAT,
     timeoutMs: common.timeoutMs,
   }),
   // Only the production host moves real money; the sandbox (`.dev`) host and any simulator are test mode.
   isTestMode: (settings) => !/(^|\.)payengine\.co$/i.test(new URL(settings.baseUrl).hostname),
-  createAdapter: (settings, deps) => createPayEngineAdapter(settings, deps),
+  adapter: payengineOperations,
 });

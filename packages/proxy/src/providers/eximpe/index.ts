@@ -28,7 +28,7 @@
  * - Status words: only `ACTIVE` is documented. See `mapEximPeStatus`: paid from a paid word or a `status_message`
  *   reporting a capture; expired when `expiry_date` is past by the injected clock; cancelled for
  *   `INACTIVE`/`DEACTIVATED`/`CANCELLED`, and always after our own successful deactivate; other words → pending
- *   (expired past `expiry_date`), logged at warn once per word through `deps.log` (decision 0010).
+ *   (expired past `expiry_date`), logged at warn once per word through the proxy's log (decision 0010).
  * - Paid time: the link reference documents no payment time; `payment_completed_at`, else `updated_at`, is read
  *   when a link carries one (eximpe.transformers.ts), else the webhook's claim supplies it. In the webhook the
  *   payment time is `data.payment_completed_at` (seed, v1 and v2); failing that, `event_time` is taken only in
@@ -49,15 +49,16 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Money } from '../contract.ts';
-import { Problem } from '../problems.ts';
-import { Secret } from '../secret.ts';
-import { ProviderError, createProviderHttp } from './http.ts';
-import { type ProviderDeps, defineProvider } from './module.ts';
-import { headerValue, httpUrl, parseJson } from './inputs.ts';
-import { verifyEximPeSignature } from './eximpe.signature.ts';
-import { createStatusWordReader } from './status-words.ts';
+import type { Money } from '../../contract.ts';
+import { Problem } from '../../problems.ts';
+import { Secret } from '../../secret.ts';
+import { ProviderError } from '../http.ts';
+import { type AdapterDeps, type AdapterKit, type AdapterOperations, type ProviderEndpoint, defineProvider } from '../define.ts';
+import { headerValue, httpUrl, parseJson, secretList } from '../inputs.ts';
+import { verifyEximPeSignature } from './signature.ts';
+import { UNKNOWN_STATUS_READING } from '../status-words.ts';
 import {
+  EXIMPE_AMOUNTS,
   EximPeAck,
   EximPeCreatedLink,
   EximPeErrorBody,
@@ -71,8 +72,8 @@ import {
   toEximPeCreateRequest,
   toEximPeDateTime,
   toEximPePhone,
-} from './eximpe.transformers.ts';
-import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
+} from './transformers.ts';
+import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from '../types.ts';
 
 export const EXIMPE_PRODUCTION_URL = 'https://api-pacb.eximpe.com';
 export const EXIMPE_SANDBOX_URL = 'https://api-pacb-uat.eximpe.com';
@@ -86,7 +87,8 @@ const TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 /** Payment events that can change whether a link is paid; the core re-reads the link for each. */
 const PAYMENT_EVENTS = new Set(['PAYMENT_SUCCESSFUL', 'PAYMENT_FAILED']);
 
-export interface EximPeConfig {
+/** Its settings, besides the base URL and timeout every provider has (`ProviderEndpoint`). */
+export interface EximPeConfig extends ProviderEndpoint {
   clientId: string;
   clientSecret: Secret;
   apiVersion: string;
@@ -94,22 +96,16 @@ export interface EximPeConfig {
   merchantId?: string;
   /** All are accepted on incoming webhooks (rotation, or both readings of the docs). */
   webhookSecrets: Secret[];
-  baseUrl: string;
-  timeoutMs: number;
 }
 
-export type EximPeAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'> & { now?: () => number };
+export function createEximPeAdapter(config: EximPeConfig, deps: AdapterDeps): ProviderAdapter {
+  return eximpeProvider.createAdapter(config, deps);
+}
 
-export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDeps): ProviderAdapter {
-  const now = deps.now ?? Date.now;
-  const readWord = createStatusWordReader('eximpe', deps.log);
+function eximpeOperations(config: EximPeConfig, kit: AdapterKit): AdapterOperations {
+  const { now, readWord } = kit;
 
-  const http = createProviderHttp({
-    provider: 'eximpe',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    fetch: deps.fetch,
-    onCall: deps.onCall,
+  const http = kit.http({
     headers: () => ({
       'x-client-id': config.clientId,
       'x-client-secret': config.clientSecret.reveal(),
@@ -122,18 +118,22 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
     },
   });
 
-  /** EximPe may answer 200 with `success: false` (the playground checks both, §1.7). */
+  /**
+   * EximPe may answer 200 with `success: false` (the playground checks both, §1.7): such a body is a refusal,
+   * marked by an issue the caller recognises, and only any other body is read with `schema` (a pipe stops at
+   * the first schema's issues).
+   */
   const failureSchema = z.object({ success: z.literal(false) }).loose();
   function orRefusal<T extends z.ZodType>(schema: T) {
-    return z.union([schema, failureSchema]).transform((body, ctx) => {
-      if ((body as { success?: unknown }).success === false) {
+    return z
+      .unknown()
+      .superRefine((body, ctx) => {
+        if (!failureSchema.safeParse(body).success) return;
         const parsed = EximPeErrorBody.safeParse(body);
         const code = parsed.success ? (parsed.data.error?.code ?? 'success: false') : 'success: false';
         ctx.addIssue({ code: 'custom', message: code, params: { eximpeRefusal: true } });
-        return z.NEVER;
-      }
-      return body as z.infer<T>;
-    });
+      })
+      .pipe(schema);
   }
 
   async function call<T extends z.ZodType>(req: {
@@ -186,10 +186,6 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
   }
 
   return {
-    name: 'eximpe',
-    capabilities: { cancel: true, extendExpiry: true, notify: true, list: true, findByReference: true, uniqueReference: false },
-    currencies: ['INR'],
-
     async create(input) {
       const body = toEximPeCreateRequest(input, now());
       const { data } = await call({ method: 'POST', path: LINKS, body, schema: eximpeEnvelope(EximPeCreatedLink) });
@@ -230,11 +226,6 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
         body: channel === 'email' ? { email: [to] } : { phone: [toEximPePhone(to)] },
         schema: EximPeAck,
       });
-    },
-
-    async list({ count }) {
-      const links = await listPage(1, Math.max(1, Math.min(count, PAGE_SIZE)));
-      return links.map((link) => toState(link));
     },
 
     async findByReference(reference) {
@@ -284,8 +275,12 @@ export function createEximPeAdapter(config: EximPeConfig, deps: EximPeAdapterDep
   };
 }
 
-export const eximpeProvider = defineProvider<EximPeConfig>({
+export const eximpeProvider = defineProvider({
   name: 'eximpe',
+  amount: EXIMPE_AMOUNTS,
+  // Whether a reused `reference_id` is refused is UNCONFIRMED (§1.4): the core looks a reference up first.
+  uniqueReference: false,
+  unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     EXIMPE_CLIENT_ID: z.string().trim().min(1, 'the Client ID from the EximPe dashboard (Developer Section)').optional(),
     EXIMPE_CLIENT_SECRET: z.string().min(8, 'the Client Secret from the EximPe dashboard (Developer Section)').optional(),
@@ -294,27 +289,20 @@ export const eximpeProvider = defineProvider<EximPeConfig>({
       .regex(/^\d+\.\d+\.\d+$/, 'a version such as 1.0.0')
       .default(EXIMPE_DEFAULT_API_VERSION),
     EXIMPE_MERCHANT_ID: z.string().trim().min(1).optional(),
-    EXIMPE_WEBHOOK_SECRET: z
-      .string()
-      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
-      .pipe(z.array(z.string().min(8, 'at least 8 characters')).min(1, 'at least one secret'))
-      .optional(),
+    EXIMPE_WEBHOOK_SECRET: secretList(8).optional(),
     EXIMPE_BASE_URL: httpUrl.default(EXIMPE_PRODUCTION_URL),
   }),
   required: ['EXIMPE_CLIENT_ID', 'EXIMPE_CLIENT_SECRET'],
-  settings: (v, common) => {
-    const clientSecret = v.EXIMPE_CLIENT_SECRET as string;
-    return {
-      clientId: v.EXIMPE_CLIENT_ID as string,
-      clientSecret: new Secret(clientSecret),
-      apiVersion: v.EXIMPE_API_VERSION as string,
-      merchantId: v.EXIMPE_MERCHANT_ID as string | undefined,
-      webhookSecrets: ((v.EXIMPE_WEBHOOK_SECRET as string[] | undefined) ?? [clientSecret]).map((s) => new Secret(s)),
-      baseUrl: v.EXIMPE_BASE_URL as string,
-      timeoutMs: common.timeoutMs,
-    };
-  },
+  settings: (v, common): EximPeConfig => ({
+    clientId: v.EXIMPE_CLIENT_ID,
+    clientSecret: new Secret(v.EXIMPE_CLIENT_SECRET),
+    apiVersion: v.EXIMPE_API_VERSION,
+    merchantId: v.EXIMPE_MERCHANT_ID,
+    webhookSecrets: (v.EXIMPE_WEBHOOK_SECRET ?? [v.EXIMPE_CLIENT_SECRET]).map((s) => new Secret(s)),
+    baseUrl: v.EXIMPE_BASE_URL,
+    timeoutMs: common.timeoutMs,
+  }),
   // Only the production host moves real money; UAT, staging and the local simulator are all test mode.
   isTestMode: (settings) => new URL(settings.baseUrl).hostname !== new URL(EXIMPE_PRODUCTION_URL).hostname,
-  createAdapter: (settings, deps) => createEximPeAdapter(settings, deps),
+  adapter: eximpeOperations,
 });

@@ -8,14 +8,27 @@
  * fraction of a rupiah) is refused, never rounded.
  */
 import { z } from 'zod';
-import type { Customer, LinkStatus, Money } from '../contract.ts';
-import { currencyExponent, parseMajorString, toMajorNumber } from '../money.ts';
-import { Problem } from '../problems.ts';
-import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
-import type { CreateLinkInput, ProviderLinkState } from './types.ts';
+import type { Customer, LinkStatus, Money } from '../../contract.ts';
+import { currencyExponent, parseMajorString } from '../../money.ts';
+import { Problem } from '../../problems.ts';
+import { type AmountPolicy, toProviderAmount } from '../amounts.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderLinkState } from '../types.ts';
 
 /** `invoice/models/InvoiceCurrency.ts`: the only currencies the Invoices API takes. */
 export const XENDIT_CURRENCIES = ['IDR', 'USD', 'THB', 'VND', 'PHP', 'MYR'] as const;
+
+/**
+ * A JSON number in major units, in the SDK's currencies only. IDR is whole rupiah on Xendit, although ISO 4217
+ * gives it two decimals: an amount with sen is refused, because Xendit would truncate it (IDR 4550.50 becomes
+ * 4550, providers.md §2.4).
+ */
+export const XENDIT_AMOUNTS: AmountPolicy<'major-number'> = {
+  label: 'Xendit',
+  unit: 'major-number',
+  currencies: XENDIT_CURRENCIES,
+  decimals: { currency: { IDR: 0 } },
+};
 
 /**
  * Longest `invoice_duration` we send: "maximum 1 year" (docs.xendit.co/xeninvoice/faq). The exact cap is
@@ -101,20 +114,9 @@ export function readXenditStatus(raw: string, readWord: StatusWordReader): LinkS
   return word && mapXenditStatus(word);
 }
 
-/**
- * Minor units to Xendit's number. IDR is whole rupiah on Xendit, although ISO 4217 gives it two decimals: an
- * amount with sen is refused, because Xendit would truncate it (IDR 4550.50 becomes 4550, providers.md §2.4).
- */
+/** Minor units to Xendit's number, refusing what `XENDIT_AMOUNTS` says Xendit cannot take. */
 export function toXenditAmount(amount: Money): number {
-  if (!(XENDIT_CURRENCIES as readonly string[]).includes(amount.currency)) {
-    throw new Problem(400, 'amount_not_allowed', `Xendit does not take ${amount.currency}`);
-  }
-  if (amount.currency === 'IDR' && amount.value % 10 ** currencyExponent('IDR') !== 0) {
-    throw new Problem(400, 'amount_not_representable', 'Xendit takes IDR in whole rupiah only; this amount has sen', {
-      errors: [{ field: 'amount', message: 'IDR amounts must be whole rupiah (a multiple of 100 minor units)' }],
-    });
-  }
-  return toMajorNumber(amount);
+  return toProviderAmount(XENDIT_AMOUNTS, amount);
 }
 
 /**

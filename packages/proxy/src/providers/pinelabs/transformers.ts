@@ -7,9 +7,16 @@
  * unit"), so amounts pass through unchanged; the adapter only checks the limits.
  */
 import { z } from 'zod';
-import type { Customer, LinkStatus } from '../contract.ts';
-import { type StatusWordReader, UNKNOWN_STATUS_READING } from './status-words.ts';
-import type { CreateLinkInput, ProviderLinkState } from './types.ts';
+import type { Customer, LinkStatus } from '../../contract.ts';
+import { type AmountPolicy, toProviderAmount } from '../amounts.ts';
+import { type StatusWordReader, UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { CreateLinkInput, ProviderLinkState } from '../types.ts';
+
+/**
+ * Integer paise, INR only, ₹1.00 to ₹10,00,000.00 per link: n8n `VALIDATION_LIMITS` and MCP
+ * `Amount(ge=100, le=100_000_000)` (providers.md §4.4).
+ */
+export const PINELABS_AMOUNTS: AmountPolicy<'minor'> = { label: 'Pine Labs', unit: 'minor', currencies: ['INR'], min: 100, max: 100_000_000 };
 
 /** Every status the get/cancel/notify references list (providers.md §4.5). */
 export const PinelabsLinkStatus = z.enum([
@@ -126,7 +133,7 @@ export function mapPinelabsStatus(status: PinelabsLinkStatus): LinkStatus {
 
 export function toPinelabsPaymentLinkRequest(input: CreateLinkInput, expireBy: Date) {
   return {
-    amount: { value: input.amount.value, currency: input.amount.currency },
+    amount: { value: toProviderAmount(PINELABS_AMOUNTS, input.amount), currency: input.amount.currency },
     merchant_payment_link_reference: input.reference,
     description: input.description,
     expire_by: expireBy.toISOString(),

@@ -5,7 +5,7 @@
  *
  * - One host for test and live, `https://api.xendit.co`; the key decides the mode (`xnd_development_…` is test).
  * - Auth: HTTP Basic with the secret key as username and an empty password (`Basic base64("<key>:")`, §2.2).
- * - Create `POST /v2/invoices`, read `GET /v2/invoices/{id}`, list and look up by reference
+ * - Create `POST /v2/invoices`, read `GET /v2/invoices/{id}`, look up by reference
  *   `GET /v2/invoices?external_id=` (a bare JSON array), cancel = `POST /invoices/{id}/expire!` (unversioned).
  *   No update (so no extend) and no resend API (§2.3).
  * - Amounts: a JSON number in major units. IDR is whole rupiah on Xendit: an IDR amount with sen is refused
@@ -21,7 +21,7 @@
  *   retry once after a transient failure.
  * - Status: PENDING→pending, PAID/SETTLED→paid, EXPIRED→expired. Any other value (Xendit adding one; the SDK's
  *   `UNKNOWN_ENUM_VALUE`) reads as pending, which the join turns into "keep the previous status", and is
- *   logged at warn once per value through `deps.log` (status-words.ts, decision 0010).
+ *   logged at warn once per value through the proxy's log (status-words.ts, decision 0010).
  * - Webhooks ("invoice callback"): the body is the invoice, with no event name and no event id. Authenticity is
  *   only the account's static Callback Verification Token in `x-callback-token` (no HMAC, no timestamp, §2.6),
  *   compared in constant time against every configured token (rotation: the old and the new one during a
@@ -33,20 +33,20 @@
  * - Customer: our one `name` is split at its last whitespace into `given_names` and `surname`, as the seed's
  *   example has them; a one-word name is `given_names` only.
  * - UNCONFIRMED and assumed: the EXPIRED callback has the same shape as the PAID one (§2.6); `paid_amount` and
- *   `paid_at` also appear on `GET` (missing ones fall back to `amount` and `updated`); the list's `limit` caps at
- *   100 and the list is not guaranteed newest first, so we sort by `created`.
+ *   `paid_at` also appear on `GET` (missing ones fall back to `amount` and `updated`); the list is not
+ *   guaranteed newest first, so a lookup by reference sorts by `created`.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Problem } from '../problems.ts';
-import { Secret, safeEqual } from '../secret.ts';
-import { ProviderError, createProviderHttp } from './http.ts';
-import { type ProviderDeps, defineProvider } from './module.ts';
-import { headerValue, httpUrl, parseJson } from './inputs.ts';
-import { createStatusWordReader } from './status-words.ts';
-import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from './types.ts';
+import { Problem } from '../../problems.ts';
+import { Secret, safeEqual } from '../../secret.ts';
+import { ProviderError } from '../http.ts';
+import { type AdapterDeps, type AdapterKit, type AdapterOperations, type ProviderEndpoint, defineProvider } from '../define.ts';
+import { headerValue, httpUrl, parseJson, secretList } from '../inputs.ts';
+import { UNKNOWN_STATUS_READING } from '../status-words.ts';
+import type { ProviderAdapter, ProviderLinkState, WebhookEvent, WebhookVerdict } from '../types.ts';
 import {
-  XENDIT_CURRENCIES,
+  XENDIT_AMOUNTS,
   XenditErrorBody,
   XenditInvoice,
   XenditInvoiceCallback,
@@ -54,32 +54,24 @@ import {
   claimsOfXenditCallback,
   fromXenditInvoice,
   toXenditInvoiceRequest,
-} from './xendit.transformers.ts';
+} from './transformers.ts';
 
 export const XENDIT_PRODUCTION_URL = 'https://api.xendit.co';
 
-/** Largest page `GET /v2/invoices` is asked for (the cap itself is UNCONFIRMED). */
-const MAX_LIST_LIMIT = 100;
-
-export interface XenditConfig {
+/** Its settings, besides the base URL and timeout every provider has (`ProviderEndpoint`). */
+export interface XenditConfig extends ProviderEndpoint {
   secretKey: Secret;
   /** Callback Verification Tokens; every one is accepted on incoming callbacks (rotation). */
   callbackTokens: Secret[];
-  baseUrl: string;
-  timeoutMs: number;
 }
 
-export type XenditAdapterDeps = Pick<ProviderDeps, 'fetch' | 'onCall' | 'log'> & { now?: () => number };
+export function createXenditAdapter(config: XenditConfig, deps: AdapterDeps): ProviderAdapter {
+  return xenditProvider.createAdapter(config, deps);
+}
 
-export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDeps): ProviderAdapter {
-  const now = deps.now ?? Date.now;
-  const readWord = createStatusWordReader('xendit', deps.log);
-  const http = createProviderHttp({
-    provider: 'xendit',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    fetch: deps.fetch,
-    onCall: deps.onCall,
+function xenditOperations(config: XenditConfig, kit: AdapterKit): AdapterOperations {
+  const { now, readWord } = kit;
+  const http = kit.http({
     headers: () => ({ authorization: `Basic ${Buffer.from(`${config.secretKey.reveal()}:`).toString('base64')}` }),
     describeError: (body) => {
       const parsed = XenditErrorBody.safeParse(body);
@@ -100,10 +92,6 @@ export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDep
   }
 
   return {
-    name: 'xendit',
-    capabilities: { cancel: true, extendExpiry: false, notify: false, list: true, findByReference: true, uniqueReference: false },
-    currencies: XENDIT_CURRENCIES,
-
     async create(input) {
       const invoice = await http.request({
         method: 'POST',
@@ -135,11 +123,6 @@ export function createXenditAdapter(config: XenditConfig, deps: XenditAdapterDep
       const state = toState(expired);
       // A payment that landed first wins; anything else after our expire is our cancellation.
       return state.status === 'paid' ? state : { ...state, status: 'cancelled' };
-    },
-
-    async list({ count }) {
-      const invoices = await listInvoices({ limit: Math.max(1, Math.min(count, MAX_LIST_LIMIT)) });
-      return invoices.slice(0, count).map(toState);
     },
 
     async findByReference(reference) {
@@ -191,28 +174,28 @@ function sha256(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-export const xenditProvider = defineProvider<XenditConfig>({
+export const xenditProvider = defineProvider({
   name: 'xendit',
+  amount: XENDIT_AMOUNTS,
+  // `external_id` uniqueness is not enforced (§2.4): the core looks a reference up before creating.
+  uniqueReference: false,
+  unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     // Xendit keys are base64-ish after the prefix (`+`, `/`, `=` occur), hence \S rather than \w.
     XENDIT_SECRET_KEY: z
       .string()
       .regex(/^xnd_(development|production)_\S{8,}$/, 'a secret key such as xnd_development_… (Settings → API keys)')
       .optional(),
-    XENDIT_CALLBACK_TOKEN: z
-      .string()
-      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
-      .pipe(z.array(z.string().min(16, 'the Callback Verification Token (at least 16 characters)')).min(1, 'at least one token'))
-      .optional(),
+    XENDIT_CALLBACK_TOKEN: secretList(16, { each: 'the Callback Verification Token (at least 16 characters)', none: 'at least one token' }).optional(),
     XENDIT_BASE_URL: httpUrl.default(XENDIT_PRODUCTION_URL),
   }),
   required: ['XENDIT_SECRET_KEY', 'XENDIT_CALLBACK_TOKEN'],
-  settings: (v, common) => ({
-    secretKey: new Secret(v.XENDIT_SECRET_KEY as string),
-    callbackTokens: (v.XENDIT_CALLBACK_TOKEN as string[]).map((t) => new Secret(t)),
-    baseUrl: v.XENDIT_BASE_URL as string,
+  settings: (v, common): XenditConfig => ({
+    secretKey: new Secret(v.XENDIT_SECRET_KEY),
+    callbackTokens: v.XENDIT_CALLBACK_TOKEN.map((t) => new Secret(t)),
+    baseUrl: v.XENDIT_BASE_URL,
     timeoutMs: common.timeoutMs,
   }),
   isTestMode: (settings) => settings.secretKey.reveal().startsWith('xnd_development_'),
-  createAdapter: (settings, deps) => createXenditAdapter(settings, deps),
+  adapter: xenditOperations,
 });
