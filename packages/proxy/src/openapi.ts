@@ -1,17 +1,21 @@
 /**
  * The proxy's HTTP API as an OpenAPI 3.1 document, served at `GET /v1/openapi.json`.
  *
- * The schemas of the public contract are generated from the zod schemas in `contract.ts` (`z.toJSONSchema`, JSON
- * Schema 2020-12, the dialect of OpenAPI 3.1), and every closed list (statuses, providers, problem codes, widget
- * files) is the contract's own constant, so the document cannot drift from what the proxy parses and answers.
- * Hand-written object schemas are checked against their TypeScript types by `objectSchema<T>()`: a property added
- * to `ProblemBody` or `SignedIntent` without a schema here fails the typecheck. `test/openapi.test.ts` validates the
+ * Generated from the contract (`contract/`): every component schema, request body and admin query parameter is
+ * `z.toJSONSchema` (JSON Schema 2020-12, the dialect of OpenAPI 3.1) of the zod schema the route parses or builds
+ * its answer with, and every closed list (statuses, providers, problem codes, widget files) and id pattern is the
+ * contract's own constant, so the document cannot drift from what the proxy parses and answers. What is written
+ * here is what JSON Schema cannot get from zod (the `superRefine` rules of `MintRequest`), the few bodies of
+ * operations routes (health, the readiness problem, a provider webhook's receipt; typechecked by `objectSchema<T>()`)
+ * and the prose: operations, statuses, headers. `createOpenApiDocument(contract)` builds it from any set of those
+ * schemas, so a test can show that a changed schema changes the document. `test/openapi.test.ts` validates the
  * document and compares its paths with the routes the app really mounts, in both directions.
  *
  * Each operation declares every status it can answer, built from the layers a request passes (`problems()` and
  * its groups: path parameters, request bodies, rate limits, the admin gate, provider calls), so a route that
- * gains a layer gains its statuses in one place. `test/openapi-conformance.ts` holds real answers to it: the
- * hostile property suite and the OpenAPI test fail on any status, header or body the document does not declare.
+ * gains a layer gains its statuses in one place. `test/openapi-conformance.ts` holds real exchanges to it: the
+ * hostile property suite and the OpenAPI test fail on any status, header or body the document does not declare,
+ * and on a request the proxy accepted that the document would refuse.
  *
  * `webhooks` (OpenAPI 3.1) describes the other direction: the merchant events the proxy POSTs to the merchant's
  * endpoints, one entry per event type, with the Standard Webhooks headers and what each answer of the receiver
@@ -19,41 +23,51 @@
  */
 import { z } from 'zod';
 import {
-  type AdminEventPage,
-  type AdminEventView,
-  type AdminLinkView,
-  type AdminWebhookEndpoint,
-  type AdminWebhookList,
+  AdminEventPage,
+  AdminEventView,
+  AdminLinkPage,
+  AdminLinkView,
+  AdminWebhookEndpoint,
+  AdminWebhookList,
   CurrencyCode,
   Customer,
+  DeliveryState,
   EVENT_ID,
   EVENT_TYPES,
-  type EnabledWebhook,
+  EnabledWebhook,
+  EndpointChoice,
   EventType,
+  ExtendRequest,
+  INTENT_TOKEN,
+  IntentLookup,
+  IntentRequest,
+  LINK_ID,
+  LineItem,
   LinkStatus,
   LinkView,
+  ListEventsQuery,
+  ListLinksQuery,
   MintRequest,
   Money,
-  type NotifyResult,
-  PROBLEM_CODES,
+  NotifyRequest,
+  NotifyResult,
   PaymentLinkEvent,
   PaymentLinkEventData,
-  type ProblemBody,
-  type ProblemCode,
+  PriceSourceView,
+  ProblemBody,
+  ProblemCode,
   ProviderName,
   PublicConfig,
   Purchase,
-  type SignedIntent,
+  SignedIntent,
+  TRANSLATION_FILE,
   TestEvent,
-  type WebhookTestReport,
-  type WebhookTestResult,
+  WIDGET_FILES,
+  WebhookTestReport,
+  WebhookTestResult,
 } from './contract.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './merchant-events/endpoints.ts';
 import type { ProviderCheckResult, ProviderVerdict } from './provider-check.ts';
-import { TRANSLATION_FILE, WIDGET_FILES } from './routes/assets.ts';
-import type { PriceSource } from './store/types.ts';
-import { QUANTITY } from './routes/buy-page.ts';
-import { LINK_ID } from './routes/links.ts';
 import { VERSION } from './version.ts';
 
 /** A JSON Schema 2020-12 object, as OpenAPI 3.1 embeds it. */
@@ -146,32 +160,71 @@ function objectSchema<T>(properties: { [K in keyof T]-?: JsonSchema | Reference 
   return { type: 'object', properties, required: Object.keys(required), additionalProperties: false };
 }
 
-/** Schemas generated from the contract's zod schemas; nested registered schemas become `$ref`s. */
-function contractSchemas(): Record<string, JsonSchema> {
+/**
+ * The zod schemas the document is generated from, by component name: every request body the routes parse and
+ * every answer they build. Nested ones become `$ref`s to their components.
+ */
+export const CONTRACT_SCHEMAS = {
+  Money,
+  CurrencyCode,
+  ProviderName,
+  LinkStatus,
+  Customer,
+  LineItem,
+  LinkView,
+  IntentLookup,
+  PublicConfig,
+  MintRequest,
+  ProblemCode,
+  Problem: ProblemBody,
+  EventType,
+  Purchase,
+  PaymentLinkEventData,
+  PaymentLinkEvent,
+  TestEvent,
+  PriceSource: PriceSourceView,
+  AdminLinkView,
+  AdminLinkPage,
+  NotifyResult,
+  SignedIntent,
+  DeliveryState,
+  AdminEventView,
+  AdminEventPage,
+  AdminWebhookEndpoint,
+  AdminWebhookList,
+  WebhookTestResult,
+  WebhookTestReport,
+  EnabledWebhook,
+  IntentRequest,
+  ExtendRequest,
+  NotifyRequest,
+  EndpointChoice,
+  // Query strings: each property becomes a query parameter of its operation, not a component.
+  ListLinksQuery,
+  ListEventsQuery,
+} satisfies Record<string, z.ZodType>;
+
+export type ContractSchemas = Record<keyof typeof CONTRACT_SCHEMAS, z.ZodType>;
+
+/** Generated as the proxy accepts them (`input`: defaults optional, unknown fields as the schema says), not as answers. */
+const REQUESTS: ReadonlySet<keyof ContractSchemas> = new Set(['MintRequest', 'Customer', 'IntentRequest', 'ExtendRequest', 'NotifyRequest', 'EndpointChoice']);
+const QUERIES = ['ListLinksQuery', 'ListEventsQuery'] as const;
+type QueryName = (typeof QUERIES)[number];
+
+/** The components and query parameters of `contract`; nested registered schemas become `$ref`s. */
+function generate(contract: ContractSchemas): { schemas: Record<string, JsonSchema>; queries: Record<QueryName, Parameter[]> } {
   const registry = z.registry<{ id: string }>();
-  const contract = {
-    Money,
-    CurrencyCode,
-    ProviderName,
-    LinkStatus,
-    Customer,
-    LinkView,
-    PublicConfig,
-    MintRequest,
-    EventType,
-    Purchase,
-    PaymentLinkEventData,
-    PaymentLinkEvent,
-    TestEvent,
-  };
   for (const [id, schema] of Object.entries(contract)) registry.add(schema, { id });
-  const generate = (io: 'input' | 'output') => z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` }).schemas;
+  const generateAs = (io: 'input' | 'output') => z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}` }).schemas;
   // Requests as the proxy accepts them (`input`), answers as it produces them (`output`).
-  const requests = generate('input');
-  const responses = generate('output');
+  const requests = generateAs('input');
+  const responses = generateAs('output');
   const clean = ({ $schema: _dialect, $id: _id, ...schema }: JsonSchema): JsonSchema => schema;
   const schemas: Record<string, JsonSchema> = {};
-  for (const id of Object.keys(contract)) schemas[id] = clean((id === 'MintRequest' || id === 'Customer' ? requests : responses)[id]!);
+  for (const id of Object.keys(contract) as (keyof ContractSchemas)[]) {
+    const query = (QUERIES as readonly string[]).includes(id);
+    if (!query) schemas[id] = clean((REQUESTS.has(id) ? requests : responses)[id]!);
+  }
   // The rules zod checks in `superRefine`, which JSON Schema can say too: exactly one way to name the price,
   // `quantity` only with `product`, `amount` and `currency` together.
   schemas.MintRequest = {
@@ -181,115 +234,29 @@ function contractSchemas(): Record<string, JsonSchema> {
     oneOf: [{ required: ['product'] }, { required: ['intent'] }, { required: ['amount'] }],
     dependentRequired: { quantity: ['product'], amount: ['currency'], currency: ['amount'] },
   };
-  return schemas;
+  const queries = Object.fromEntries(QUERIES.map((name) => [name, queryParameters(name, requests[name]!)])) as Record<QueryName, Parameter[]>;
+  return { schemas, queries };
 }
 
-const generated = contractSchemas();
+/** A query object's properties as query parameters, each with its own description (which every one must have). */
+function queryParameters(name: string, schema: JsonSchema): Parameter[] {
+  const { properties = {}, required = [] } = schema as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(properties).map(([key, { description, ...property }]) => {
+    if (typeof description !== 'string') throw new Error(`${name}.${key}: describe() the query parameter`);
+    return { name: key, in: 'query', description, ...(required.includes(key) && { required: true }), schema: property };
+  });
+}
 
-const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
-const nullableDateTime: JsonSchema = { anyOf: [dateTime, { type: 'null' }] };
+/** The problem body's properties, for `NotReadyProblem`, which extends it. */
+const problemSchema = (schemas: Record<string, JsonSchema>) => schemas.Problem as { properties: Record<string, JsonSchema>; required: string[] };
 
-/** `{enum}` of every member of a string union: a member added to the type and not here fails the typecheck. */
-const enumOf = <T extends string>(members: Record<T, true>): JsonSchema => ({ enum: Object.keys(members) });
-
-type EventDelivery = AdminEventView['deliveries'][number];
-type DeliveryAttempt = EventDelivery['history'][number];
-
-const eventDelivery = objectSchema<EventDelivery>(
-  {
-    endpoint: { type: 'string', description: 'The endpoint id (`ep_…`, from `GET /v1/admin/webhooks`).' },
-    url: { type: ['string', 'null'], description: 'The endpoint\'s URL; `null` for an endpoint no longer configured.' },
-    state: ref('DeliveryState'),
-    attempts: { type: 'integer', minimum: 0 },
-    nextAttemptAt: { ...nullableDateTime, description: 'When the next attempt is due, while pending.' },
-    deliveredAt: nullableDateTime,
-    history: {
-      type: 'array',
-      description: 'Every attempt, oldest first.',
-      items: objectSchema<DeliveryAttempt>(
-        {
-          attempt: { type: 'integer', minimum: 1 },
-          at: dateTime,
-          statusCode: { type: ['integer', 'null'], description: "The receiver's HTTP status; `null` when it did not answer." },
-          durationMs: { type: 'integer', minimum: 0 },
-          error: { type: ['string', 'null'], description: '`HTTP 503`, `no answer within … ms`, `connection refused`, …; `null` for a 2xx.' },
-        },
-        { attempt: true, at: true, statusCode: true, durationMs: true, error: true },
-      ),
-    },
-  },
-  { endpoint: true, url: true, state: true, attempts: true, nextAttemptAt: true, deliveredAt: true, history: true },
-);
-
-type SourceOf<K extends PriceSource['kind']> = Extract<PriceSource, { kind: K }>;
-const PriceSource: JsonSchema = {
-  description: 'How the price was named when the link was minted.',
-  oneOf: [
-    objectSchema<SourceOf<'product'>>(
-      { kind: { const: 'product' }, product: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } },
-      { kind: true, product: true, quantity: true },
-    ),
-    objectSchema<SourceOf<'intent'>>(
-      {
-        kind: { const: 'intent' },
-        reference: { type: 'string', description: "The merchant's reference (invoice number)." },
-        attempt: { type: 'integer', minimum: 1, description: 'Which link of this reference: 1, then 2, … after expiries.' },
-      },
-      { kind: true, reference: true },
-    ),
-    objectSchema<SourceOf<'amount'>>({ kind: { const: 'amount' } }, { kind: true }),
-  ],
-};
-
-/** `AdminLinkView` is `LinkView` plus support fields; spelled out (not `allOf`), since `LinkView` is closed. */
-const linkView = generated.LinkView as { properties: Record<string, JsonSchema>; required: string[] };
-const adminExtra = objectSchema<Omit<AdminLinkView, keyof LinkView>>(
-  {
-    reference: { type: 'string', description: "The reference sent to the provider (look the link up in its dashboard by it)." },
-    providerLinkId: { type: 'string', description: "The provider's own id of the link." },
-    source: ref('PriceSource'),
-    createdAt: dateTime,
-  },
-  { reference: true, providerLinkId: true, source: true, createdAt: true },
-) as { properties: Record<string, JsonSchema>; required: string[] };
-
-const problemCodeList = PROBLEM_CODES as readonly ProblemCode[];
-
-const problemSchema = objectSchema<ProblemBody>(
-  {
-    type: { type: 'string', format: 'uri', description: 'https://pay-link.dev/problems/<code with dashes>' },
-    title: { type: 'string', description: "A short human summary of the code (not of this occurrence)." },
-    status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status, repeated.' },
-    code: ref('ProblemCode'),
-    detail: { type: 'string', description: 'What went wrong this time, written by the proxy: never a provider body or a stack.' },
-    instance: { type: 'string' },
-    errors: {
-      type: 'array',
-      description: 'For a 400: the fields at fault. `field` is a dotted path into the body, or a header name.',
-      items: objectSchema<{ field: string; message: string }>({ field: { type: 'string' }, message: { type: 'string' } }, { field: true, message: true }),
-    },
-    retryable: { type: 'boolean', description: 'Whether the same request may succeed later without any change.' },
-  },
-  { type: true, title: true, status: true, code: true },
-) as { properties: Record<string, JsonSchema>; required: string[] };
-
-const schemas: Record<string, JsonSchema> = {
-  ...generated,
-  PriceSource,
-  AdminLinkView: {
-    type: 'object',
-    description: 'A link as the merchant sees it: the public view plus what support needs. Still no customer data.',
-    properties: { ...linkView.properties, ...adminExtra.properties },
-    required: [...linkView.required, ...adminExtra.required],
-    additionalProperties: false,
-  },
-  ProblemCode: { type: 'string', enum: [...problemCodeList], description: 'A stable machine code; the `title` may be reworded, the code never.' },
-  Problem: { ...problemSchema, description: 'RFC 9457 problem details with a stable `code`; every error the proxy answers has this shape.' },
+/** What the contract does not hold: the readiness problem (it names the providers the check found failing). */
+const handWritten = (schemas: Record<string, JsonSchema>): Record<string, JsonSchema> => ({
   NotReadyProblem: {
     type: 'object',
     description: 'A `Problem` that also names each provider whose readiness check failed (never a provider body or a credential).',
     properties: {
-      ...problemSchema.properties,
+      ...problemSchema(schemas).properties,
       providers: {
         type: 'array',
         minItems: 1,
@@ -304,92 +271,10 @@ const schemas: Record<string, JsonSchema> = {
         ),
       },
     },
-    required: [...problemSchema.required, 'providers'],
+    required: [...problemSchema(schemas).required, 'providers'],
     additionalProperties: false,
   },
-  SignedIntent: objectSchema<SignedIntent>(
-    {
-      token: { type: 'string', description: 'The intent token: `pli1.<payload>.<signature>`.' },
-      payUrl: { type: 'string', format: 'uri', description: 'The pay page for this invoice, to send in an email.' },
-      expiresAt: dateTime,
-    },
-    { token: true, payUrl: true, expiresAt: true },
-  ),
-  DeliveryState: {
-    ...enumOf<EventDelivery['state']>({ pending: true, delivered: true, failed: true }),
-    description:
-      '`pending` (due, being retried, or waiting for an earlier event of its link or for a disabled endpoint), `delivered` (answered 2xx), `failed` (given up after the last retry).',
-  },
-  AdminEventView: {
-    ...objectSchema<AdminEventView>(
-      {
-        id: { type: 'string', pattern: EVENT_ID.source, description: 'The event id: its `webhook-id` on every attempt and resend.' },
-        type: ref('EventType'),
-        linkId: { type: 'string', pattern: LINK_ID.source },
-        createdAt: dateTime,
-        payload: { ...ref('PaymentLinkEvent'), description: 'The exact body delivered (frozen when the event was written), parsed.' },
-        deliveries: { type: 'array', items: eventDelivery, description: 'One per endpoint subscribed to the type when the event was written.' },
-      },
-      { id: true, type: true, linkId: true, createdAt: true, payload: true, deliveries: true },
-    ),
-    description: 'A merchant event as the admin API shows it: the body delivered, and each endpoint\'s delivery with its attempts.',
-  },
-  AdminWebhookEndpoint: {
-    ...objectSchema<AdminWebhookEndpoint>(
-      {
-        id: { type: 'string', description: 'Stable across restarts and instances (a digest of the URL).' },
-        url: { type: 'string', format: 'uri' },
-        events: { type: 'array', items: ref('EventType'), description: 'The event types it receives.' },
-        enabled: { type: 'boolean', description: '`false` once it answered 410 Gone, until enabled again.' },
-        disabledAt: nullableDateTime,
-        disabledReason: { type: ['string', 'null'] },
-        failing: { type: 'boolean', description: 'Failing for a day without a success: reported, and still tried.' },
-        failingSince: nullableDateTime,
-        lastSuccessAt: nullableDateTime,
-      },
-      {
-        id: true,
-        url: true,
-        events: true,
-        enabled: true,
-        disabledAt: true,
-        disabledReason: true,
-        failing: true,
-        failingSince: true,
-        lastSuccessAt: true,
-      },
-    ),
-    description: 'A configured merchant webhook endpoint and its delivery state. Never its secret.',
-  },
-  WebhookTestResult: {
-    ...objectSchema<WebhookTestResult>(
-      {
-        endpoint: { type: 'string' },
-        url: { type: 'string', format: 'uri' },
-        ok: { type: 'boolean', description: 'Whether it answered 2xx.' },
-        statusCode: { type: ['integer', 'null'], description: '`null` when it did not answer.' },
-        durationMs: { type: 'integer', minimum: 0 },
-        error: { type: ['string', 'null'] },
-      },
-      { endpoint: true, url: true, ok: true, statusCode: true, durationMs: true, error: true },
-    ),
-    description: "One endpoint's answer to a signed `webhook.test` event.",
-  },
-  NotifyResult: objectSchema<NotifyResult>({ link: ref('AdminLinkView'), channel: { enum: ['email', 'sms'] } }, { link: true, channel: true }),
-  IntentLookup: {
-    ...objectSchema<{ invoice: unknown; link: unknown }>(
-      {
-        invoice: objectSchema<{ amount: Money; reference: string; description: string; expiresAt: string }>(
-          { amount: ref('Money'), reference: { type: 'string' }, description: { type: 'string' }, expiresAt: dateTime },
-          { amount: true, reference: true, description: true, expiresAt: true },
-        ),
-        link: { anyOf: [ref('LinkView'), { type: 'null' }], description: 'The link this invoice last minted, if any.' },
-      },
-      { invoice: true, link: true },
-    ),
-    description: 'What a signed intent stands for, and the link it last minted: the pay page shows it on load.',
-  },
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters, headers, responses
@@ -402,7 +287,13 @@ const parameters: Record<string, Parameter> = {
     description: 'The link id from the mint answer. Opaque and unguessable: it is the capability to read the link.',
     schema: { type: 'string', pattern: LINK_ID.source },
   },
-  Intent: { name: 'intent', in: 'path', required: true, description: 'A merchant-signed intent token (`pli1.…`).', schema: { type: 'string' } },
+  Intent: {
+    name: 'intent',
+    in: 'path',
+    required: true,
+    description: 'A merchant-signed intent token (`pli1.…`).',
+    schema: { type: 'string', pattern: INTENT_TOKEN.source },
+  },
   Product: { name: 'product', in: 'path', required: true, description: 'A catalog product id, as `GET /v1/config` lists them.', schema: { type: 'string' } },
   IdempotencyKey: {
     name: 'Idempotency-Key',
@@ -482,6 +373,9 @@ const responses: Record<string, ApiResponse> = {
 
 const header = (name: string): Reference => ({ $ref: `#/components/headers/${name}` });
 const parameter = (name: string): Reference => ({ $ref: `#/components/parameters/${name}` });
+
+/** The entity tag of a body that changes only with the proxy's version or configuration (`/v1/config`). */
+const BODY_ETAG: Header = { description: 'A hash of the body, quoted; the same until the proxy restarts with another configuration.', required: true, schema: { type: 'string', pattern: '^"[A-Za-z0-9_-]+"$' } };
 
 /** `Retry-After` where a problem may carry it but need not (a provider's 5xx, a 409 of a mint still in flight). */
 const MAYBE_RETRY_AFTER: Header = { description: 'Seconds to wait before trying again, when known.', schema: { type: 'integer', minimum: 0 } };
@@ -577,10 +471,19 @@ const ADMIN_LINK_ACTION: ProblemGroup = { 400: ['provider_not_configured'], 404:
 
 const ADMIN_SECURITY = [{ adminToken: [] }];
 
-const adminUnauthorized = (answers: Record<string, ApiResponse>): Record<string, ApiResponse> => ({
-  ...answers,
-  401: { ...answers[401]!, headers: { 'WWW-Authenticate': header('WWWAuthenticate') } },
-});
+/**
+ * An admin operation: the bearer token, and besides its own answers the gate's problems (the 401 with
+ * `WWW-Authenticate`) merged with those of the layers the route passes. Tagged `admin` unless it says otherwise.
+ */
+function adminOperation(operation: Omit<Operation, 'tags' | 'security' | 'responses'> & { tags?: Tag[] }, answers: Record<string, ApiResponse>, ...layers: ProblemGroup[]): Operation {
+  const gated = problems(ADMIN_GATE, ...layers);
+  return {
+    tags: ['admin'],
+    ...operation,
+    security: ADMIN_SECURITY,
+    responses: { ...answers, ...gated, 401: { ...gated[401]!, headers: { 'WWW-Authenticate': header('WWWAuthenticate') } } },
+  };
+}
 
 /** The merchant events routes: the outbox and its endpoints (decision 0013). */
 const MERCHANT_EVENTS: Tag[] = ['admin', 'merchant events'];
@@ -590,14 +493,7 @@ const endpointChoice: RequestBody = {
   required: false,
   description:
     'Optional: without a body (or with `{}`), every endpoint. A body is `Content-Type: application/json`, at most 4 kB; an `endpoint` that is not configured, or another field, is a 400 `invalid_request` naming it.',
-  content: {
-    'application/json': {
-      schema: objectSchema<{ endpoint?: string }>(
-        { endpoint: { type: 'string', minLength: 1, maxLength: 2048, description: 'One configured endpoint, by its id (`ep_…`) or its URL.' } },
-        {},
-      ),
-    },
-  },
+  content: { 'application/json': { schema: ref('EndpointChoice') } },
 };
 
 /** No endpoint is configured (`PAY_LINK_WEBHOOK_URL`, or `webhooks` in the config file). */
@@ -642,7 +538,19 @@ const widgetResponses = (cache: string): Record<string, ApiResponse> => ({
 // ---------------------------------------------------------------------------------------------------------------
 // Paths
 
-const paths: Record<string, PathItem> = {
+/** The buyer's language on the pages, before `Accept-Language` and the merchant's default. */
+const PAGE_LANG: Parameter = {
+  name: 'lang',
+  in: 'query',
+  description: 'The page\'s language (`en`, `hi`, …); one the pages do not speak is ignored, not refused.',
+  schema: { type: 'string' },
+};
+
+/** The buy page's `quantity`: what `POST /v1/links` takes with a product. */
+const BUY_QUANTITY = MintRequest.shape.quantity.unwrap();
+
+/** The operations, with the admin listings' query parameters generated from their zod schemas. */
+const pathsOf = (queries: Record<QueryName, Parameter[]>): Record<string, PathItem> => ({
   '/v1/links': {
     post: {
       operationId: 'mintLink',
@@ -705,6 +613,20 @@ const paths: Record<string, PathItem> = {
       },
     },
   },
+  '/v1/links/{id}/qr.svg': {
+    get: {
+      operationId: 'getLinkQr',
+      summary: "The link's checkout URL as a QR code (SVG)",
+      description:
+        'For paying on a phone while browsing on a desktop: the hosted checkout URL, encoded as a QR code. Only while the link is open for payment. `Cache-Control: private, max-age=300`, `Cross-Origin-Resource-Policy: cross-origin` (an `<img>` on the merchant\'s page). Rate limited per client address, with the status reads.',
+      tags: ['links'],
+      parameters: [parameter('LinkId')],
+      responses: {
+        200: { description: 'The QR code.', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+        ...problems(PATH_PARAMETER, RATE_LIMITED, { 404: ['not_found'], 409: ['link_closed'], 410: ['link_closed'] }),
+      },
+    },
+  },
   '/v1/config': {
     get: {
       operationId: 'getConfig',
@@ -712,7 +634,12 @@ const paths: Record<string, PathItem> = {
       description:
         "Per product and per open-amount range, `provider` is what a mint without a `provider` uses and `providers` every provider the buyer may name (a page may offer a choice where it lists more than one).",
       tags: ['config'],
-      responses: { 200: json(ref('PublicConfig'), 'Public facts only; cached for 60 s.'), ...problems() },
+      parameters: [parameter('IfNoneMatch')],
+      responses: {
+        200: json(ref('PublicConfig'), 'Public facts only; cached for 60 s.', { headers: { ETag: BODY_ETAG } }),
+        304: { description: 'Not changed since the `If-None-Match` ETag.', headers: { ETag: BODY_ETAG } },
+        ...problems(),
+      },
     },
   },
   '/v1/intents/{intent}': {
@@ -754,215 +681,165 @@ const paths: Record<string, PathItem> = {
     },
   },
   '/v1/admin/links': {
-    get: {
-      operationId: 'adminListLinks',
-      summary: 'List minted links, newest first',
-      tags: ['admin'],
-      security: ADMIN_SECURITY,
-      parameters: [
-        { name: 'status', in: 'query', description: 'Only links in this status.', schema: ref('LinkStatus') },
-        { name: 'provider', in: 'query', description: 'Only links of this provider.', schema: ref('ProviderName') },
-        { name: 'limit', in: 'query', description: 'At most this many links.', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
-        { name: 'from', in: 'query', description: 'Only links created at or after this time.', schema: { type: 'string', format: 'date-time' } },
-        { name: 'to', in: 'query', description: 'Only links created before this time.', schema: { type: 'string', format: 'date-time' } },
-        { name: 'cursor', in: 'query', description: "The previous page's `nextCursor`.", schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } },
-      ],
-      responses: {
-        200: json(
-          objectSchema<{ links: unknown; nextCursor?: unknown }>(
-            { links: { type: 'array', items: ref('AdminLinkView') }, nextCursor: { type: 'string', description: 'Present when more links match: pass it as `cursor`.' } },
-            { links: true },
-          ),
-          'The links, as stored, newest first.',
-        ),
-        ...adminUnauthorized(problems(ADMIN_GATE, { 400: ['invalid_request'] })),
+    get: adminOperation(
+      {
+        operationId: 'adminListLinks',
+        summary: 'List minted links, newest first',
+        parameters: queries.ListLinksQuery,
       },
-    },
+      {
+        200: json(ref('AdminLinkPage'), 'The links, as stored, newest first.'),
+      },
+      { 400: ['invalid_request'] },
+    ),
   },
   '/v1/admin/links/{id}/cancel': {
-    post: {
-      operationId: 'adminCancelLink',
-      summary: 'Cancel a link at its provider',
-      description: 'Cancelling a cancelled link answers it as it is; a paid link is refunded in the provider dashboard instead.',
-      tags: ['admin'],
-      security: ADMIN_SECURITY,
-      parameters: [parameter('LinkId')],
-      responses: {
-        200: json(ref('AdminLinkView'), 'The link, cancelled.'),
-        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_not_cancellable'] })),
+    post: adminOperation(
+      {
+        operationId: 'adminCancelLink',
+        summary: 'Cancel a link at its provider',
+        description: 'Cancelling a cancelled link answers it as it is; a paid link is refunded in the provider dashboard instead.',
+        parameters: [parameter('LinkId')],
       },
-    },
+      {
+        200: json(ref('AdminLinkView'), 'The link, cancelled.'),
+      },
+      PATH_PARAMETER, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_not_cancellable'] },
+    ),
   },
   '/v1/admin/links/{id}/extend': {
-    post: {
-      operationId: 'adminExtendLink',
-      summary: "Move an open link's expiry",
-      tags: ['admin'],
-      security: ADMIN_SECURITY,
-      parameters: [parameter('LinkId')],
-      requestBody: jsonBody(
-        objectSchema<{ expiresAt: string }>({ expiresAt: { ...dateTime, description: 'In the future, with an offset or `Z`.' } }, { expiresAt: true }),
-      ),
-      responses: {
-        200: json(ref('AdminLinkView'), 'The link with its new expiry.'),
-        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, JSON_BODY, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_closed'] })),
+    post: adminOperation(
+      {
+        operationId: 'adminExtendLink',
+        summary: "Move an open link's expiry",
+        parameters: [parameter('LinkId')],
+        requestBody: jsonBody(ref('ExtendRequest')),
       },
-    },
+      {
+        200: json(ref('AdminLinkView'), 'The link with its new expiry.'),
+      },
+      PATH_PARAMETER, JSON_BODY, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_closed'] },
+    ),
   },
   '/v1/admin/links/{id}/notify': {
-    post: {
-      operationId: 'adminNotifyLink',
-      summary: 'Have the provider send an open link to its customer again',
-      description: 'A 400 `invalid_request` also when the link has no customer email or phone for the channel.',
-      tags: ['admin'],
-      security: ADMIN_SECURITY,
-      parameters: [parameter('LinkId')],
-      requestBody: jsonBody(objectSchema<{ channel: 'email' | 'sms' }>({ channel: { enum: ['email', 'sms'] } }, { channel: true })),
-      responses: {
-        200: json(ref('NotifyResult'), 'Sent.'),
-        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, JSON_BODY, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_closed'] })),
+    post: adminOperation(
+      {
+        operationId: 'adminNotifyLink',
+        summary: 'Have the provider send an open link to its customer again',
+        description: 'A 400 `invalid_request` also when the link has no customer email or phone for the channel.',
+        parameters: [parameter('LinkId')],
+        requestBody: jsonBody(ref('NotifyRequest')),
       },
-    },
+      {
+        200: json(ref('NotifyResult'), 'Sent.'),
+      },
+      PATH_PARAMETER, JSON_BODY, ADMIN_LINK_ACTION, PROVIDER_PROBLEMS, { 409: ['link_closed'] },
+    ),
   },
   '/v1/admin/intents': {
-    post: {
-      operationId: 'adminSignIntent',
-      summary: 'Sign an intent for an invoice',
-      description: "Answers the token and the pay page URL to send in an invoice email. Needs `PAY_LINK_INTENT_SECRET` on the proxy.",
-      tags: ['admin'],
-      security: ADMIN_SECURITY,
-      requestBody: jsonBody(
-        objectSchema<{ amount: string; currency: string; reference: string; description: string; expiresIn?: string; customer?: Customer }>(
-          {
-            amount: { type: 'string', description: 'A decimal string in major units, parsed exactly: "1500.00".', examples: ['1500.00'] },
-            currency: ref('CurrencyCode'),
-            reference: { type: 'string', minLength: 1, maxLength: 40, description: 'The invoice number: one live link per reference.' },
-            description: { type: 'string', minLength: 1, maxLength: 500 },
-            expiresIn: { type: 'string', default: '30d', description: 'How long the token is valid: 30m, 12h, 30d.' },
-            customer: ref('Customer'),
-          },
-          { amount: true, currency: true, reference: true, description: true },
-        ),
-      ),
-      responses: {
-        201: json(ref('SignedIntent'), 'Signed.'),
-        ...adminUnauthorized(problems(ADMIN_GATE, JSON_BODY, { 400: ['intents_not_configured'] })),
+    post: adminOperation(
+      {
+        operationId: 'adminSignIntent',
+        summary: 'Sign an intent for an invoice',
+        description:
+          "Answers the token and the pay page URL to send in an invoice email. Needs `PAY_LINK_INTENT_SECRET` on the proxy. The same rules as `pay-link intent` (one builder): `amount` and each line item's `amount` are decimal strings in major units of `currency`, converted exactly; line items, when given, add up (quantity × amount) to `amount`, else a 400 `invalid_request` naming `lineItems`.",
+        requestBody: jsonBody(ref('IntentRequest')),
       },
-    },
+      {
+        201: json(ref('SignedIntent'), 'Signed.'),
+      },
+      JSON_BODY, { 400: ['intents_not_configured'] },
+    ),
   },
   '/v1/admin/events': {
-    get: {
-      operationId: 'adminListEvents',
-      summary: 'List merchant events, newest first, with their deliveries',
-      description: 'Events are kept 30 days once nothing is left to deliver; a pending delivery is never purged.',
-      tags: MERCHANT_EVENTS,
-      security: ADMIN_SECURITY,
-      parameters: [
-        { name: 'link', in: 'query', description: 'Only events of this payment link.', schema: { type: 'string', pattern: LINK_ID.source } },
-        { name: 'type', in: 'query', description: 'Only events of this type.', schema: ref('EventType') },
-        {
-          name: 'state',
-          in: 'query',
-          description: 'Only events with a delivery in this state.',
-          schema: ref('DeliveryState'),
-        },
-        { name: 'limit', in: 'query', description: 'At most this many events.', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-        { name: 'cursor', in: 'query', description: "The previous page's `nextCursor`.", schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' } },
-      ],
-      responses: {
-        200: json(
-          objectSchema<AdminEventPage>(
-            {
-              events: { type: 'array', items: ref('AdminEventView') },
-              nextCursor: { type: 'string', description: 'Present when more events match: pass it as `cursor`.' },
-            },
-            { events: true },
-          ),
-          'The events, newest first.',
-        ),
-        ...adminUnauthorized(problems(ADMIN_GATE, { 400: ['invalid_request'] })),
+    get: adminOperation(
+      {
+        operationId: 'adminListEvents',
+        summary: 'List merchant events, newest first, with their deliveries',
+        description: 'Events are kept 30 days once nothing is left to deliver; a pending delivery is never purged.',
+        tags: MERCHANT_EVENTS,
+        parameters: queries.ListEventsQuery,
       },
-    },
+      {
+        200: json(ref('AdminEventPage'), 'The events, newest first.'),
+      },
+      { 400: ['invalid_request'] },
+    ),
   },
   '/v1/admin/events/{id}': {
-    get: {
-      operationId: 'adminGetEvent',
-      summary: 'One merchant event: its body and every delivery attempt',
-      tags: MERCHANT_EVENTS,
-      security: ADMIN_SECURITY,
-      parameters: [parameter('EventId')],
-      responses: {
-        200: json(ref('AdminEventView'), 'The event.'),
-        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, { 404: ['not_found'] })),
+    get: adminOperation(
+      {
+        operationId: 'adminGetEvent',
+        summary: 'One merchant event: its body and every delivery attempt',
+        tags: MERCHANT_EVENTS,
+        parameters: [parameter('EventId')],
       },
-    },
+      {
+        200: json(ref('AdminEventView'), 'The event.'),
+      },
+      PATH_PARAMETER, { 404: ['not_found'] },
+    ),
   },
   '/v1/admin/events/{id}/resend': {
-    post: {
-      operationId: 'adminResendEvent',
-      summary: 'Deliver a merchant event again, under the same id',
-      description:
-        'Makes the event\'s delivery to every endpoint it went to (or to the one named) due now, whatever its state: a delivered or given-up delivery becomes pending again, a pending one is brought forward. The same bytes under the same `webhook-id`, so a receiver that dedupes by it acts once. A 409 `webhooks_not_configured` when no endpoint is configured, or the event went to none.',
-      tags: MERCHANT_EVENTS,
-      security: ADMIN_SECURITY,
-      parameters: [parameter('EventId')],
-      requestBody: endpointChoice,
-      responses: {
-        202: json(ref('AdminEventView'), 'Queued: the event with its deliveries due now.'),
-        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, JSON_BODY, WEBHOOKS_NOT_CONFIGURED, { 404: ['not_found'] })),
+    post: adminOperation(
+      {
+        operationId: 'adminResendEvent',
+        summary: 'Deliver a merchant event again, under the same id',
+        description:
+          'Makes the event\'s delivery to every endpoint it went to (or to the one named) due now, whatever its state: a delivered or given-up delivery becomes pending again, a pending one is brought forward. The same bytes under the same `webhook-id`, so a receiver that dedupes by it acts once. A 409 `webhooks_not_configured` when no endpoint is configured, or the event went to none.',
+        tags: MERCHANT_EVENTS,
+        parameters: [parameter('EventId')],
+        requestBody: endpointChoice,
       },
-    },
+      {
+        202: json(ref('AdminEventView'), 'Queued: the event with its deliveries due now.'),
+      },
+      PATH_PARAMETER, JSON_BODY, WEBHOOKS_NOT_CONFIGURED, { 404: ['not_found'] },
+    ),
   },
   '/v1/admin/webhooks': {
-    get: {
-      operationId: 'adminListWebhooks',
-      summary: 'The configured merchant webhook endpoints and their state',
-      description: 'Empty when none is configured. No secret is ever shown.',
-      tags: MERCHANT_EVENTS,
-      security: ADMIN_SECURITY,
-      responses: {
-        200: json(
-          objectSchema<AdminWebhookList>({ endpoints: { type: 'array', items: ref('AdminWebhookEndpoint') } }, { endpoints: true }),
-          'Every configured endpoint.',
-        ),
-        ...adminUnauthorized(problems(ADMIN_GATE)),
+    get: adminOperation(
+      {
+        operationId: 'adminListWebhooks',
+        summary: 'The configured merchant webhook endpoints and their state',
+        description: 'Empty when none is configured. No secret is ever shown.',
+        tags: MERCHANT_EVENTS,
       },
-    },
+      {
+        200: json(ref('AdminWebhookList'), 'Every configured endpoint.'),
+      },
+    ),
   },
   '/v1/admin/webhooks/test': {
-    post: {
-      operationId: 'adminTestWebhooks',
-      summary: 'Send a signed `webhook.test` event to every endpoint, or one, and report each answer',
-      description:
-        'Signed like every event, sent now and stored nowhere: nothing is retried, and a 410 does not disable the endpoint. A 200 reports each endpoint, `ok` or not.',
-      tags: MERCHANT_EVENTS,
-      security: ADMIN_SECURITY,
-      requestBody: endpointChoice,
-      responses: {
-        200: json(
-          objectSchema<WebhookTestReport>({ results: { type: 'array', items: ref('WebhookTestResult') } }, { results: true }),
-          'Each endpoint tried, with its answer.',
-        ),
-        ...adminUnauthorized(problems(ADMIN_GATE, JSON_BODY, WEBHOOKS_NOT_CONFIGURED)),
+    post: adminOperation(
+      {
+        operationId: 'adminTestWebhooks',
+        summary: 'Send a signed `webhook.test` event to every endpoint, or one, and report each answer',
+        description:
+          'Signed like every event, sent now and stored nowhere: nothing is retried, and a 410 does not disable the endpoint. A 200 reports each endpoint, `ok` or not.',
+        tags: MERCHANT_EVENTS,
+        requestBody: endpointChoice,
       },
-    },
+      {
+        200: json(ref('WebhookTestReport'), 'Each endpoint tried, with its answer.'),
+      },
+      JSON_BODY, WEBHOOKS_NOT_CONFIGURED,
+    ),
   },
   '/v1/admin/webhooks/{id}/enable': {
-    post: {
-      operationId: 'adminEnableWebhook',
-      summary: 'Enable an endpoint disabled by a 410 Gone',
-      description: 'Its waiting deliveries go at once, in order. Enabling an enabled endpoint answers the same.',
-      tags: MERCHANT_EVENTS,
-      security: ADMIN_SECURITY,
-      parameters: [parameter('EndpointId')],
-      responses: {
-        200: json(
-          objectSchema<EnabledWebhook>({ id: { type: 'string' }, enabled: { const: true } }, { id: true, enabled: true }),
-          'Enabled.',
-        ),
-        ...adminUnauthorized(problems(ADMIN_GATE, PATH_PARAMETER, { 404: ['not_found'] })),
+    post: adminOperation(
+      {
+        operationId: 'adminEnableWebhook',
+        summary: 'Enable an endpoint disabled by a 410 Gone',
+        description: 'Its waiting deliveries go at once, in order. Enabling an enabled endpoint answers the same.',
+        tags: MERCHANT_EVENTS,
+        parameters: [parameter('EndpointId')],
       },
-    },
+      {
+        200: json(ref('EnabledWebhook'), 'Enabled.'),
+      },
+      PATH_PARAMETER, { 404: ['not_found'] },
+    ),
   },
   '/v1/openapi.json': {
     get: {
@@ -986,7 +863,7 @@ const paths: Record<string, PathItem> = {
       description:
         'HTML hosting the button with the intent, showing the invoice and its current state on load, then live (the status rows follow the button; paid, the page is the receipt). Answers HTML on every outcome of reading the intent; only a path that is not valid percent-encoding is refused as problem+json before the page runs.',
       tags: ['pages'],
-      parameters: [parameter('Intent')],
+      parameters: [parameter('Intent'), PAGE_LANG],
       responses: {
         200: text('text/html', 'The invoice and the button.'),
         404: text('text/html', 'The intent is not valid (or this proxy takes none).'),
@@ -1021,11 +898,12 @@ const paths: Record<string, PathItem> = {
       tags: ['pages'],
       parameters: [
         parameter('Product'),
+        PAGE_LANG,
         {
           name: 'quantity',
           in: 'query',
           description: 'How many to buy, as `POST /v1/links` takes it. Default: 1. Anything else is the 400 page.',
-          schema: { type: 'integer', minimum: QUANTITY.minValue ?? 1, maximum: QUANTITY.maxValue ?? Number.MAX_SAFE_INTEGER },
+          schema: { type: 'integer', minimum: BUY_QUANTITY.minValue ?? 1, maximum: BUY_QUANTITY.maxValue ?? Number.MAX_SAFE_INTEGER },
         },
         {
           name: 'pay_link_id',
@@ -1043,6 +921,25 @@ const paths: Record<string, PathItem> = {
         },
         404: text('text/html', 'No such product in the catalog.'),
         ...problems(),
+      },
+    },
+  },
+  '/receipts/{link}': {
+    get: {
+      operationId: 'receiptPage',
+      summary: 'The receipt of a paid link',
+      description:
+        "HTML to keep, print or save as PDF: the merchant, what was bought (the intent's line items too), the amount, when it was paid, the receipt id (the link id, so the same receipt after any restart) and the provider's reference. The customer's name is shown, their email and phone only masked. The pay and buy pages link here once paid; the URL is a capability like theirs. In the buyer's language: `?lang=`, else `Accept-Language`, else the merchant's default. Answers HTML on every outcome; only a path that is not valid percent-encoding is refused as problem+json before the page runs.",
+      tags: ['pages'],
+      parameters: [
+        { name: 'link', in: 'path', required: true, description: 'The paid link\'s id: its receipt id.', schema: { type: 'string', pattern: LINK_ID.source } },
+        PAGE_LANG,
+      ],
+      responses: {
+        200: text('text/html', 'The receipt.'),
+        404: text('text/html', 'No such link, or not paid (yet): a page that says which.'),
+        503: text('text/html', 'The store cannot answer now: a page asking to come back shortly.'),
+        ...problems(PATH_PARAMETER),
       },
     },
   },
@@ -1147,7 +1044,7 @@ const paths: Record<string, PathItem> = {
       responses: { 200: text('text/plain', 'The Prometheus text format (mints, status reads, webhooks, provider calls, SSE clients).'), ...problems() },
     },
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Webhooks: the merchant events the proxy sends to the merchant's endpoints (decision 0013)
@@ -1269,40 +1166,49 @@ const webhooks: Record<string, PathItem> = {
   },
 };
 
-export const openApiDocument: OpenApiDocument = {
-  openapi: '3.1.1',
-  info: {
-    title: 'pay-link proxy',
-    version: VERSION,
-    summary: 'Mints hosted payment links with the merchant\'s provider and serves their live status.',
-    description:
-      'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`, and each operation lists every status it can answer. Merchant events (`payment_link.paid`, …), which the proxy POSTs to the merchant\'s own endpoints signed per Standard Webhooks, are described under `webhooks`; `/v1/admin/events` and `/v1/admin/webhooks` show, resend and test them (see docs/webhooks.md). Besides those: any path or method not in `paths` answers 404 `not_found` (`components.responses.UnknownRoute`); a request the server cannot parse as HTTP gets 400 `invalid_request`, and one whose headers trickle in past `PAY_LINK_REQUEST_TIMEOUT_MS` 408 `request_timeout`, before any route sees it; a CORS preflight (`OPTIONS`) on `/v1/*` answers 204, with the CORS headers for an allowed origin only. See docs/api.md.',
-    license: { name: 'MIT', identifier: 'MIT' },
-  },
-  servers: [{ url: '/', description: 'The proxy itself (same origin as this document)' }],
-  tags: [
-    { name: 'links', description: 'Mint a payment link and follow its status' },
-    { name: 'config', description: 'Public facts about this proxy' },
-    { name: 'webhooks', description: "Providers' event deliveries" },
-    { name: 'merchant events', description: "Signed events the proxy sends the merchant's server (the top-level `webhooks`), and the admin routes over their log and endpoints" },
-    { name: 'admin', description: "The merchant's operations (bearer token)" },
-    { name: 'pages', description: 'HTML pages the buyer sees' },
-    { name: 'assets', description: 'The widget bundles' },
-    { name: 'operations', description: 'Health and metrics' },
-  ],
-  paths,
-  webhooks,
-  components: {
-    schemas,
-    responses,
-    parameters,
-    headers,
-    securitySchemes: {
-      adminToken: {
-        type: 'http',
-        scheme: 'bearer',
-        description: 'One of the tokens in `PAY_LINK_ADMIN_TOKEN`. Without any, the admin routes answer 404.',
+/**
+ * The document for a set of contract schemas: the proxy's own (`CONTRACT_SCHEMAS`) by default. Another set (a
+ * schema changed in a test) gives the document that set describes.
+ */
+export function createOpenApiDocument(contract: ContractSchemas = CONTRACT_SCHEMAS): OpenApiDocument {
+  const { schemas, queries } = generate(contract);
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'pay-link proxy',
+      version: VERSION,
+      summary: 'Mints hosted payment links with the merchant\'s provider and serves their live status.',
+      description:
+        'Public routes (`/v1/links`, `/v1/config`, `/v1/intents`) are for the `<pay-link-button>` widget and other clients: CORS is an allowlist of merchant origins and minting and status reads are rate limited per address (429 `rate_limited` with `Retry-After`). `/v1/admin` is for servers and the CLI, with a bearer token. Money is always integer minor units with an ISO 4217 code. Every error is RFC 9457 `application/problem+json` with a stable `code`, and each operation lists every status it can answer. Merchant events (`payment_link.paid`, …), which the proxy POSTs to the merchant\'s own endpoints signed per Standard Webhooks, are described under `webhooks`; `/v1/admin/events` and `/v1/admin/webhooks` show, resend and test them (see docs/webhooks.md). Besides those: any path or method not in `paths` answers 404 `not_found` (`components.responses.UnknownRoute`); a request the server cannot parse as HTTP gets 400 `invalid_request`, and one whose headers trickle in past `PAY_LINK_REQUEST_TIMEOUT_MS` 408 `request_timeout`, before any route sees it; a CORS preflight (`OPTIONS`) on `/v1/*` answers 204, with the CORS headers for an allowed origin only. See docs/api.md.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'The proxy itself (same origin as this document)' }],
+    tags: [
+      { name: 'links', description: 'Mint a payment link and follow its status' },
+      { name: 'config', description: 'Public facts about this proxy' },
+      { name: 'webhooks', description: "Providers' event deliveries" },
+      { name: 'merchant events', description: "Signed events the proxy sends the merchant's server (the top-level `webhooks`), and the admin routes over their log and endpoints" },
+      { name: 'admin', description: "The merchant's operations (bearer token)" },
+      { name: 'pages', description: 'HTML pages the buyer sees' },
+      { name: 'assets', description: 'The widget bundles' },
+      { name: 'operations', description: 'Health and metrics' },
+    ],
+    paths: pathsOf(queries),
+    webhooks,
+    components: {
+      schemas: { ...schemas, ...handWritten(schemas) },
+      responses,
+      parameters,
+      headers,
+      securitySchemes: {
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'One of the tokens in `PAY_LINK_ADMIN_TOKEN`. Without any, the admin routes answer 404.',
+        },
       },
     },
-  },
-};
+  };
+}
+
+export const openApiDocument: OpenApiDocument = createOpenApiDocument();

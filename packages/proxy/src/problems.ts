@@ -4,6 +4,7 @@
  * the fields at fault.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
 import type { ProblemBody, ProblemCode } from './contract.ts';
 
 const TITLES: Record<ProblemCode, string> = {
@@ -101,6 +102,20 @@ export function invalidRequest(issues: readonly { path: PropertyKey[]; message: 
   }));
   const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
   return new Problem(400, 'invalid_request', detail, { errors });
+}
+
+/**
+ * `value` (a body or a query) parsed by `schema`, or a 400 naming each field at fault, an unknown field (a typo
+ * such as `expiresAT`) by its own name too. The admin API's routes parse with it.
+ */
+export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw invalidRequest(
+    parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'not a field of this request' })) : [issue],
+    ),
+  );
 }
 
 /** The 404 for a payment link id that is malformed or not stored: one answer, so the two cannot be told apart. */

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { http, HttpResponse } from 'msw';
-import { CliError, runLinks } from '../src/cli.ts';
+import { CliError, runIntent, runLinks } from '../src/cli.ts';
 import { ConfigError, loadAdminClientConfig } from '../src/config.ts';
 import type { LinkView } from '../src/contract.ts';
 import type { ProviderAdapter, ProviderLinkState } from '../src/providers/types.ts';
 import type { AdminLinkView, SignedIntent } from '../src/contract.ts';
+import { verifyIntent } from '../src/links/intent.ts';
 import type { RunningProxy } from '../src/server.ts';
 import type { LinkRecord } from '../src/store/types.ts';
 import { RAZORPAY_BASE, SHOP_ORIGIN, captureLogs, createMockServer, postJson, razorpayHandlers, startTestProxy, testConfig } from './helpers.ts';
@@ -125,7 +126,7 @@ function minimalAdapter(): ProviderAdapter {
   });
   return {
     name: 'razorpay',
-    capabilities: { cancel: true, extendExpiry: false, notify: false, list: false, findByReference: false, uniqueReference: false },
+    capabilities: { cancel: true, extendExpiry: false, notify: false, findByReference: false, uniqueReference: false },
     async create() {
       n += 1;
       return state(`stub_${n}`);
@@ -487,6 +488,98 @@ describe('POST /v1/admin/intents', () => {
       assert.equal(status, 400, JSON.stringify(body));
       assert.equal(json.code, 'invalid_request');
       assert.deepEqual(json.errors.map((e: { field: string }) => e.field), fields, JSON.stringify(body));
+    }
+  });
+});
+
+describe('POST /v1/admin/intents with line items', () => {
+  const body = {
+    amount: '12500.00',
+    currency: 'INR',
+    reference: 'INV-2026-0042',
+    description: 'Tea tasting for 12',
+    lineItems: [
+      { name: 'Tea tasting for 12', quantity: 1, amount: '10200.00' },
+      { name: 'Tea flight & snacks', quantity: 4, amount: '575.00' },
+    ],
+  };
+
+  it('signs them in minor units, and the token carries them to the intent lookup', async () => {
+    const { status, json } = await admin('/intents', { body });
+    assert.equal(status, 201);
+    const intent = verifyIntent((json as SignedIntent).token, [INTENT_SECRET], Date.now());
+    assert.deepEqual(intent.lineItems, [
+      { name: 'Tea tasting for 12', quantity: 1, amount: 1020000 },
+      { name: 'Tea flight & snacks', quantity: 4, amount: 57500 },
+    ]);
+    assert.deepEqual(intent.amount, { value: 1250000, currency: 'INR' });
+    const link = await mint({ intent: (json as SignedIntent).token });
+    assert.deepEqual(link.amount, { value: 1250000, currency: 'INR' });
+  });
+
+  it('refuses items that do not add up, or are not items, with a 400 naming lineItems', async () => {
+    const cases: [unknown, string[]][] = [
+      [{ ...body, amount: '12000.00' }, ['lineItems']],
+      [{ ...body, lineItems: [{ name: 'Tea', quantity: 1, amount: 12500 }] }, ['lineItems.0.amount']],
+      [{ ...body, lineItems: [{ name: 'Tea', quantity: 1, amount: '12500.001' }] }, ['lineItems.0.amount']],
+      [{ ...body, lineItems: [{ name: 'Tea', quantity: 1001, amount: '12.50' }] }, ['lineItems.0.quantity']],
+      [{ ...body, lineItems: [{ name: 'Tea', quantity: 1, amount: '12500.00', sku: 'T-1' }] }, ['lineItems.0.sku']],
+      [{ ...body, lineItems: Array.from({ length: 21 }, () => ({ name: 'Cup', quantity: 1, amount: '1.00' })) }, ['lineItems']],
+    ];
+    for (const [request, fields] of cases) {
+      const { status, json } = await admin('/intents', { body: request });
+      assert.equal(status, 400, JSON.stringify(request));
+      assert.equal(json.code, 'invalid_request');
+      assert.deepEqual(json.errors.map((e: { field: string }) => e.field), fields, JSON.stringify(request));
+    }
+  });
+});
+
+describe('POST /v1/admin/intents and pay-link intent: one builder', () => {
+  const cliEnv = { PAY_LINK_INTENT_SECRET: INTENT_SECRET, PAY_LINK_PUBLIC_URL: 'http://proxy.test' };
+  const fields = { amount: '12500.00', currency: 'INR', reference: 'INV-2026-0042', description: 'Tea tasting for 12', expiresIn: '7d' };
+  const flags = ['--amount', '12500.00', '--currency', 'inr', '--reference', 'INV-2026-0042', '--description', 'Tea tasting for 12', '--expires-in', '7d'];
+  const signedBoth = async (body: object, args: string[]) => {
+    const api = await admin('/intents', { body: { ...fields, ...body } });
+    assert.equal(api.status, 201, JSON.stringify(api.json));
+    const cli = JSON.parse(runIntent([...flags, ...args, '--json'], cliEnv)) as SignedIntent;
+    return [verifyIntent((api.json as SignedIntent).token, [INTENT_SECRET], Date.now()), verifyIntent(cli.token, [INTENT_SECRET], Date.now())];
+  };
+  const sameButExpiry = ([api, cli]: ReturnType<typeof verifyIntent>[]) => {
+    assert.deepEqual({ ...cli, expiresAt: null }, { ...api, expiresAt: null });
+    assert.ok(Math.abs(cli!.expiresAt.getTime() - api!.expiresAt.getTime()) < 60_000);
+  };
+
+  it('signs the same intent from the same fields: customer, line items, currency case', async () => {
+    sameButExpiry(await signedBoth({}, []));
+    sameButExpiry(
+      await signedBoth(
+        {
+          customer: { name: 'Asha Rao', email: 'asha@example.com', contact: '+91 98000 00000' },
+          lineItems: [
+            { name: 'Tea tasting for 12', quantity: 1, amount: '10200.00' },
+            { name: 'Tea flight: oolong & snacks', quantity: 4, amount: '575' },
+          ],
+        },
+        ['--name', 'Asha Rao', '--email', 'asha@example.com', '--contact', '+91 98000 00000', '--item', 'Tea tasting for 12:1:10200.00', '--item', 'Tea flight: oolong & snacks:4:575'],
+      ),
+    );
+  });
+
+  it('refuses the same mistakes, naming the field (API) or the flag (CLI)', async () => {
+    const cases: [object, string[], string[], RegExp][] = [
+      [{ lineItems: [{ name: 'Tea', quantity: 1, amount: '12000.00' }] }, ['--item', 'Tea:1:12000.00'], ['lineItems'], /^--item: the items add up to 12000\.00 INR, not the amount 12500\.00 INR$/],
+      [{ lineItems: [{ name: 'Tea', quantity: 1, amount: '12500.001' }] }, ['--item', 'Tea:1:12500.001'], ['lineItems.0.amount'], /^--item 1 \(amount\): a positive decimal amount in INR/],
+      [{ lineItems: [{ name: 'Tea', quantity: 1001, amount: '12.50' }] }, ['--item', 'Tea:1001:12.50'], ['lineItems.0.quantity'], /^--item 1 \(quantity\): /],
+      [{ reference: 'INV 1 with spaces' }, ['--reference', 'INV 1 with spaces'], ['reference'], /^--reference: a reference of 1 to 40/],
+      [{ expiresIn: 'soon' }, ['--expires-in', 'soon'], ['expiresIn'], /^--expires-in: a duration such as 30m, 12h or 30d, got "soon"$/],
+      [{ customer: { email: 'nope' } }, ['--email', 'nope'], ['customer.email'], /^--email: /],
+    ];
+    for (const [body, args, apiFields, cliMessage] of cases) {
+      const { status, json } = await admin('/intents', { body: { ...fields, ...body } });
+      assert.equal(status, 400, JSON.stringify(body));
+      assert.deepEqual(json.errors.map((e: { field: string }) => e.field), apiFields, JSON.stringify(body));
+      assert.throws(() => runIntent([...flags, ...args], cliEnv), (err: unknown) => err instanceof CliError && err.exitCode === 2 && cliMessage.test(err.message), args.join(' '));
     }
   });
 });

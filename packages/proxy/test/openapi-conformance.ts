@@ -11,11 +11,17 @@
  * target OpenAPI 3.0's dialect — `nullable`, draft 4/7 — and would misread the 2020-12 keywords the contract's zod
  * schemas generate, such as `dependentRequired` and `type: ["string", "null"]`.)
  *
+ * `startRecorder` puts a recording forwarder in front of a running proxy, so the requests other clients make (the
+ * CLI's admin client, the test helpers, a browser) are held to the document too, not only those sent through
+ * `fetch` here: `checkAll` then checks every exchange it saw, each request the proxy accepted included.
+ *
  * What the document says for a path or method outside `paths` is `components.responses.UnknownRoute` (404), and
  * only that. Paths are matched the way Express matches them: case-insensitively, one trailing slash ignored, a
  * concrete path before a templated one.
  */
 import { AssertionError } from 'node:assert';
+import { type IncomingHttpHeaders, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import type { ApiResponse, Header, HttpMethod, MediaType, OpenApiDocument, Parameter, Reference } from '../src/openapi.ts';
@@ -51,6 +57,10 @@ export interface Conformance {
   checkRequest(exchange: Exchange): void;
   /** `fetch`, then both checks (the request's only on a 2xx); the body is read, except an event stream's. */
   fetch(base: string, path: string, init?: RequestInit & { headers?: Record<string, string>; body?: string }): Promise<CheckedResponse>;
+  /** Both checks for each exchange (the request's only on a 2xx): what a recorder saw, say. */
+  checkAll(exchanges: readonly Exchange[]): void;
+  /** The operation (`METHOD /template`) an exchange falls under, or `undefined` outside `paths`. */
+  operationOf(exchange: Pick<Exchange, 'method' | 'url'>): string | undefined;
   /** Every `METHOD /template` checked so far, with the statuses it answered: what a suite really covered. */
   readonly seen: ReadonlyMap<string, ReadonlySet<number>>;
 }
@@ -235,6 +245,16 @@ export function createConformance(document: OpenApiDocument): Conformance {
   return {
     checkResponse,
     checkRequest,
+    checkAll(exchanges) {
+      for (const exchange of exchanges) {
+        checkResponse(exchange);
+        if (exchange.status >= 200 && exchange.status < 300) checkRequest(exchange);
+      }
+    },
+    operationOf(exchange) {
+      const { match, operation } = operationOf({ ...exchange, status: 0, headers: new Headers(), body: undefined });
+      return operation ? `${exchange.method.toUpperCase()} ${match!.template}` : undefined;
+    },
     async fetch(baseUrl, path, init = {}) {
       const res = await fetch(`${baseUrl}${path}`, { redirect: 'manual', ...init });
       const stream = mediaTypeOf(res.headers.get('content-type') ?? '') === 'text/event-stream';
@@ -256,6 +276,75 @@ export function createConformance(document: OpenApiDocument): Conformance {
     },
     seen,
   };
+}
+
+/** A forwarder in front of a proxy, keeping every exchange that passes through it. */
+export interface Recorder {
+  /** Send requests here instead of to the proxy. */
+  url: string;
+  /** Every exchange so far, in the order the answers ended (an event stream's when its head arrived). */
+  readonly exchanges: readonly Exchange[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a recording forwarder to `target` on an ephemeral loopback port: each request is passed on byte for byte
+ * (headers as sent, `Host` included) and its answer passed back as it streams, both kept as an `Exchange`. An event
+ * stream is kept without its body. Bodies are read as UTF-8 text: the API speaks JSON, HTML and scripts.
+ */
+export async function startRecorder(target: string): Promise<Recorder> {
+  const exchanges: Exchange[] = [];
+  const server = createServer((incoming, outgoing) => {
+    const sent: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => sent.push(chunk));
+    incoming.on('end', () => {
+      const requestBody = Buffer.concat(sent).toString('utf8');
+      const upstream = request(new URL(incoming.url!, target), { method: incoming.method, headers: incoming.headers }, (answer) => {
+        outgoing.writeHead(answer.statusCode!, answer.statusMessage, answer.rawHeaders);
+        const exchange: Exchange = {
+          method: incoming.method!,
+          url: incoming.url!,
+          requestHeaders: flatten(incoming.headers),
+          requestBody,
+          status: answer.statusCode!,
+          headers: new Headers(flatten(answer.headers)),
+          body: undefined,
+        };
+        const stream = mediaTypeOf(answer.headers['content-type'] ?? '') === 'text/event-stream';
+        if (stream) exchanges.push(exchange);
+        const received: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => {
+          if (!stream) received.push(chunk);
+          outgoing.write(chunk);
+        });
+        answer.on('end', () => {
+          outgoing.end();
+          if (stream) return;
+          exchange.body = Buffer.concat(received).toString('utf8');
+          exchanges.push(exchange);
+        });
+      });
+      // The client left (an event stream closed): stop the upstream request too.
+      outgoing.on('close', () => upstream.destroy());
+      upstream.on('error', () => outgoing.destroy());
+      upstream.end(sent.length > 0 ? Buffer.concat(sent) : undefined);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    exchanges,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function flatten(headers: IncomingHttpHeaders): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])));
 }
 
 function literalCount(segments: readonly string[]): number {

@@ -4,6 +4,12 @@
  * every request here goes through `openapi-conformance.ts`, which fails on an undeclared status, content type,
  * header or body (and is itself shown to fail on each).
  *
+ * Requests are held to it too: a recorder in front of the proxy keeps every exchange of the main flows (the
+ * widget's mint and status reads, a merchant server signing an intent, the CLI's admin calls, the event log), and
+ * each request the proxy accepted must fit the document, each it refused for its shape must not. The document is
+ * generated from the contract's zod schemas: a schema changed in `contract/` changes it (shown below), so the two
+ * cannot part silently.
+ *
  * A route added later without docs fails "every mounted route is documented": the test walks the live Express
  * router (every `router.get/post/…`, in nested routers too, with their mount paths), so a new route shows up
  * there as `METHOD /path` missing from the document. A documented route that was removed fails the reverse
@@ -17,10 +23,12 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { connect } from 'node:net';
 import { http, HttpResponse, delay } from 'msw';
+import { z } from 'zod';
 import { createApp } from '../src/app.ts';
-import { EVENT_TYPES, type LinkView, PROBLEM_CODES } from '../src/contract.ts';
+import { runEvents, runLinks, runWebhooks } from '../src/cli.ts';
+import { EVENT_TYPES, IntentRequest, type IntentLookup, type LinkView, ListEventsQuery, PROBLEM_CODES, SignedIntent } from '../src/contract.ts';
 import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
-import { type HttpMethod, type Operation, type Reference, openApiDocument } from '../src/openapi.ts';
+import { CONTRACT_SCHEMAS, type HttpMethod, type Operation, type Reference, createOpenApiDocument, openApiDocument } from '../src/openapi.ts';
 import type { RunningProxy } from '../src/server.ts';
 import {
   RAZORPAY_BASE,
@@ -34,7 +42,7 @@ import {
   startTestProxy,
   testConfig,
 } from './helpers.ts';
-import { createConformance } from './openapi-conformance.ts';
+import { type Exchange, createConformance, startRecorder } from './openapi-conformance.ts';
 import { type Receiver, startReceiver } from './receiver.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 
@@ -171,7 +179,7 @@ describe('OpenAPI document', () => {
     assert.deepEqual(missing, [], 'problem codes no operation lists');
 
     const sources = readdirSync(new URL('../src', import.meta.url), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts') && !['contract.ts', 'problems.ts', 'openapi.ts'].includes(file))
+      .filter((file) => file.endsWith('.ts') && !['contract/public.ts', 'problems.ts', 'openapi.ts'].includes(file))
       .map((file) => readFileSync(join(new URL('../src', import.meta.url).pathname, file), 'utf8'));
     for (const code of UNRAISED_CODES) {
       assert.ok(!sources.some((source) => source.includes(`'${code}'`)), `${code} is raised now: list it on the operations that answer it`);
@@ -344,7 +352,9 @@ describe('real answers fit the document', () => {
   });
 
   it('fits the config, webhook, page and asset answers', async () => {
-    const config = JSON.parse((await call('/v1/config')).text) as { products: { providers: string[] }[]; openAmounts: unknown[] };
+    const configAnswer = await call('/v1/config');
+    const config = JSON.parse(configAnswer.text) as { products: { providers: string[] }[]; openAmounts: unknown[] };
+    assert.equal((await call('/v1/config', { headers: { 'if-none-match': configAnswer.headers.get('etag')! } })).status, 304);
     assert.ok(config.products.every((p) => p.providers.length >= 1) && config.openAmounts.length === 1);
     assert.equal((await call('/healthz')).status, 200);
     assert.equal((await call('/readyz')).status, 200);
@@ -694,5 +704,220 @@ describe('real answers fit the document: merchant events', () => {
     const resend = await post(`/v1/admin/events/${events[0]!.id}/resend`, undefined, undefined, running.url);
     assert.equal(resend.status, 409);
     assert.equal(code(resend), 'webhooks_not_configured');
+  });
+});
+
+describe('real requests fit the document: the main flows through a recorder in front of the proxy', () => {
+  const conformance = createConformance(openApiDocument);
+  let receiver: Receiver;
+  let proxy: RunningProxy;
+  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  let rzp: ReturnType<typeof razorpayHandlers>;
+  const admin = { ...auth, 'content-type': 'application/json' };
+  const cli = () => ({ env: { PAY_LINK_ADMIN_URL: recorder.url, PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN } });
+  /** The recorded exchange of the last request matching `method` and `path` (its query too, when given). */
+  const last = (method: string, path: string): Exchange => {
+    const found = [...recorder.exchanges].reverse().find((e) => e.method === method && e.url.startsWith(path));
+    assert.ok(found, `no ${method} ${path} recorded`);
+    return found;
+  };
+  const lineItems = [
+    { name: 'Guided tasting, 12 guests', quantity: 1, amount: '10200.00' },
+    { name: 'Tea tin', quantity: 4, amount: '575.00' },
+  ];
+  const intentRequest = {
+    amount: '12500.00',
+    currency: 'INR',
+    reference: 'INV-RECORDED-1',
+    description: 'Tea tasting for 12',
+    expiresIn: '7d',
+    customer: { name: 'Asha Rao', email: 'asha@example.com' },
+    lineItems,
+  };
+
+  before(async () => {
+    const secret = newWebhookSecret();
+    receiver = await startReceiver({ secrets: [secret] });
+    proxy = await startTestProxy(
+      testConfig({
+        PAY_LINK_ADMIN_TOKEN: ADMIN_TOKEN,
+        PAY_LINK_INTENT_SECRET: INTENT_SECRET,
+        PAY_LINK_WEBHOOK_URL: receiver.url,
+        PAY_LINK_WEBHOOK_SECRET: secret,
+        PAY_LINK_WEBHOOK_RETRY_SCHEDULE: '50ms',
+      }),
+      { eventsPollMs: 25 },
+    );
+    recorder = await startRecorder(proxy.url);
+  });
+  beforeEach(() => {
+    rzp = razorpayHandlers();
+    msw.use(
+      ...rzp.handlers,
+      http.post(`${RAZORPAY_BASE}/v1/payment_links/:id/cancel`, ({ params }) => {
+        const link = rzp.links.get(String(params.id))!;
+        link.status = 'cancelled';
+        return HttpResponse.json(link);
+      }),
+    );
+  });
+  afterEach(() => msw.resetHandlers());
+  after(async () => {
+    await recorder.close();
+    await proxy.close();
+    await receiver.close();
+  });
+
+  it('mint, status, intents, admin links and events: every request the proxy accepted fits, and every answer', async () => {
+    const base = recorder.url;
+    // The widget: mint, poll with the ETag, watch the stream.
+    const minted = await postJson(`${base}/v1/links`, { product: 'tea', quantity: 2, customer: { email: 'asha@example.com' } }, { 'idempotency-key': 'recorded-1' });
+    assert.equal(minted.status, 201);
+    const link = (await minted.json()) as LinkView;
+    const read = await fetch(`${base}/v1/links/${link.id}`, { headers: { origin: SHOP_ORIGIN } });
+    await read.text();
+    assert.equal((await fetch(`${base}/v1/links/${link.id}`, { headers: { 'if-none-match': read.headers.get('etag')! } })).status, 304);
+    const watching = new AbortController();
+    const stream = await fetch(`${base}/v1/links/${link.id}/events`, { headers: { 'last-event-id': '0' }, signal: watching.signal });
+    assert.equal(stream.status, 200);
+    watching.abort();
+
+    // A merchant's server signs an intent with line items; the pay page and the widget look it up, and it mints.
+    const signed = await fetch(`${base}/v1/admin/intents`, { method: 'POST', headers: admin, body: JSON.stringify(intentRequest) });
+    assert.equal(signed.status, 201, await signed.clone().text());
+    const { token } = (await signed.json()) as { token: string };
+    const lookup = (await (await fetch(`${base}/v1/intents/${token}`)).json()) as IntentLookup;
+    assert.deepEqual(lookup.invoice.lineItems, [
+      { name: 'Guided tasting, 12 guests', quantity: 1, amount: 1020000 },
+      { name: 'Tea tin', quantity: 4, amount: 57500 },
+    ]);
+    assert.equal((await fetch(`${base}/pay/${token}`)).status, 200);
+    assert.equal((await postJson(`${base}/v1/links`, { intent: token })).status, 201);
+
+    // The CLI's admin client: list with filters, cancel.
+    assert.match(await runLinks(['list', '--status', 'pending', '--provider', 'razorpay', '--from', '2020-01-01T00:00:00Z', '--limit', '10'], cli()), /INV-RECORDED-1/);
+    assert.match(await runLinks(['cancel', link.id], cli()), /cancelled/);
+
+    // A provider's webhook, then the event log and the endpoints through the CLI.
+    const intentLink = [...rzp.links.values()].at(-1)!;
+    const body = razorpayWebhook('payment_link.paid', { ...intentLink, status: 'paid', amount_paid: intentLink.amount });
+    const hook = await fetch(`${base}/v1/webhooks/razorpay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-razorpay-signature': signRazorpay(body), 'x-razorpay-event-id': 'rzp_evt_recorded' },
+      body,
+    });
+    assert.equal(hook.status, 200);
+    const paid = await eventually(async () => {
+      const page = JSON.parse(await runEvents(['list', '--type', 'payment_link.paid', '--state', 'delivered', '--limit', '5', '--json'], cli())) as { events: { id: string }[] };
+      assert.equal(page.events.length, 1);
+      return page.events[0]!;
+    });
+    assert.match(await runEvents(['show', paid.id], cli()), /payment_link\.paid/);
+    await runEvents(['resend', paid.id, '--endpoint', receiver.url], cli());
+    await runWebhooks(['list'], cli());
+    assert.equal((await runWebhooks(['test'], cli())).exitCode, 0);
+
+    conformance.checkAll(recorder.exchanges);
+    // The flows did reach each operation, and with a 2xx, so its request was checked, not only its answer.
+    const accepted = new Set(recorder.exchanges.filter((e) => e.status < 300).map((e) => conformance.operationOf(e)));
+    for (const operation of [
+      'POST /v1/links',
+      'GET /v1/links/{id}',
+      'GET /v1/links/{id}/events',
+      'POST /v1/admin/intents',
+      'GET /v1/intents/{intent}',
+      'GET /pay/{intent}',
+      'GET /v1/admin/links',
+      'POST /v1/admin/links/{id}/cancel',
+      'POST /v1/webhooks/{provider}',
+      'GET /v1/admin/events',
+      'GET /v1/admin/events/{id}',
+      'POST /v1/admin/events/{id}/resend',
+      'GET /v1/admin/webhooks',
+      'POST /v1/admin/webhooks/test',
+    ]) {
+      assert.ok(accepted.has(operation), `the recorded flows never had ${operation} accepted`);
+    }
+    // The recorder really checks: the recorded intent request, with a line item's amount as a number, does not fit.
+    const tampered = { ...last('POST', '/v1/admin/intents'), requestBody: JSON.stringify({ ...intentRequest, lineItems: [{ ...lineItems[0], amount: 12500 }] }) };
+    assert.throws(() => conformance.checkRequest(tampered), /lineItems\/0\/amount must be string/);
+  });
+
+  it('what the proxy refuses for its shape, the document refuses too', async () => {
+    const base = recorder.url;
+    const link = (await (await postJson(`${base}/v1/links`, { product: 'book' })).json()) as LinkView;
+    const refused: [string, RequestInit & { headers?: Record<string, string>; body?: string }][] = [
+      ['/v1/admin/intents', { method: 'POST', headers: admin, body: JSON.stringify({ ...intentRequest, lineItems: [{ ...lineItems[0], amount: 12500 }] }) }],
+      ['/v1/admin/intents', { method: 'POST', headers: admin, body: JSON.stringify({ ...intentRequest, lineItems: [{ ...lineItems[0], sku: 'T-1' }] }) }],
+      ['/v1/admin/intents', { method: 'POST', headers: admin, body: JSON.stringify({ ...intentRequest, lineItems: Array.from({ length: 21 }, () => lineItems[1]) }) }],
+      ['/v1/admin/intents', { method: 'POST', headers: admin, body: JSON.stringify({ ...intentRequest, lineItems: [{ ...lineItems[0], quantity: 1001 }] }) }],
+      ['/v1/admin/intents', { method: 'POST', headers: admin, body: JSON.stringify({ ...intentRequest, reference: undefined }) }],
+      [`/v1/admin/links/${link.id}/extend`, { method: 'POST', headers: admin, body: JSON.stringify({ expiresAt: 'tomorrow' }) }],
+      [`/v1/admin/links/${link.id}/notify`, { method: 'POST', headers: admin, body: JSON.stringify({ channel: 'fax' }) }],
+      ['/v1/admin/links?status=lost', { headers: auth }],
+      ['/v1/admin/links?limit=501', { headers: auth }],
+      ['/v1/admin/events?limit=0', { headers: auth }],
+      ['/v1/admin/events?link=pl_short', { headers: auth }],
+      ['/v1/links', { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ product: 'tea', quantity: 0 }) }],
+      ['/v1/links', { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ product: 'tea', amount: 5000, currency: 'INR' }) }],
+    ];
+    for (const [path, init] of refused) {
+      const res = await fetch(`${base}${path}`, init);
+      const answer = (await res.json()) as { code: string };
+      assert.equal(res.status, 400, `${path} ${init.body ?? ''}`);
+      assert.equal(answer.code, 'invalid_request');
+      const exchange = recorder.exchanges.at(-1)!;
+      conformance.checkResponse(exchange);
+      assert.throws(() => conformance.checkRequest(exchange), /does not fit the document/, `the document takes what the proxy refused: ${path} ${init.body ?? ''}`);
+    }
+  });
+});
+
+describe('the document is generated from the contract', () => {
+  const signIntent: Exchange = {
+    method: 'POST',
+    url: '/v1/admin/intents',
+    requestHeaders: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    requestBody: JSON.stringify({ amount: '1500.00', currency: 'INR', reference: 'INV-2026-0042', description: 'Invoice INV-2026-0042', lineItems: [{ name: 'Tea', quantity: 1, amount: '1500.00' }] }),
+    status: 201,
+    headers: new Headers(),
+    body: '',
+  };
+
+  it('a changed admin request schema changes the document, and what it accepts', () => {
+    assert.deepEqual(createOpenApiDocument(), openApiDocument, 'the served document is the contract\'s');
+    createConformance(openApiDocument).checkRequest(signIntent);
+
+    // A stricter reference, and line items no longer taken: the generated body says so, and refuses the request.
+    const changed = createOpenApiDocument({ ...CONTRACT_SCHEMAS, IntentRequest: IntentRequest.omit({ lineItems: true }).extend({ reference: z.string().min(1).max(8) }) });
+    const body = changed.components.schemas.IntentRequest as { properties: Record<string, { maxLength?: number }> };
+    assert.equal(body.properties.reference!.maxLength, 8);
+    assert.equal('lineItems' in body.properties, false);
+    assert.throws(() => createConformance(changed).checkRequest(signIntent), (err: Error) =>
+      /body\/reference must NOT have more than 8 characters/.test(err.message) && /body must NOT have additional properties/.test(err.message));
+    // Everything else stays as it was.
+    assert.deepEqual({ ...changed.components.schemas, IntentRequest: undefined }, { ...openApiDocument.components.schemas, IntentRequest: undefined });
+  });
+
+  it('a changed admin query or answer schema changes its parameters or its component', () => {
+    const listEvents: Exchange = { method: 'GET', url: '/v1/admin/events?limit=5', requestHeaders: { authorization: `Bearer ${ADMIN_TOKEN}` }, status: 200, headers: new Headers(), body: '' };
+    createConformance(openApiDocument).checkRequest(listEvents);
+    const smallPages = createOpenApiDocument({ ...CONTRACT_SCHEMAS, ListEventsQuery: ListEventsQuery.extend({ limit: z.coerce.number().int().min(1).max(2).default(2).describe('At most this many events.') }) });
+    assert.throws(() => createConformance(smallPages).checkRequest(listEvents), /query parameter limit .* must be <= 2/);
+
+    // A signed intent's answer without `payUrl`: the generated component drops it, and a real answer carrying it no
+    // longer fits. (A test swaps a whole component; an edit in contract/ changes every schema built on it too.)
+    const signed = JSON.stringify({ token: 'pli1.abc.def', payUrl: 'https://pay.example.com/pay/pli1.abc.def', expiresAt: '2026-12-31T00:00:00.000Z' });
+    const answer: Exchange = { ...signIntent, status: 201, headers: new Headers({ 'content-type': 'application/json' }), body: signed };
+    createConformance(openApiDocument).checkResponse(answer);
+    const narrower = createOpenApiDocument({ ...CONTRACT_SCHEMAS, SignedIntent: SignedIntent.omit({ payUrl: true }) });
+    assert.throws(() => createConformance(narrower).checkResponse(answer), /must NOT have additional properties/);
+  });
+
+  it('needs a description for every generated query parameter', () => {
+    assert.throws(
+      () => createOpenApiDocument({ ...CONTRACT_SCHEMAS, ListLinksQuery: z.object({ status: z.string().optional() }) }),
+      /ListLinksQuery\.status: describe\(\) the query parameter/,
+    );
   });
 });

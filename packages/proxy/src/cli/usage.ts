@@ -3,6 +3,7 @@ export const USAGE = `Usage:
   pay-link serve
   pay-link intent --amount 2500.00 --currency INR --reference INV-2026-001 --description "Invoice INV-2026-001"
                   [--expires-in 7d] [--name "Asha Rao"] [--email asha@example.com] [--contact +919800000000] [--json]
+                  [--item "Tea tasting for 12:1:12500.00" …]   (name:quantity:unit price; without --amount they add up to it)
   pay-link invoice-email --reference INV-2026-001 (--amount 2500.00 | --line "Consulting, May=2000.00" --line "Travel=500.00" …)
                   [--currency INR] [--description "…"] [--merchant "Leaf & Kettle"] [--name …] [--email …] [--contact …]
                   [--expires-in 30d] [--due 2026-06-30] [--locale en-IN] [--time-zone Asia/Kolkata]

@@ -4,23 +4,21 @@
  * behind its token gate, its origin check and its audit log. No secret ever appears in an answer.
  */
 import express, { type RequestHandler, type Router } from 'express';
-import { z } from 'zod';
-import { type AdminEventPage, type AdminEventView, type AdminWebhookList, EVENT_ID, type EnabledWebhook, EventType, type WebhookTestReport } from '../contract.ts';
+import {
+  type AdminEventPage,
+  type AdminEventView,
+  type AdminWebhookList,
+  EVENT_ID,
+  type EnabledWebhook,
+  EndpointChoice,
+  type EventType,
+  ListEventsQuery,
+  type PaymentLinkEvent,
+  type WebhookTestReport,
+} from '../contract.ts';
 import type { Dispatcher } from '../merchant-events/dispatcher.ts';
-import { Problem, invalidRequest } from '../problems.ts';
+import { Problem, invalidRequest, parseRequest, requireJson } from '../problems.ts';
 import type { StoredEvent, Store } from '../store/types.ts';
-
-const EventsQuery = z
-  .object({
-    link: z.string().regex(/^pl_[A-Za-z0-9_-]{10,64}$/, 'a payment link id (pl_…)').optional(),
-    type: EventType.optional(),
-    state: z.enum(['pending', 'delivered', 'failed']).optional(),
-    limit: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(1).max(200).default(50),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'the nextCursor of the previous page').optional(),
-  })
-  .strict();
-
-const EndpointChoice = z.object({ endpoint: z.string().min(1).max(2048).optional() }).strict();
 
 type Audited = (action: string, handler: RequestHandler) => RequestHandler;
 
@@ -29,23 +27,21 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
   const urlOf = new Map(deps.endpoints.map((e) => [e.id, e.url]));
   // An empty body is "all endpoints"; a body is JSON.
   const optionalJson: RequestHandler[] = [
-    (req, _res, next) => {
+    (req, res, next) => {
       const length = Number(req.get('content-length') ?? 0);
-      if ((length > 0 || req.get('transfer-encoding')) && !req.is('application/json')) {
-        next(new Problem(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json'));
-        return;
-      }
-      next();
+      if (length > 0 || req.get('transfer-encoding')) requireJson(req, res, next);
+      else next();
     },
     express.json({ limit: '4kb', strict: true }),
   ];
 
   const view = (event: StoredEvent): AdminEventView => ({
     id: event.id,
-    type: event.type,
+    // The outbox holds only events written from the contract's schemas: its strings are those types.
+    type: event.type as EventType,
     linkId: event.linkId,
     createdAt: new Date(event.createdAt).toISOString(),
-    payload: JSON.parse(event.payload) as unknown,
+    payload: JSON.parse(event.payload) as PaymentLinkEvent,
     deliveries: event.deliveries.map((d) => ({
       endpoint: d.endpointId,
       url: urlOf.get(d.endpointId) ?? null,
@@ -59,9 +55,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
 
   /** The endpoint a body names (by id or URL), or all of them. */
   const chosen = (body: unknown): string | undefined => {
-    const parsed = EndpointChoice.safeParse(body ?? {});
-    if (!parsed.success) throw invalidRequest(parsed.error.issues);
-    const wanted = parsed.data.endpoint;
+    const wanted = parseRequest(EndpointChoice, body ?? {}).endpoint;
     if (wanted === undefined) return undefined;
     const match = deps.endpoints.find((e) => e.id === wanted || e.url === wanted);
     if (!match) throw invalidRequest([{ path: ['endpoint'], message: 'not a configured endpoint (its id from GET /v1/admin/webhooks, or its URL)' }]);
@@ -71,9 +65,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
   router.get(
     '/events',
     audited('list_events', async (req, res) => {
-      const parsed = EventsQuery.safeParse(req.query);
-      if (!parsed.success) throw invalidRequest(parsed.error.issues);
-      const { link, ...query } = parsed.data;
+      const { link, ...query } = parseRequest(ListEventsQuery, req.query);
       const page = await store.listEvents({ ...query, linkId: link });
       res.json({ events: page.events.map(view), ...(page.nextCursor && { nextCursor: page.nextCursor }) } satisfies AdminEventPage);
     }),
@@ -112,7 +104,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
         endpoints: endpoints.map((e) => ({
           id: e.id,
           url: e.url,
-          events: e.events,
+          events: e.events as EventType[],
           enabled: e.disabledAt === null,
           disabledAt: e.disabledAt === null ? null : new Date(e.disabledAt).toISOString(),
           disabledReason: e.disabledReason,

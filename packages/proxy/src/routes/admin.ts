@@ -10,51 +10,18 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, Router } from 'express';
-import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
 import type { ProxyConfig } from '../config.ts';
-import { type AdminLinkView, Customer, CurrencyCode, LinkStatus, type NotifyResult, ProviderName, type SignedIntent } from '../contract.ts';
-import { signIntent } from '../links/intent.ts';
+import type { AdminLinkView, NotifyResult, SignedIntent } from '../contract.ts';
+import { ExtendRequest, IntentRequest, ListLinksQuery, NotifyRequest } from '../contract/admin.ts';
+import { LINK_ID } from '../contract/ids.ts';
+import { buildIntent, signIntent } from '../links/intent.ts';
 import type { LinkService } from '../links/service.ts';
 import type { Logger } from '../logger.ts';
-import { parseMajorString } from '../money.ts';
-import { Problem, invalidRequest, noSuchLink, requireJson } from '../problems.ts';
+import { Problem, invalidRequest, noSuchLink, parseRequest, requireJson } from '../problems.ts';
 import { type Limiters, clientKey } from '../rate-limit.ts';
 import type { Dispatcher } from '../merchant-events/dispatcher.ts';
 import type { LinkRecord, Store } from '../store/types.ts';
 import { adminEventRoutes } from './admin-events.ts';
-import { LINK_ID } from './links.ts';
-
-const ListQuery = z
-  .object({
-    status: LinkStatus.optional(),
-    provider: ProviderName.optional(),
-    limit: z.coerce.number({ error: 'a whole number' }).int('a whole number').min(1).max(500).default(50),
-    /** Created at or after / before, ISO 8601. */
-    from: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time such as 2026-05-01T00:00:00Z' }).optional(),
-    to: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time such as 2026-06-01T00:00:00Z' }).optional(),
-    /** The previous page's `nextCursor`. */
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'the nextCursor of the previous page').optional(),
-  })
-  .strict();
-
-const ExtendRequest = z.object({ expiresAt: z.iso.datetime({ offset: true, error: 'an ISO 8601 date-time such as 2026-05-01T12:00:00Z' }) }).strict();
-
-const NotifyRequest = z.object({ channel: z.enum(['email', 'sms']) }).strict();
-
-const IntentRequest = z
-  .object({
-    amount: z.string({ error: 'a decimal string such as "1500.00"' }),
-    currency: CurrencyCode,
-    reference: z.string().min(1).max(40),
-    description: z.string().min(1).max(500),
-    expiresIn: z.string().default('30d'),
-    customer: Customer.optional(),
-  })
-  .strict();
-
-/** The intent token's short payload keys, back to the request's field names (for a 400 naming the field). */
-const INTENT_FIELDS: Record<string, string> = { a: 'amount', c: 'currency', r: 'reference', d: 'description', u: 'customer', e: 'expiresIn' };
 
 export function adminRouter(
   config: ProxyConfig,
@@ -138,9 +105,7 @@ export function adminRouter(
   router.get(
     '/links',
     audited('list', async (req, res) => {
-      const parsed = ListQuery.safeParse(req.query);
-      if (!parsed.success) throw badRequest(parsed.error);
-      const { from, to, ...query } = parsed.data;
+      const { from, to, ...query } = parseRequest(ListLinksQuery, req.query);
       const page = await links.list({
         ...query,
         createdFrom: from === undefined ? undefined : Date.parse(from),
@@ -163,9 +128,7 @@ export function adminRouter(
     ...json,
     audited('extend', async (req, res) => {
       const id = linkId(req.params.id);
-      const parsed = ExtendRequest.safeParse(req.body);
-      if (!parsed.success) throw badRequest(parsed.error);
-      const expiresAt = new Date(parsed.data.expiresAt);
+      const expiresAt = new Date(parseRequest(ExtendRequest, req.body).expiresAt);
       if (expiresAt.getTime() <= now()) throw invalidRequest([{ path: ['expiresAt'], message: 'must be in the future' }]);
       res.json(view(await links.extendExpiry(id, expiresAt)));
     }),
@@ -176,10 +139,9 @@ export function adminRouter(
     ...json,
     audited('notify', async (req, res) => {
       const id = linkId(req.params.id);
-      const parsed = NotifyRequest.safeParse(req.body);
-      if (!parsed.success) throw badRequest(parsed.error);
-      const record = await links.notify(id, parsed.data.channel);
-      res.json({ link: view(record), channel: parsed.data.channel } satisfies NotifyResult);
+      const { channel } = parseRequest(NotifyRequest, req.body);
+      const record = await links.notify(id, channel);
+      res.json({ link: view(record), channel } satisfies NotifyResult);
     }),
   );
 
@@ -187,31 +149,13 @@ export function adminRouter(
     '/intents',
     ...json,
     audited('sign_intent', async (req, res) => {
-      const parsed = IntentRequest.safeParse(req.body);
-      if (!parsed.success) throw badRequest(parsed.error);
-      const body = parsed.data;
-      const value = parseMajorString(body.amount, body.currency);
-      const ttl = parseDuration(body.expiresIn);
-      const issues = [
-        ...(value === undefined || value <= 0 ? [{ path: ['amount'], message: `a positive decimal amount in ${body.currency} such as "1500.00"` }] : []),
-        ...(ttl === undefined ? [{ path: ['expiresIn'], message: 'a duration such as 30m, 12h or 30d' }] : []),
-      ];
-      if (issues.length > 0) throw invalidRequest(issues);
+      // The same rules as `pay-link intent`: one builder (links/intent.ts), so the two cannot drift.
+      const intent = buildIntent(parseRequest(IntentRequest, req.body), now());
       const secret = config.intentSecrets[0];
       if (!secret) throw new Problem(400, 'intents_not_configured', 'Set PAY_LINK_INTENT_SECRET on the proxy to sign intents');
-      const expiresAt = new Date(now() + ttl!);
-      let token: string;
-      try {
-        token = signIntent(
-          { amount: { value: value!, currency: body.currency }, reference: body.reference, description: body.description, customer: body.customer, expiresAt },
-          secret.reveal(),
-        );
-      } catch (err) {
-        if (!(err instanceof z.ZodError)) throw err;
-        throw invalidRequest(err.issues.map((issue) => ({ ...issue, path: [INTENT_FIELDS[String(issue.path[0])] ?? '(body)', ...issue.path.slice(1)] })));
-      }
-      res.locals.audit = { reference: body.reference, amount: { value, currency: body.currency } };
-      res.status(201).json({ token, payUrl: `${config.publicUrl}/pay/${token}`, expiresAt: expiresAt.toISOString() } satisfies SignedIntent);
+      const token = signIntent(intent, secret.reveal());
+      res.locals.audit = { reference: intent.reference, amount: intent.amount };
+      res.status(201).json({ token, payUrl: `${config.publicUrl}/pay/${token}`, expiresAt: intent.expiresAt.toISOString() } satisfies SignedIntent);
     }),
   );
 
@@ -226,15 +170,6 @@ export function adminRouter(
 function linkId(id: unknown): string {
   if (typeof id !== 'string' || !LINK_ID.test(id)) throw noSuchLink();
   return id;
-}
-
-/** A 400 naming each field at fault, an unknown field (a typo such as `expiresAT`) by its own name too. */
-function badRequest(error: z.ZodError): Problem {
-  return invalidRequest(
-    error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'not a field of this request' })) : [issue],
-    ),
-  );
 }
 
 function digest(value: string): Buffer {

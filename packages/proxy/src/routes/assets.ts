@@ -5,10 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { Router } from 'express';
-
-export const WIDGET_FILES = ['pay-link-button.js', 'pay-link-button.iife.js'] as const;
-/** The separate translation modules (`translations/hi.js` …): a BCP 47 language tag, lower case. */
-export const TRANSLATION_FILE = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})?\.js(?:\.map)?$/;
+import { TRANSLATION_FILE, WIDGET_FILES } from '../contract/ids.ts';
 
 export function assetsRouter(widgetDir: string, version: string): Router {
   const router = Router();

@@ -11,11 +11,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Router as ExpressRouter, Router } from 'express';
 import type { LinkService } from '../links/service.ts';
-import { Problem } from '../problems.ts';
+import { LINK_ID } from '../contract/ids.ts';
+import { noSuchLink } from '../problems.ts';
 import type { Limiter } from '../rate-limit.ts';
 import type { BeforeExpress, EarlyHandler } from '../sse/before-express.ts';
 import { HEARTBEAT_MS, createStreamHub } from '../sse/stream-hub.ts';
-import { LINK_ID, statusFrame } from './links.ts';
+import { plainLinkRoute, statusFrame, takeRead } from './links.ts';
 
 export { HEARTBEAT_MS };
 
@@ -27,8 +28,6 @@ const STREAM_HEADERS = {
   // nginx buffers responses unless told not to; a buffered stream is no stream.
   'X-Accel-Buffering': 'no',
 };
-/** The one path served ahead of Express: exactly as the widget asks, an id with nothing to decode. */
-const PLAIN_PATH = /^\/v1\/links\/(pl_[A-Za-z0-9_-]{22})\/events(?:\?|$)/;
 
 export interface EventsOptions {
   /** The app's layers before its routes, by hand. */
@@ -53,7 +52,7 @@ export function eventsRouter(links: LinkService, options: EventsOptions): Events
 
   /** Opens the stream of link `id` on `res`, whose request has passed CORS and the read limit. */
   async function stream(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-    if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+    if (!LINK_ID.test(id)) throw noSuchLink();
     const lastEventId = Number(req.headers['last-event-id']);
     const held = hub.hold(res, id, Number.isInteger(lastEventId) ? lastEventId : -1);
     if (!held) return;
@@ -75,24 +74,13 @@ export function eventsRouter(links: LinkService, options: EventsOptions): Events
   const router = Router();
   router.get('/v1/links/:id/events', (req, res) => stream(req, res, req.params.id));
 
-  async function serveAfterLimit(req: IncomingMessage, res: ServerResponse, id: string) {
-    if (readLimit) {
-      const retryAfter = await readLimit.take(early.clientKey(req));
-      if (retryAfter !== undefined) throw new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter });
-    }
-    await stream(req, res, id);
-  }
-
   return {
     router,
-    serve(req, res) {
-      if (req.method !== 'GET') return false;
-      const id = PLAIN_PATH.exec(req.url ?? '')?.[1];
-      if (id === undefined) return false;
-      early.begin(req, res);
-      serveAfterLimit(req, res, id).catch((err: unknown) => early.fail(req, res, err));
-      return true;
-    },
+    // The one path served ahead of Express: exactly as the widget asks, an id with nothing to decode.
+    serve: plainLinkRoute('/events', early, async (req, res, id) => {
+      await takeRead(readLimit, early.clientKey(req));
+      await stream(req, res, id);
+    }),
     closeAll(retryMs = 1_000): void {
       hub.closeAll(retryMs);
     },

@@ -5,16 +5,16 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router } from 'express';
 import { MintRequest } from '../contract.ts';
+import { LINK_ID } from '../contract/ids.ts';
 import type { ProxyConfig } from '../config.ts';
 import { requireAllowedOrigin } from '../cors.ts';
 import type { LinkService } from '../links/service.ts';
-import { Problem, invalidRequest } from '../problems.ts';
+import { Problem, invalidRequest, noSuchLink, requireJson } from '../problems.ts';
 import { type Limiter, type Limiters, rateLimit } from '../rate-limit.ts';
 import type { Metrics } from '../metrics.ts';
 import type { BeforeExpress, EarlyHandler } from '../sse/before-express.ts';
 import type { LinkRecord } from '../store/types.ts';
 
-export const LINK_ID = /^pl_[A-Za-z0-9_-]{22}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
@@ -68,7 +68,7 @@ export function linksRouter(config: ProxyConfig, links: LinkService, metrics: Me
   const answer = statusAnswer(metrics);
   router.get('/v1/links/:id', async (req, res) => {
     const id = req.params.id;
-    if (!LINK_ID.test(id)) throw new Problem(404, 'not_found', 'There is no payment link with this id');
+    if (!LINK_ID.test(id)) throw noSuchLink();
     answer(req, res, serialized(links, await links.read(id)));
   });
 
@@ -86,6 +86,29 @@ export function readLimiter(config: ProxyConfig, limiters: Limiters): Limiter | 
   const limiter = limiters('read', { perMinute: readPerMinute, burst: Math.max(20, Math.ceil(readPerMinute / 6)) });
   readLimiters.set(limiters, limiter);
   return limiter;
+}
+
+/** Spends one of the address's status reads (a stream counts as one), or throws the 429 when none is left. */
+export async function takeRead(limiter: Limiter | undefined, key: string): Promise<void> {
+  const retryAfter = await limiter?.take(key);
+  if (retryAfter !== undefined) throw new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter });
+}
+
+/**
+ * Serves `GET /v1/links/<id><rest>` ahead of Express (sse/before-express.ts) for its plain path, as the widget asks
+ * it (a well-formed id, nothing to decode): `respond` gets the id once the early layers ran; its errors are
+ * answered as Express would. Every other spelling of the path is left to Express.
+ */
+export function plainLinkRoute(rest: string, early: BeforeExpress, respond: (req: IncomingMessage, res: ServerResponse, id: string) => Promise<void>): EarlyHandler {
+  const path = new RegExp(`^/v1/links/(${LINK_ID.source.replace(/^\^|\$$/g, '')})${rest}(?:\\?|$)`);
+  return (req, res) => {
+    if (req.method !== 'GET') return false;
+    const id = path.exec(req.url ?? '')?.[1];
+    if (id === undefined) return false;
+    early.begin(req, res);
+    respond(req, res, id).catch((err: unknown) => early.fail(req, res, err));
+    return true;
+  };
 }
 
 export interface SerializedView {
@@ -144,9 +167,6 @@ function statusAnswer(metrics: Metrics) {
   };
 }
 
-/** The plain status read path, as the widget asks it: an id with nothing to decode. */
-const PLAIN_STATUS_PATH = /^\/v1\/links\/(pl_[A-Za-z0-9_-]{22})(?:\?|$)/;
-
 /**
  * `GET /v1/links/:id` for its plain path, served ahead of Express (sse/before-express.ts): CORS, the read limit and
  * the answer as the route above gives them, without Express's per-request set-up.
@@ -154,21 +174,10 @@ const PLAIN_STATUS_PATH = /^\/v1\/links\/(pl_[A-Za-z0-9_-]{22})(?:\?|$)/;
 export function statusReadsBeforeExpress(config: ProxyConfig, links: LinkService, metrics: Metrics, limiters: Limiters, early: BeforeExpress): EarlyHandler {
   const limiter = readLimiter(config, limiters);
   const answer = statusAnswer(metrics);
-  const respond = async (req: IncomingMessage, res: ServerResponse, id: string) => {
-    if (limiter) {
-      const retryAfter = await limiter.take(early.clientKey(req));
-      if (retryAfter !== undefined) throw new Problem(429, 'rate_limited', 'Too many requests from this address; try again shortly', { retryAfter });
-    }
+  return plainLinkRoute('', early, async (req, res, id) => {
+    await takeRead(limiter, early.clientKey(req));
     answer(req, res, serialized(links, await links.read(id)), (status, headers) => early.writeHead(res, status, headers));
-  };
-  return (req, res) => {
-    if (req.method !== 'GET') return false;
-    const id = PLAIN_STATUS_PATH.exec(req.url ?? '')?.[1];
-    if (id === undefined) return false;
-    early.begin(req, res);
-    respond(req, res, id).catch((err: unknown) => early.fail(req, res, err));
-    return true;
-  };
+  });
 }
 
 /** The SSE frame of `record`'s state: serialized once per (link, version), for every watcher and the status read. */
@@ -178,7 +187,7 @@ export function statusFrame(links: LinkService, record: LinkRecord): string {
 }
 
 /** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly; the widget sends one, as given. */
-function noneMatch(header: string | undefined, etag: string): boolean {
+export function noneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   if (header === etag) return true;
   return header.split(',').some((item) => {
@@ -187,10 +196,3 @@ function noneMatch(header: string | undefined, etag: string): boolean {
   });
 }
 
-const requireJson: express.RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
-    next(new Problem(415, 'unsupported_media_type', 'Send the body as Content-Type: application/json'));
-    return;
-  }
-  next();
-};

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { openApiDocument } from '../openapi.ts';
+import { noneMatch } from './links.ts';
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 
@@ -18,7 +19,7 @@ export function openApiRouter(): Router {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.setHeader('ETag', etag);
-    if (req.get('if-none-match') === etag) {
+    if (noneMatch(req.get('if-none-match'), etag)) {
       res.status(304).end();
       return;
     }
