@@ -75,7 +75,7 @@ describe('invoice email → pay page, end to end in Chromium', () => {
     assert.equal(await page.locator('script').count(), 0);
     assert.equal(await page.locator('style, link[rel=stylesheet]').count(), 0);
     const email = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
-    for (const part of ['Invoice INV-2026-0042', 'Hello Asha Rao,', 'Guided tasting, 12 guests at ₹850.00 ₹10,200.00', 'Total ₹12,500.00']) {
+    for (const part of ['Invoice INV-2026-0042', 'Hello Asha Rao,', 'Guided tasting, per guest 12 × ₹850.00 ₹10,200.00', 'Total ₹12,500.00']) {
       assert.ok(email.includes(part), `the email shows "${part}"`);
     }
     assert.match(email, /Due \d{1,2} [A-Z][a-z]{2} \d{4}/);

@@ -1,14 +1,16 @@
 /**
  * The pages buyers land on — the invoice pay page (`/pay/<intent>`) and the buy page (`/buy/<product>`) — paid
- * through the simulated Razorpay checkout as a buyer would: on a phone (375×667, touch, a mobile user agent, so
- * the checkout is a same-tab redirect) and on a 1440 px desktop (a popup), in the light and the dark scheme.
+ * through the simulated Razorpay checkout as a buyer would: on phones (iPhone-class 375×667 and Android-class
+ * 412×915, touch, a mobile user agent, so the checkout is a same-tab redirect) and on a 1440 px desktop (a popup),
+ * in the light and the dark scheme; then the receipt they link to (`/receipts/<link id>`), on screen and printed to
+ * A4, and the pages in other languages (`?lang=`, `Accept-Language`).
  *
  * At every step the page's status row, its receipt and the button must agree. "Every step" is checked in the page
  * itself: an init script compares them on every animation frame and right after every `pay-link-status` event, and
  * reports any frame where they disagree. Also: no horizontal scroll from 320 px to 1440 px, one accessible name per
  * control, the paid state announced once (by the element's status line, the one live region), WCAG AA per axe
  * (when axe-core is in node_modules), and screenshots of each state at 375 px (`pay-page-375-<scheme>-<state>.png`,
- * `buy-page-375-…`; into docs/img/ with `PAY_LINK_SCREENSHOTS=docs`).
+ * `buy-page-375-…`, `receipt-375-<scheme>.png`; into docs/img/ with `PAY_LINK_SCREENSHOTS=docs`).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -29,13 +31,16 @@ const root = join(import.meta.dirname, '..');
 const IMG = join(root, ...(process.env.PAY_LINK_SCREENSHOTS === 'docs' ? ['docs', 'img'] : ['test-results']));
 mkdirSync(IMG, { recursive: true });
 
-type Device = 'phone' | 'desktop';
+type Device = 'phone' | 'android' | 'desktop';
 type Scheme = 'light' | 'dark';
 
 const { defaultBrowserType: _webkit, ...iPhone8 } = devices['iPhone 8']!;
+const { defaultBrowserType: _chromium, ...pixel7 } = devices['Pixel 7']!;
 const DEVICES: Record<Device, BrowserContextOptions> = {
   // 375×667 at 2x, touch, iOS Safari's user agent: the widget's `auto` presentation redirects the tab here.
   phone: { ...iPhone8, locale: 'en-IN', timezoneId: 'Asia/Kolkata' },
+  // 412×915 (a Pixel 7's whole screen), touch, Chrome for Android's user agent: a redirect too.
+  android: { ...pixel7, viewport: { width: 412, height: 915 }, screen: { width: 412, height: 915 }, locale: 'en-SG', timezoneId: 'Asia/Singapore' },
   desktop: { viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'America/New_York' },
 };
 
@@ -144,11 +149,15 @@ function invoiceUrl(value: number, description: string, reference = `INV-E2E-${D
 
 /** An invoice already paid (minted and paid at the simulated provider, no browser): its page shows the receipt. */
 async function paidInvoiceUrl(value: number, description: string): Promise<string> {
-  const url = invoiceUrl(value, description);
+  return (await paidInvoice(invoiceUrl(value, description))).url;
+}
+
+/** Mints a link for `url`'s intent (or for a product: `{ product, quantity }`), pays it at the simulated provider, and waits for paid. */
+async function paidInvoice(url: string, mint: object = { intent: url.split('/pay/')[1] }): Promise<{ url: string; id: string }> {
   const minted = await fetch(`${stack.proxyUrl}/v1/links`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: stack.proxyUrl },
-    body: JSON.stringify({ intent: url.split('/pay/')[1] }),
+    body: JSON.stringify(mint),
   });
   assert.equal(minted.status, 201);
   const { id, url: checkout } = (await minted.json()) as { id: string; url: string };
@@ -156,7 +165,7 @@ async function paidInvoiceUrl(value: number, description: string): Promise<strin
   await razorpay.pay(razorpay.links().find((link) => link.short_url === checkout)!.id);
   for (let tries = 0; ; tries++) {
     const { status } = (await (await fetch(`${stack.proxyUrl}/v1/links/${id}`)).json()) as { status: string };
-    if (status === 'paid') return url;
+    if (status === 'paid') return { url, id };
     assert.ok(tries < 100, `the link is ${status} after 5 s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -217,19 +226,24 @@ async function payThrough(kind: 'pay' | 'buy', device: Device, scheme: Scheme): 
   const amount = kind === 'pay' ? '₹12,500.00' : '₹998.00';
   const name = `${kind}-page-375-${scheme}`;
   const label = `${kind} page, ${device}, ${scheme}`;
-  const phone = device === 'phone';
+  const phone = device !== 'desktop';
+  // Screenshots at 375 px only, the iPhone-class phone.
+  const screenshots = device === 'phone';
 
   await page.goto(url);
   await settled(page);
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-  assert.equal(await page.title(), kind === 'pay' ? `Pay Tea tasting for 12, 14 December — ${amount}` : `Buy Masala chai tin, 250 g × 2 — ${amount}`);
+  assert.equal(await page.title(), kind === 'pay' ? 'Pay Leaf & Kettle — Tea tasting for 12, 14 December' : `Buy Masala chai tin, 250 g × 2 — ${amount}`);
+  assert.equal(await page.locator('.merchant-name').textContent(), 'Leaf & Kettle');
+  assert.equal(await payButton(page).getAttribute('lang'), 'en');
+  assert.equal(await page.locator('[data-receipt-link]').isVisible(), false, 'no receipt link before payment');
   assert.equal((await pageFacts(page)).Status, STATUS_TEXT.none);
   // One name per control, the amount in it once: the element names its own button.
   assert.deepEqual(await buttonNames(page), [kind === 'pay' ? `Pay ${amount}` : 'Pay']);
   await assertOneLiveRegion(page);
   await assertFits(page, `${label}, unpaid`);
   await assertAccessible(page, `${label}, unpaid`);
-  if (phone) await shoot(page, `${name}-unpaid`);
+  if (screenshots) await shoot(page, `${name}-unpaid`);
 
   let popup: Page | undefined;
   if (phone) {
@@ -246,7 +260,7 @@ async function payThrough(kind: 'pay' | 'buy', device: Device, scheme: Scheme): 
   assert.deepEqual(await buttonNames(page), [`Reopen checkout, ${amount}`, 'Check again']);
   await assertFits(page, `${label}, pending`);
   await assertAccessible(page, `${label}, pending`);
-  if (phone) await shoot(page, `${name}-pending`);
+  if (screenshots) await shoot(page, `${name}-pending`);
 
   if (phone) {
     await payButton(page).locator('[part=button]').tap();
@@ -264,7 +278,11 @@ async function payThrough(kind: 'pay' | 'buy', device: Device, scheme: Scheme): 
   assert.equal(paid.Receipt, linkId);
   assert.equal(paid.Due, undefined);
   // The buyer's own zone first, then UTC: IST on the phone (en-IN, Asia/Kolkata), EST/EDT on the desktop.
-  assert.match(paid['Paid at']!, phone ? /(IST|GMT\+5:30)\n\(.+ UTC\)$/ : /(EST|EDT|GMT-[45])\n\(.+ UTC\)$/);
+  const zone = { phone: /(IST|GMT\+5:30)\n\(.+ UTC\)$/, android: /(SGT|GMT\+8)\n\(.+ UTC\)$/, desktop: /(EST|EDT|GMT-[45])\n\(.+ UTC\)$/ }[device];
+  assert.match(paid['Paid at']!, zone);
+  // The paid state links to the printable receipt of this very link.
+  assert.equal(await page.locator('[data-receipt-link] a').getAttribute('href'), `/receipts/${linkId}`);
+  assert.ok(await page.locator('[data-receipt-link] a').isVisible());
   assert.equal(await page.locator('[data-eyebrow]').textContent(), 'Receipt');
   assert.match(await page.title(), /^Paid: /);
   assert.deepEqual(await buttonNames(page), [], 'nothing left to pay');
@@ -272,7 +290,7 @@ async function payThrough(kind: 'pay' | 'buy', device: Device, scheme: Scheme): 
   assert.equal(session.announced.filter((line) => line.startsWith('Paid')).length, 1, `announced once: ${session.announced.join(' / ')}`);
   await assertFits(page, `${label}, paid`);
   await assertAccessible(page, `${label}, paid`);
-  if (phone) await shoot(page, `${name}-paid`);
+  if (screenshots) await shoot(page, `${name}-paid`);
 
   // Back later: the server renders the receipt the page showed live, word for word (the buy page only when the
   // URL names the link, as after a redirect; a plain /buy URL is a fresh purchase).
@@ -283,14 +301,27 @@ async function payThrough(kind: 'pay' | 'buy', device: Device, scheme: Scheme): 
     assert.deepEqual(await pageFacts(page), paid);
     assert.equal(await payButton(page).getAttribute('status'), 'paid');
   }
+
+  // The receipt it links to: the same id, amount and time, and nothing to pay.
+  await page.locator('[data-receipt-link] a').click();
+  await page.waitForURL(`${stack.proxyUrl}/receipts/${linkId}`);
+  const receipt = await pageFacts(page);
+  assert.equal(receipt.Receipt, linkId);
+  assert.equal(receipt.Amount, amount);
+  assert.equal(receipt['Paid at'], paid['Paid at']);
+  assert.equal(receipt['Paid with'], 'Razorpay');
+  assert.match(receipt['Payment ref.'] ?? '', /^plink_/);
+  await assertFits(page, `${label}, receipt`);
+  await assertAccessible(page, `${label}, receipt`);
   await close(session);
 }
 
 describe('the pay page and the buy page, paid by a buyer in Chromium', () => {
   for (const kind of ['pay', 'buy'] as const) {
-    for (const device of ['phone', 'desktop'] as const) {
+    for (const device of ['phone', 'android', 'desktop'] as const) {
       for (const scheme of ['light', 'dark'] as const) {
-        it(`${kind} page, ${device === 'phone' ? '375×667 touch' : '1440 px'}, ${scheme}: the rows, the receipt and the button agree at every step`, () =>
+        const size = { phone: '375×667 touch', android: '412×915 touch', desktop: '1440 px' }[device];
+        it(`${kind} page, ${size}, ${scheme}: the rows, the receipt and the button agree at every step`, () =>
           payThrough(kind, device, scheme));
       }
     }
@@ -304,11 +335,13 @@ describe('the pages from 320 px to 1440 px', () => {
     const problems: string[] = [];
     recordProblems(page, problems);
     const long = invoiceUrl(123456789, 'Quarterly retainer for brand, packaging and the Darjeeling-first-flush-launch-campaign-2026 microsite', 'INV/2026/Q4/retainer-0000000000000000');
-    const paid = await paidInvoiceUrl(250000, 'Paid invoice: the receipt rows at every width');
-    const pages = [long, paid, `${stack.proxyUrl}/buy/export-crate?quantity=100`, `${stack.proxyUrl}/buy/bali-kopi`];
+    const paidOne = await paidInvoice(invoiceUrl(250000, 'Paid invoice: the receipt rows at every width'));
+    const paid = paidOne.url;
+    const receipt = `${stack.proxyUrl}/receipts/${paidOne.id}`;
+    const pages = [long, paid, receipt, `${stack.proxyUrl}/buy/export-crate?quantity=100`, `${stack.proxyUrl}/buy/bali-kopi`];
     for (const url of pages) {
       await page.goto(url);
-      await settled(page);
+      if (url !== receipt) await settled(page);
       if (url === paid) assert.match((await pageFacts(page)).Receipt ?? '', /^pl_/, 'the receipt is among the rows measured');
       for (const width of [320, 360, 375, 412, 768, 1024, 1440]) {
         await page.setViewportSize({ width, height: 800 });
@@ -319,6 +352,7 @@ describe('the pages from 320 px to 1440 px', () => {
     for (const [url, status] of [
       [`${stack.proxyUrl}/buy/chai-tin?quantity=500`, 400],
       [`${stack.proxyUrl}/buy/no-such-thing`, 404],
+      [`${stack.proxyUrl}/receipts/pl_AAAAAAAAAAAAAAAAAAAAAA`, 404],
     ] as const) {
       const response = await page.goto(url);
       assert.equal(response?.status(), status);
@@ -327,6 +361,147 @@ describe('the pages from 320 px to 1440 px', () => {
     }
     await context.close();
     // The 400 and 404 above are the pages under test, not failures.
-    assert.deepEqual(problems.filter((p) => !/^HTTP (400|404) .*\/buy\//.test(p)), []);
+    assert.deepEqual(problems.filter((p) => !/^HTTP (400|404) .*\/(buy|receipts)\//.test(p)), []);
+  });
+});
+
+/** The pay page as a phone shows it, in a language picked by the URL or by the browser's languages. */
+async function openIn(url: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ ...DEVICES.phone, ...options });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  recordProblems(page, problems);
+  await page.goto(url);
+  await settled(page);
+  return { context, page, problems };
+}
+
+/** `Intl`'s way of writing an amount in a language, worked out here rather than written down. */
+const inr = (value: number, lang: string) =>
+  new Intl.NumberFormat(lang, { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value / 100);
+
+describe('the pages in the buyer\'s language', () => {
+  for (const [lang, words] of [
+    ['hi', { status: 'अभी भुगतान नहीं हुआ', amount: 'राशि', eyebrow: 'भुगतान अनुरोध', title: 'Leaf & Kettle को भुगतान करें — Chai for the office', pay: /का भुगतान करें$/ }],
+    ['id', { status: 'Belum dibayar', amount: 'Jumlah', eyebrow: 'Permintaan pembayaran', title: 'Bayar Leaf & Kettle — Chai for the office', pay: /^Bayar / }],
+  ] as const) {
+    it(`?lang=${lang}: translated words, <html lang>, the button in ${lang}, amounts as ${lang} writes them`, async () => {
+      // ₹1,25,00,000.00 in Hindi (lakh and crore grouping), Rs 12.500.000,00 in Indonesian, ₹12,500,000.00 in English.
+      const value = 1250000000;
+      const { context, page, problems } = await openIn(`${invoiceUrl(value, 'Chai for the office')}?lang=${lang}`);
+      assert.equal(await page.locator('html').getAttribute('lang'), lang);
+      assert.equal(await page.title(), words.title);
+      const facts = await pageFacts(page);
+      assert.equal(facts[words.amount], inr(value, lang));
+      assert.notEqual(inr(value, lang), inr(value, 'en'), `${lang} writes ₹12,500,000.00 its own way`);
+      assert.equal(Object.values(facts).at(-1), words.status);
+      assert.equal(await page.locator('[data-eyebrow]').textContent(), words.eyebrow);
+      assert.equal(await payButton(page).getAttribute('lang'), lang);
+      // The button speaks it too (the widget's own words, from its add-on file), with the amount written the same way.
+      const spaces = (text: string) => text.replace(/\s+/g, ' ');
+      const [name] = await buttonNames(page);
+      assert.ok(spaces(name!).includes(spaces(inr(value, lang))), `the button names ${inr(value, lang)}: ${name}`);
+      assert.match(name!, words.pay);
+      await assertFits(page, `pay page in ${lang}`);
+      await assertAccessible(page, `pay page in ${lang}`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  it('Accept-Language: th without ?lang picks Thai', async () => {
+    const { context, page, problems } = await openIn(invoiceUrl(99900, 'Darjeeling sampler'), { locale: 'th-TH', extraHTTPHeaders: { 'accept-language': 'th-TH,th;q=0.9,en;q=0.5' } });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'th');
+    assert.equal(await page.title(), 'ชำระเงินให้ Leaf & Kettle — Darjeeling sampler');
+    assert.equal((await pageFacts(page))['สถานะ'], 'ยังไม่ได้ชำระ');
+    await assertAccessible(page, 'pay page in th');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+/** Pages in a PDF: its page objects (`/Type /Page`, not `/Pages`), and the page tree's own count, which must agree. */
+function pdfPageCount(pdf: Buffer): number {
+  const text = pdf.toString('latin1');
+  const pages = text.match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+  const counts = [...text.matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)|\/Count\s+(\d+)[^>]*?\/Type\s*\/Pages\b/g)].map((m) => Number(m[1] ?? m[2]));
+  assert.ok(counts.length > 0, 'the PDF has a page tree with a count');
+  assert.equal(Math.max(...counts), pages, 'page objects and the page tree agree');
+  return pages;
+}
+
+describe('the receipt', () => {
+  it('shows who was paid, for what, how much and when, and prints to exactly one A4 page (light and dark, 375 px)', async () => {
+    const customer = { name: 'Asha Rao', email: 'asha.rao@example.com', contact: '+91 98765 43210' };
+    const reference = `INV-E2E-R-${Date.now().toString(36)}`;
+    const token = signIntent(
+      { amount: { value: 1250000, currency: 'INR' }, reference, description: 'Tea tasting for 12, 14 December', customer, expiresAt: new Date(Date.now() + 86_400_000) },
+      DEMO_INTENT_SECRET,
+    );
+    const invoice = await paidInvoice(`${stack.proxyUrl}/pay/${token}`);
+    const purchase = await paidInvoice('', { product: 'chai-tin', quantity: 3 });
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const [which, id] of [['invoice', invoice.id], ['purchase', purchase.id]] as const) {
+        const context = await browser.newContext({ ...DEVICES.phone, colorScheme: scheme });
+        const page = await context.newPage();
+        const problems: string[] = [];
+        recordProblems(page, problems);
+        const response = await page.goto(`${stack.proxyUrl}/receipts/${id}`);
+        assert.equal(response?.status(), 200);
+        const facts = await pageFacts(page);
+        assert.equal(facts.Receipt, id, 'the receipt id is the link id');
+        assert.equal(await page.locator('.merchant-name').textContent(), 'Leaf & Kettle');
+        assert.match(facts['Paid at'] ?? '', /(IST|GMT\+5:30)\n\(.+ UTC\)$/, 'the buyer\'s zone, then UTC');
+        if (which === 'invoice') {
+          assert.equal(facts.Amount, '₹12,500.00');
+          assert.equal(facts.Reference, reference);
+          assert.equal(facts['Billed to'], 'Asha Rao · a•••@example.com · ••••••••3210');
+          assert.equal(await page.locator('h1').textContent(), 'Tea tasting for 12, 14 December');
+        } else {
+          assert.equal(facts.Amount, '₹1,497.00');
+          assert.match((await page.locator('table.items').innerText()).replace(/\s+/g, ' '), /Masala chai tin, 250 g 3 × ₹499\.00 ₹1,497\.00/);
+        }
+        assert.ok(!(await page.content()).includes('asha.rao@'), 'the email is never shown in full');
+        assert.ok(await page.getByRole('button', { name: 'Print or save as PDF' }).isVisible(), '/pay.js turned the print button on');
+        await assertFits(page, `receipt, ${which}, ${scheme}`);
+        await assertAccessible(page, `receipt, ${which}, ${scheme}`);
+        if (which === 'invoice') await shoot(page, `receipt-375-${scheme}`);
+
+        // What "Save as PDF" prints: the DOM under print media has the facts and no button, then one A4 page.
+        await page.emulateMedia({ media: 'print' });
+        const printed = await page.evaluate(() => document.body.innerText);
+        for (const part of ['Leaf & Kettle', facts.Amount!, id]) assert.ok(printed.includes(part), `the printed receipt shows ${part}`);
+        assert.equal(await page.locator('button[data-print]').isVisible(), false, 'no button on paper');
+        const pdf = await page.pdf({ format: 'A4', printBackground: true });
+        assert.equal(pdfPageCount(pdf), 1, `receipt (${which}, ${scheme}) prints to one A4 page`);
+        if (which === 'invoice' && scheme === 'light') {
+          await page.setViewportSize({ width: 794, height: 1123 });
+          await page.screenshot({ path: join(IMG, 'receipt-print-a4.png') });
+        }
+        assert.deepEqual(problems, []);
+        await context.close();
+      }
+    }
+  });
+
+  it('an unpaid link has no receipt yet; an unknown id is a 404 page', async () => {
+    const context = await browser.newContext(DEVICES.phone);
+    const page = await context.newPage();
+    const minted = await fetch(`${stack.proxyUrl}/v1/links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.proxyUrl },
+      body: JSON.stringify({ product: 'chai-tin' }),
+    });
+    const { id } = (await minted.json()) as { id: string };
+    let response = await page.goto(`${stack.proxyUrl}/receipts/${id}`);
+    assert.equal(response?.status(), 404);
+    assert.equal(await page.locator('h1').textContent(), 'This payment has no receipt yet');
+    await page.getByRole('link', { name: 'Go to the payment page' }).click();
+    await page.waitForURL(`${stack.proxyUrl}/buy/chai-tin`);
+    response = await page.goto(`${stack.proxyUrl}/receipts/pl_AAAAAAAAAAAAAAAAAAAAAA`);
+    assert.equal(response?.status(), 404);
+    assert.equal(await page.locator('h1').textContent(), 'There is no such receipt');
+    await assertAccessible(page, 'receipt 404');
+    await context.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Screenshots of the invoice path for the docs: the sample email, and the pay page in the states a buyer can find
- * it in (paid, partly paid, an expired link). Called by `scripts/screenshots.ts` with its browser and stack.
+ * Screenshots of the invoice path for the docs: the sample email, the pay page in the states a buyer can find it
+ * in (paid, partly paid, an expired link), the receipt its paid state links to, and the pay page in Hindi.
+ * Called by `scripts/screenshots.ts` with its browser and stack.
  */
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -27,6 +28,11 @@ export async function shootInvoice(browser: Browser, stack: Stack, out: string):
     await settled(page);
     await page.screenshot({ path: join(out, 'invoice-pay-page-paid.png') });
 
+    // The receipt the paid page links to, as a buyer would keep it.
+    await page.locator('[data-receipt-link] a').click();
+    await page.waitForURL(/\/receipts\/pl_/);
+    await page.screenshot({ path: join(out, 'invoice-receipt.png'), fullPage: true });
+
     const shoot = async (reference: string, value: number, description: string, status: 'partially_paid' | 'expired', file: string) => {
       const token = signIntent(
         { amount: { value, currency: 'INR' }, reference, description, expiresAt: new Date(Date.now() + 7 * 86_400_000) },
@@ -40,6 +46,15 @@ export async function shootInvoice(browser: Browser, stack: Stack, out: string):
     };
     await shoot('INV-2026-0051', 480000, 'Office chai subscription, December', 'partially_paid', 'invoice-pay-page-partly-paid.png');
     await shoot('INV-2026-0052', 99900, 'Darjeeling sampler', 'expired', 'invoice-pay-page-expired.png');
+
+    // The same kind of invoice for a buyer who reads Hindi (`?lang=hi`): the words, the amount's grouping, the button.
+    const hindi = signIntent(
+      { amount: { value: 1250000, currency: 'INR' }, reference: 'INV-2026-0053', description: 'Tea tasting for 12, 14 December', expiresAt: new Date(Date.now() + 7 * 86_400_000) },
+      DEMO_INTENT_SECRET,
+    );
+    await page.goto(`${stack.proxyUrl}/pay/${hindi}?lang=hi`);
+    await settled(page);
+    await page.screenshot({ path: join(out, 'invoice-pay-page-hi.png') });
   } finally {
     await context.close();
   }

@@ -113,6 +113,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_CONFIG: join(demoDir, 'shop.json'),
     PAY_LINK_ALLOWED_ORIGINS: [demoUrl, `http://127.0.0.1:${demoPort}`, ...(options.allowedOrigins ?? [])].join(','),
     PAY_LINK_TEST_MODE: 'true',
+    // Who the buyer pays, on the pay, buy and receipt pages: the demo shop's name, on its brand colour.
+    PAY_LINK_MERCHANT_NAME: 'Leaf & Kettle',
+    PAY_LINK_MERCHANT_BRAND_COLOR: '#2f6b3a',
+    PAY_LINK_MERCHANT_SUPPORT_EMAIL: 'hello@leaf-and-kettle.example',
     ...(options.rateLimits === false && { PAY_LINK_RATE_MINT_PER_MINUTE: '0', PAY_LINK_RATE_READ_PER_MINUTE: '0' }),
     LOG_LEVEL: options.logLevel ?? 'warn',
     PAY_LINK_DATABASE_URL: options.databaseUrl ?? 'sqlite::memory:',
@@ -267,16 +271,17 @@ export function sampleInvoiceEmail(proxyUrl: string, intentSecret: string, now =
       reference,
       description: 'Tea tasting for 12, 14 December',
       customer: { name: 'Asha Rao', email: 'asha@example.com' },
+      // The email lists these, and so do the pay page and the receipt.
+      lineItems: [
+        { name: 'Guided tasting, per guest', quantity: 12, amount: 85000 },
+        { name: 'Tea flight and snacks', quantity: 1, amount: 230000 },
+      ],
       expiresAt: new Date(now + 14 * 86_400_000),
     },
     {
       secret: intentSecret,
       publicUrl: proxyUrl,
       merchant: 'Leaf & Kettle',
-      lines: [
-        { description: 'Guided tasting, 12 guests at ₹850.00', amount: 1020000 },
-        { description: 'Tea flight and snacks', amount: 230000 },
-      ],
       issuedAt: new Date(now),
       locale: 'en-IN',
       timeZone: 'Asia/Kolkata',

@@ -11,7 +11,7 @@ import { CurrencyCode, EventType, type Money, ProviderName } from './contract.ts
 import { parseMajorString } from './money.ts';
 import { parseDuration } from './duration.ts';
 import { parseDatabaseUrl } from './store/open.ts';
-import type { ConfiguredProvider } from './providers/module.ts';
+import type { ConfiguredProvider } from './providers/define.ts';
 import { httpUrl } from './providers/inputs.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
 import {
@@ -23,6 +23,8 @@ import {
   resolveEndpoints,
 } from './merchant-events/endpoints.ts';
 import { Secret } from './secret.ts';
+import { type BrandColour, brandColour, contrastRatio, BRAND_TEXT_DARK, BRAND_TEXT_LIGHT, MIN_CONTRAST, normalizeHex } from './pages/brand-colour.ts';
+import { PAGE_LANGS, type PageLang } from './pages/languages.ts';
 
 export interface Product {
   id: string;
@@ -97,6 +99,19 @@ export interface ProxyConfig {
   webhookTimeoutMs: number;
   /** The waits before each retry after a failed attempt; past the last, the delivery is given up. */
   webhookRetryScheduleMs: number[];
+  /** Who the buyer pays, as the pay, buy and receipt pages show it (`PAY_LINK_MERCHANT_*`, or `merchant` in the file). */
+  merchant: MerchantIdentity;
+}
+
+export interface MerchantIdentity {
+  name: string | null;
+  /** An https URL (its origin joins the pages' `img-src`) or a path on this proxy's origin, such as `/logo.svg`. */
+  logoUrl: string | null;
+  supportEmail: string | null;
+  /** The colour and the text put on it (white or near-black, whichever reaches 4.5:1; see `pages/brand-colour.ts`). */
+  brandColor: BrandColour | null;
+  /** The pages' language when neither `?lang=` nor `Accept-Language` names one of the seven. Default: `en`. */
+  defaultLang: PageLang;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +131,19 @@ const csv = <T extends z.ZodType<string, string>>(item: T) =>
     .pipe(z.array(item));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (max: number) => z.coerce.number({ error: 'a whole number' }).int('a whole number').min(1).max(max);
+
+/** A logo the pages can show under their CSP: https anywhere, or a path on the proxy's own origin. */
+const LogoUrl = z
+  .string()
+  .refine((s) => (/^\/[^/\\]/.test(s) && !/[\s"'<>\\]/.test(s)) || (URL.canParse(s) && new URL(s).protocol === 'https:'), 'an https URL or a path on this proxy such as /logo.svg');
+const BrandColor = z.string().refine((s) => normalizeHex(s) !== undefined, 'a hex colour such as #2f6b3a');
+const Merchant = {
+  name: z.string().trim().min(1).max(120),
+  logoUrl: LogoUrl,
+  supportEmail: z.email('an email address such as help@example.com'),
+  brandColor: BrandColor,
+  defaultLang: z.enum(PAGE_LANGS, { error: `one of ${PAGE_LANGS.join(', ')}` }),
+};
 
 const Env = z.object({
   PORT: positiveInt(65535).default(4000),
@@ -161,6 +189,11 @@ const Env = z.object({
     .refine((delays) => delays.every((d) => d !== undefined) && delays.length <= 50, 'comma-separated waits such as 5s,5m,30m,2h (at most 50)')
     .transform((delays) => delays as number[])
     .optional(),
+  PAY_LINK_MERCHANT_NAME: Merchant.name.optional(),
+  PAY_LINK_MERCHANT_LOGO_URL: Merchant.logoUrl.optional(),
+  PAY_LINK_MERCHANT_SUPPORT_EMAIL: Merchant.supportEmail.optional(),
+  PAY_LINK_MERCHANT_BRAND_COLOR: Merchant.brandColor.optional(),
+  PAY_LINK_DEFAULT_LANG: Merchant.defaultLang.optional(),
   PAY_LINK_READY_CHECK_PROVIDERS: z
     .enum(['true', 'false', '1', '0'], { error: 'true or false (1 or 0): whether /readyz also checks the provider credentials' })
     .transform((v) => v === 'true' || v === '1')
@@ -202,6 +235,8 @@ const ConfigFile = z
     allowedOrigins: z.array(origin).default([]),
     /** The merchant's endpoints for events (decision 0013). */
     webhooks: z.array(WebhookEndpointEntry).default([]),
+    /** The merchant's name, logo, support address, brand colour and default language; the variables win. */
+    merchant: z.object(Merchant).partial().strict().default({}),
   })
   .strict();
 
@@ -222,20 +257,15 @@ export function loadConfig(
 
   const providers: ProxyConfig['providers'] = {};
   for (const module of PROVIDER_MODULES) {
-    const parsed = module.env.safeParse(stripEmpty(env));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const name = String(issue.path[0]);
-      throw new ConfigError(`${name}: expected ${issue.message}${describeGot(env[name], name)}`);
+    const setup = module.configure(stripEmpty(env), { timeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS });
+    if (setup.kind === 'absent') continue;
+    if (setup.kind === 'invalid') {
+      throw new ConfigError(`${setup.variable}: expected ${setup.expected}${describeGot(env[setup.variable], setup.variable)}`);
     }
-    const values = parsed.data as Record<string, unknown>;
-    if (!module.required.some((name) => values[name] !== undefined)) continue;
-    for (const name of module.required) {
-      if (values[name] === undefined) {
-        throw new ConfigError(`${name}: required when any ${module.required[0]!.split('_')[0]}_* variable is set (${module.required.join(', ')})`);
-      }
+    if (setup.kind === 'missing') {
+      throw new ConfigError(`${setup.variable}: required when any ${module.required[0]!.split('_')[0]}_* variable is set (${module.required.join(', ')})`);
     }
-    providers[module.name] = { module, settings: module.settings(values, { timeoutMs: e.PAY_LINK_PROVIDER_TIMEOUT_MS }) } as ConfiguredProvider;
+    providers[module.name] = setup.provider;
   }
 
   const configured = Object.keys(providers) as ProviderName[];
@@ -277,7 +307,7 @@ export function loadConfig(
   });
 
   const publicUrl = (e.PAY_LINK_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
-  const testMode = e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p!.module.isTestMode(p!.settings as never));
+  const testMode = e.PAY_LINK_TEST_MODE ?? Object.values(providers).some((p) => p?.testMode);
   if ((e.PAY_LINK_WEBHOOK_URL === undefined) !== (e.PAY_LINK_WEBHOOK_SECRET === undefined)) {
     const missing = e.PAY_LINK_WEBHOOK_URL === undefined ? 'PAY_LINK_WEBHOOK_URL' : 'PAY_LINK_WEBHOOK_SECRET';
     throw new ConfigError(`${missing}: required with ${missing === 'PAY_LINK_WEBHOOK_URL' ? 'PAY_LINK_WEBHOOK_SECRET' : 'PAY_LINK_WEBHOOK_URL'} (the merchant's endpoint for events and its whsec_ secret)`);
@@ -327,6 +357,31 @@ export function loadConfig(
     webhooks,
     webhookTimeoutMs: e.PAY_LINK_WEBHOOK_TIMEOUT_MS,
     webhookRetryScheduleMs: e.PAY_LINK_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS,
+    merchant: merchantIdentity(e, file.merchant, where),
+  };
+}
+
+/**
+ * The merchant as the pages show them: each variable, else the file's `merchant` entry. A brand colour on which
+ * neither white nor near-black text reaches 4.5:1 stops the start, naming where it came from.
+ */
+function merchantIdentity(e: z.infer<typeof Env>, file: z.infer<typeof ConfigFile>['merchant'], where: string): MerchantIdentity {
+  const colour = e.PAY_LINK_MERCHANT_BRAND_COLOR ?? file.brandColor;
+  const brandColor = colour === undefined ? null : brandColour(colour);
+  if (brandColor === undefined) {
+    const hex = normalizeHex(colour!)!;
+    const name = e.PAY_LINK_MERCHANT_BRAND_COLOR !== undefined ? 'PAY_LINK_MERCHANT_BRAND_COLOR' : `${where}: merchant.brandColor`;
+    const ratio = (text: string) => contrastRatio(hex, text).toFixed(2);
+    throw new ConfigError(
+      `${name}: text on "${colour}" cannot reach the ${MIN_CONTRAST}:1 contrast WCAG AA asks (white ${ratio(BRAND_TEXT_LIGHT)}:1, ${BRAND_TEXT_DARK} ${ratio(BRAND_TEXT_DARK)}:1); pick a darker or a lighter shade`,
+    );
+  }
+  return {
+    name: e.PAY_LINK_MERCHANT_NAME ?? file.name ?? null,
+    logoUrl: e.PAY_LINK_MERCHANT_LOGO_URL ?? file.logoUrl ?? null,
+    supportEmail: e.PAY_LINK_MERCHANT_SUPPORT_EMAIL ?? file.supportEmail ?? null,
+    brandColor,
+    defaultLang: e.PAY_LINK_DEFAULT_LANG ?? file.defaultLang ?? 'en',
   };
 }
 

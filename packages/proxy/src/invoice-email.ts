@@ -3,7 +3,9 @@
  * with the invoice number, its lines and the due date. HTML for mail clients (tables, inline styles, no script, no
  * stylesheet, no images) plus the plain-text alternative, and both wrapped as a MIME message if wanted.
  *
- * The signed intent fixes what is paid; the lines are only shown, so they must add up to the intent's amount.
+ * The signed intent fixes what is paid; the lines are only shown, so they must add up to the intent's amount. An
+ * intent that carries line items (`Intent.lineItems`) gets them as its lines unless the caller passes others: the
+ * email then lists what the pay page and the receipt list.
  *
  * @example
  * const email = createInvoiceEmail(
@@ -14,7 +16,7 @@
  * await mailer.send({ to: 'asha@example.com', subject: email.subject, html: email.html, text: email.text });
  */
 import { randomBytes } from 'node:crypto';
-import type { Customer, Money } from './contract.ts';
+import type { Customer, LineItem, Money } from './contract.ts';
 import { type Intent, signIntent } from './links/intent.ts';
 import { formatMoney } from './money.ts';
 import { escapeHtml } from './pages/escape-html.ts';
@@ -23,6 +25,19 @@ import { escapeHtml } from './pages/escape-html.ts';
 export interface InvoiceLine {
   description: string;
   amount: number;
+  /** Several of one thing: shown as "2 × ₹1,250.00" under the description; `amount` is then the line's total. */
+  quantity?: number;
+  /** The price of one, minor units; goes with `quantity`. */
+  unitAmount?: number;
+}
+
+/** An intent's line items as invoice lines: `amount` per unit there, the line's total here. */
+export function linesFromItems(items: readonly LineItem[]): InvoiceLine[] {
+  return items.map((item) => ({
+    description: item.name,
+    amount: item.quantity * item.amount,
+    ...(item.quantity === 1 ? {} : { quantity: item.quantity, unitAmount: item.amount }),
+  }));
 }
 
 export interface InvoiceEmailInput {
@@ -74,7 +89,7 @@ export function createInvoiceEmail(
     dueAt?: Date;
   },
 ): InvoiceEmail & { token: string; payUrl: string } {
-  const { secret, publicUrl, issuedAt = new Date(), dueAt = intent.expiresAt, ...rest } = options;
+  const { secret, publicUrl, issuedAt = new Date(), dueAt = intent.expiresAt, lines = intent.lineItems && linesFromItems(intent.lineItems), ...rest } = options;
   if (dueAt.getTime() > intent.expiresAt.getTime()) {
     throw new InvoiceEmailError('the due date is after the pay link expires; extend the expiry or bring the due date forward');
   }
@@ -82,6 +97,7 @@ export function createInvoiceEmail(
   const payUrl = `${publicUrl.replace(/\/+$/, '')}/pay/${token}`;
   const email = renderInvoiceEmail({
     ...rest,
+    lines,
     payUrl,
     amount: intent.amount,
     reference: intent.reference,
@@ -100,6 +116,8 @@ export function renderInvoiceEmail(input: InvoiceEmailInput): InvoiceEmail {
   const { currency } = input.amount;
   const lines = input.lines?.length ? input.lines : [{ description: input.description, amount: input.amount.value }];
   const sum = lines.reduce((total, line) => total + line.amount, 0);
+  const wrongLine = lines.find((line) => line.quantity !== undefined && line.unitAmount !== undefined && line.quantity * line.unitAmount !== line.amount);
+  if (wrongLine) throw new InvoiceEmailError(`the line "${wrongLine.description}" says ${wrongLine.quantity} × ${formatMoney({ value: wrongLine.unitAmount!, currency })} but is for ${formatMoney({ value: wrongLine.amount, currency })}`);
   if (lines.some((line) => !Number.isSafeInteger(line.amount) || line.amount < 0) || sum !== input.amount.value) {
     throw new InvoiceEmailError(
       `the lines add up to ${formatMoney({ value: sum, currency })}, but the invoice is for ${formatMoney(input.amount)}`,
@@ -134,7 +152,7 @@ export function renderInvoiceEmail(input: InvoiceEmailInput): InvoiceEmail {
       '',
       ...facts.map(([label, value]) => `${label}: ${value}`),
       '',
-      ...lines.map((line) => `  ${line.description}: ${money(line.amount)}`),
+      ...lines.map((line) => `  ${line.description}${perUnit(line, money) ? ` (${perUnit(line, money)})` : ''}: ${money(line.amount)}`),
       `  Total: ${total}`,
       '',
       `Pay ${total}:`,
@@ -144,6 +162,11 @@ export function renderInvoiceEmail(input: InvoiceEmailInput): InvoiceEmail {
       '',
     ].join('\n'),
   };
+}
+
+/** "2 × ₹1,250.00" for a line of several, else nothing. */
+function perUnit(line: InvoiceLine, money: (value: number) => string): string | undefined {
+  return line.quantity !== undefined && line.quantity !== 1 && line.unitAmount !== undefined ? `${line.quantity} × ${money(line.unitAmount)}` : undefined;
 }
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
@@ -178,7 +201,9 @@ function renderHtml(v: {
   const lines = v.lines
     .map(
       (line) =>
-        `<tr><td style="${cell}padding:10px 0;border-top:1px solid ${RULE};">${e(line.description)}</td><td align="right" style="${cell}padding:10px 0 10px 16px;border-top:1px solid ${RULE};white-space:nowrap;">${e(v.money(line.amount))}</td></tr>`,
+        `<tr><td style="${cell}padding:10px 0;border-top:1px solid ${RULE};">${e(line.description)}${
+          perUnit(line, v.money) ? `<br><span style="font-size:13px;line-height:19px;color:${MUTED};">${e(perUnit(line, v.money)!)}</span>` : ''
+        }</td><td align="right" style="${cell}padding:10px 0 10px 16px;border-top:1px solid ${RULE};white-space:nowrap;">${e(v.money(line.amount))}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>

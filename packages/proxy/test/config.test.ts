@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import type { RazorpayConfig } from '../src/providers/razorpay.ts';
+import type { RazorpayConfig } from '../src/providers/razorpay/index.ts';
 
 const razorpay = (config: ReturnType<typeof loadConfig>) => config.providers.razorpay?.settings as RazorpayConfig;
 
@@ -68,5 +68,54 @@ describe('loadConfig', () => {
     const text = JSON.stringify(config) + String(razorpay(config).keySecret);
     assert.ok(!text.includes('a_very_secret_value'));
     assert.ok(!text.includes('whsec_value_one'));
+  });
+
+  it('reads the merchant\'s identity from the variables, else the file\'s merchant entry', () => {
+    assert.deepEqual(loadConfig(base).merchant, { name: null, logoUrl: null, supportEmail: null, brandColor: null, defaultLang: 'en' });
+    const env = {
+      ...base,
+      PAY_LINK_MERCHANT_NAME: ' Leaf & Kettle ',
+      PAY_LINK_MERCHANT_LOGO_URL: 'https://cdn.example.com/leaf.svg',
+      PAY_LINK_MERCHANT_SUPPORT_EMAIL: 'help@leaf.example',
+      PAY_LINK_MERCHANT_BRAND_COLOR: '#2F6B3A',
+      PAY_LINK_DEFAULT_LANG: 'hi',
+    };
+    const merchant = loadConfig(env).merchant;
+    assert.equal(merchant.name, 'Leaf & Kettle');
+    assert.equal(merchant.logoUrl, 'https://cdn.example.com/leaf.svg');
+    assert.equal(merchant.supportEmail, 'help@leaf.example');
+    assert.equal(merchant.defaultLang, 'hi');
+    assert.equal(merchant.brandColor?.background, '#2f6b3a');
+    assert.equal(merchant.brandColor?.text, '#ffffff', 'white on a dark green');
+    assert.ok(merchant.brandColor!.contrast >= 4.5);
+    assert.equal(loadConfig({ ...base, PAY_LINK_MERCHANT_BRAND_COLOR: '#fc0' }).merchant.brandColor?.text, '#111827', 'near-black on a yellow');
+    assert.equal(loadConfig({ ...base, PAY_LINK_MERCHANT_LOGO_URL: '/brand/logo.png' }).merchant.logoUrl, '/brand/logo.png');
+
+    const file = JSON.stringify({ merchant: { name: 'From the file', brandColor: '#1d4ed8', defaultLang: 'th' } });
+    const fromFile = loadConfig({ ...base, PAY_LINK_CONFIG: 'shop.json' }, () => file).merchant;
+    assert.equal(fromFile.name, 'From the file');
+    assert.equal(fromFile.defaultLang, 'th');
+    assert.equal(loadConfig({ ...base, PAY_LINK_CONFIG: 'shop.json', PAY_LINK_MERCHANT_NAME: 'Env wins' }, () => file).merchant.name, 'Env wins');
+  });
+
+  it('refuses a merchant setting it cannot show, naming the variable', () => {
+    refuses({ ...base, PAY_LINK_MERCHANT_LOGO_URL: 'http://cdn.example.com/leaf.svg' }, /^PAY_LINK_MERCHANT_LOGO_URL: expected an https URL or a path/);
+    refuses({ ...base, PAY_LINK_MERCHANT_LOGO_URL: '//cdn.example.com/leaf.svg' }, /^PAY_LINK_MERCHANT_LOGO_URL: /);
+    refuses({ ...base, PAY_LINK_MERCHANT_LOGO_URL: 'javascript:alert(1)' }, /^PAY_LINK_MERCHANT_LOGO_URL: /);
+    refuses({ ...base, PAY_LINK_MERCHANT_SUPPORT_EMAIL: 'help' }, /^PAY_LINK_MERCHANT_SUPPORT_EMAIL: expected an email address/);
+    refuses({ ...base, PAY_LINK_MERCHANT_BRAND_COLOR: 'green' }, /^PAY_LINK_MERCHANT_BRAND_COLOR: expected a hex colour/);
+    refuses({ ...base, PAY_LINK_DEFAULT_LANG: 'fr' }, /^PAY_LINK_DEFAULT_LANG: expected one of en, hi, id, ms, th, vi, es, got "fr"/);
+    refuses({ ...base, PAY_LINK_CONFIG: 'shop.json' }, /shop\.json\): merchant\.defaultLang/, JSON.stringify({ merchant: { defaultLang: 'fr' } }));
+  });
+
+  it('refuses a brand colour on which neither white nor near-black text reaches 4.5:1', () => {
+    // Mid greys: #808080 gives white 3.95:1 and #111827 4.49:1; #777777 4.48:1 and 3.96:1.
+    for (const colour of ['#808080', '#777777', '#7a7a7a']) {
+      refuses({ ...base, PAY_LINK_MERCHANT_BRAND_COLOR: colour }, /^PAY_LINK_MERCHANT_BRAND_COLOR: text on "#[0-9a-f]{6}" cannot reach the 4\.5:1 contrast/);
+    }
+    refuses({ ...base, PAY_LINK_CONFIG: 'shop.json' }, /^PAY_LINK_CONFIG \(shop\.json\): merchant\.brandColor: text on "#808080"/, JSON.stringify({ merchant: { brandColor: '#808080' } }));
+    // Either side of the line: a shade darker or lighter passes.
+    assert.equal(loadConfig({ ...base, PAY_LINK_MERCHANT_BRAND_COLOR: '#767676' }).merchant.brandColor?.text, '#ffffff');
+    assert.equal(loadConfig({ ...base, PAY_LINK_MERCHANT_BRAND_COLOR: '#8a8a8a' }).merchant.brandColor?.text, '#111827');
   });
 });

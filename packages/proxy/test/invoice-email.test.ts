@@ -115,6 +115,30 @@ describe('invoice email', () => {
     assert.throws(() => renderInvoiceEmail({ ...INVOICE, payUrl: 'javascript:alert(1)' }), InvoiceEmailError);
   });
 
+  it('lists an intent\'s line items as its lines, "2 × ₹1,250.00" under a line of several, and signs them in', () => {
+    const expiresAt = new Date(NOW + 30 * 86_400_000);
+    const lineItems = [
+      { name: 'Guided tasting, 12 guests', quantity: 1, amount: 1000000 },
+      { name: 'Tea tin <gift>', quantity: 2, amount: 125000 },
+    ];
+    const email = createInvoiceEmail(
+      { amount: INVOICE.amount, reference: INVOICE.reference, description: INVOICE.description, lineItems, expiresAt },
+      { secret: SECRET, publicUrl: 'https://pay.example.com', locale: 'en-IN', issuedAt: new Date(NOW) },
+    );
+    const shown = visibleText(email.html);
+    assert.match(shown, /Guided tasting, 12 guests ₹10,000\.00 /);
+    assert.match(shown, /Tea tin <gift> 2 × ₹1,250\.00 ₹2,500\.00 /);
+    assert.ok(email.html.includes('Tea tin &#60;gift&#62;'), 'escaped');
+    assert.ok(email.text.includes('  Tea tin <gift> (2 × ₹1,250.00): ₹2,500.00\n'));
+    assert.deepEqual(verifyIntent(email.token, [SECRET], NOW).lineItems, lineItems, 'the pay page gets the same items');
+    // Lines passed in win; a line whose quantity × unit is not its amount is refused.
+    assert.doesNotMatch(createInvoiceEmail({ ...verifyIntent(email.token, [SECRET], NOW) }, { secret: SECRET, publicUrl: 'https://pay.example.com', lines: INVOICE.lines }).text, /Tea tin/);
+    assert.throws(
+      () => renderInvoiceEmail({ ...INVOICE, lines: [{ description: 'A', amount: 1250000, quantity: 3, unitAmount: 400000 }] }),
+      (err: unknown) => err instanceof InvoiceEmailError && /the line "A" says 3 × ₹4,000\.00 but is for ₹12,500\.00/.test(err.message),
+    );
+  });
+
   it('createInvoiceEmail signs an intent the proxy accepts, and links to its pay page', () => {
     const expiresAt = new Date(NOW + 30 * 86_400_000);
     const email = createInvoiceEmail(
@@ -214,8 +238,8 @@ describe('pay-link invoice-email', () => {
       [['--reference', 'INV-1', '--amount', '100.00', '--due', '2027-01-01'], /--due 2027-01-01 is after the pay link expires \(2026-12-20\)/],
       [['--reference', 'INV-1', '--amount', '100.00', '--due', '2026-02-30'], /--due: expected a date/],
       [['--reference', 'INV-1', '--amount', '100.00', '--time-zone', 'Mars/Olympus'], /--time-zone not known/],
-      [['--reference', 'bad reference!', '--amount', '100.00'], /invalid r: a reference of 1 to 40/],
-      [['--reference', 'INV-1', '--amount', '100.00', '--email', 'nope'], /invalid u/],
+      [['--reference', 'bad reference!', '--amount', '100.00'], /^--reference: a reference of 1 to 40/],
+      [['--reference', 'INV-1', '--amount', '100.00', '--email', 'nope'], /^--email: /],
       [['--reference', 'INV-1', '--amount', '100.00', '--out', 'x.eml', '--from', 'Leaf & Kettle'], /not an email address/],
     ];
     for (const [args, message] of cases) assert.throws(() => run(args), usageError(message), args.join(' '));

@@ -78,7 +78,7 @@ describe('GET /buy/:product', () => {
     assert.match(html, /<h1>A good book<\/h1>/);
     assert.match(html, /<p class="description">Hardcover<\/p>/);
     assert.deepEqual(shownFacts(html), { Price: '₹1,200.00', Status: STATUS_TEXT.none });
-    assert.equal(button(html), '<pay-link-button product="book" quantity="1" proxy="http://proxy.test"></pay-link-button>');
+    assert.equal(button(html), '<pay-link-button product="book" quantity="1" proxy="http://proxy.test" lang="en"></pay-link-button>');
     assert.doesNotMatch(button(html), /label=/, 'the element says "Pay" itself: one accessible name, no amount twice');
     // Only the proxy's own files, and nothing inline for the CSP to refuse.
     assert.match(html, /<script type="module" src="\/pay-link-button\.js"><\/script>/);
@@ -188,7 +188,7 @@ describe('GET /pay/:intent', () => {
     assert.equal(res.headers.get('content-security-policy'), PAGE_CSP);
     assert.match(html, /<html lang="en">/);
     assert.equal(title(html), 'Pay Office chai, &#60;December&#62; — ₹4,800.00');
-    assert.equal(button(html), `<pay-link-button intent="${intent}" proxy="http://proxy.test"></pay-link-button>`);
+    assert.equal(button(html), `<pay-link-button intent="${intent}" proxy="http://proxy.test" lang="en"></pay-link-button>`);
     assert.deepEqual(shownFacts(html), { Reference: 'INV-P-1', Amount: '₹4,800.00', Status: 'Not paid yet' });
     assert.match(html, /<span data-eyebrow="Receipt">Payment request<\/span>/);
 

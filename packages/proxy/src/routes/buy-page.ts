@@ -6,7 +6,8 @@
  * Buyers land here from links, so every answer is a page: an unknown product is a 404 page, a quantity out of
  * bounds a 400 page that says what is allowed. The price shown is the one a mint will charge (`resolvePrice`,
  * the same function `POST /v1/links` uses). Back from a same-tab checkout (`?pay_link_id=`), the page renders that
- * link's state from the first paint, when the link is a purchase of this product and quantity.
+ * link's state from the first paint, when the link is a purchase of this product and quantity. In the buyer's
+ * language, with the merchant's name on top, like the pay page.
  */
 import { type Request, Router } from 'express';
 import type { ProxyConfig, Product } from '../config.ts';
@@ -15,10 +16,10 @@ import { resolvePrice } from '../links/pricing.ts';
 import type { LinkService } from '../links/service.ts';
 import { formatMoney } from '../money.ts';
 import { escapeHtml } from '../pages/escape-html.ts';
-import { type PageParts, messagePage, sendPage } from '../pages/layout.ts';
+import { type PageContext, type PageParts, messagePage, pageContext, sendPage, supportLine } from '../pages/layout.ts';
 import { type PaymentState, eyebrow, factRow, liveFacts } from '../pages/payment-status.ts';
 import { Problem } from '../problems.ts';
-import { LINK_ID } from './links.ts';
+import { LINK_ID } from '../contract/ids.ts';
 
 /** The bounds `POST /v1/links` takes for `quantity`, read from its schema so the two cannot drift apart. */
 export const QUANTITY = MintRequest.shape.quantity.unwrap();
@@ -27,19 +28,17 @@ export function buyPageRouter(config: ProxyConfig, links: LinkService, now: () =
   const router = Router();
 
   router.get('/buy/:product', async (req, res) => {
+    const context = pageContext(req, res, config.merchant);
+    const { t } = context;
     const product = config.products.find((p) => p.id === req.params.product);
     if (!product) {
-      return sendPage(
-        res,
-        404,
-        messagePage('Product not found', 'This product is not available', ['The link may be mistyped, or the shop no longer sells it.']),
-      );
+      return sendPage(res, 404, messagePage(t.productMissing.title, t.productMissing.heading, [escapeHtml(t.productMissing.text)], context));
     }
     const quantity = parseQuantity(req.query.quantity);
     const total = quantity === undefined ? undefined : priceOf(config, product, quantity, now());
-    if (quantity === undefined || total === undefined) return sendPage(res, 400, quantityPage(product));
+    if (quantity === undefined || total === undefined) return sendPage(res, 400, quantityPage(product, context));
     const returned = await returnedLink(links, req, product, quantity);
-    sendPage(res, 200, productPage(config, product, quantity, total, returned));
+    sendPage(res, 200, productPage(config, product, quantity, total, returned, context));
   });
 
   return router;
@@ -79,39 +78,50 @@ async function returnedLink(links: LinkService, req: Request, product: Product, 
   return source?.kind === 'product' && source.product === product.id && source.quantity === quantity ? record : undefined;
 }
 
-function productPage(config: ProxyConfig, product: Product, quantity: number, total: Money, state: PaymentState | undefined): PageParts {
-  const unit = formatMoney(product.amount);
-  const amount = formatMoney(total);
+function productPage(
+  config: ProxyConfig,
+  product: Product,
+  quantity: number,
+  total: Money,
+  state: PaymentState | undefined,
+  context: PageContext,
+): PageParts {
+  const { t, lang } = context;
+  const unit = formatMoney(product.amount, lang);
+  const amount = formatMoney(total, lang);
   const rows =
     quantity === 1
-      ? [factRow('price', 'Price', escapeHtml(unit), { valueClass: 'amount' })]
+      ? [factRow('price', t.rows.price, escapeHtml(unit), { valueClass: 'amount' })]
       : [
-          factRow('price', 'Price', `${escapeHtml(unit)} each`),
-          factRow('quantity', 'Quantity', String(quantity)),
-          factRow('total', 'Total', escapeHtml(amount), { valueClass: 'amount' }),
+          factRow('price', t.rows.price, escapeHtml(t.each(unit))),
+          factRow('quantity', t.rows.quantity, String(quantity)),
+          factRow('total', t.rows.total, escapeHtml(amount), { valueClass: 'amount' }),
         ];
   const what = quantity === 1 ? product.name : `${product.name} × ${quantity}`;
+  const paidTitle = t.paidTitle(what, amount);
   return {
-    title: state?.status === 'paid' ? `Paid: ${what} — ${amount}` : `Buy ${what} — ${amount}`,
+    title: state?.status === 'paid' ? paidTitle : t.buyTitle(what, amount),
     widget: true,
+    lang,
+    merchant: config.merchant,
     // No `label` on the button: before a link exists the element knows no price, and a label with the amount in it
     // would be read twice once it does ("Pay ₹998.00, ₹998.00"). The price is in the rows right above it.
     main: `
-${eyebrow('Buy', state, config.testMode)}
+${eyebrow(t.eyebrow.buy, state, config.testMode, context)}
 <h1>${escapeHtml(product.name)}</h1>
-${product.description ? `<p class="description">${escapeHtml(product.description)}</p>\n` : ''}${liveFacts(rows.join('\n  '), state, {
-      currency: total.currency,
-      paidTitle: `Paid: ${what} — ${amount}`,
-    })}
-<pay-link-button product="${escapeHtml(product.id)}" quantity="${quantity}" proxy="${escapeHtml(config.publicUrl)}"></pay-link-button>
-<p class="fine">Payments are handled by the shop's payment provider. This page never asks for card details itself.</p>`,
+${product.description ? `<p class="description">${escapeHtml(product.description)}</p>\n` : ''}${liveFacts(rows.join('\n  '), state, { currency: total.currency, paidTitle }, context)}
+<pay-link-button product="${escapeHtml(product.id)}" quantity="${quantity}" proxy="${escapeHtml(config.publicUrl)}" lang="${lang}"></pay-link-button>
+<p class="fine">${escapeHtml(t.fineBuy)}</p>${supportLine(context)}`,
   };
 }
 
-function quantityPage(product: Product): PageParts {
-  const one = `/buy/${encodeURIComponent(product.id)}`;
-  return messagePage('Quantity not available', 'That quantity cannot be bought here', [
-    `${escapeHtml(product.name)} can be bought ${QUANTITY.minValue} to ${QUANTITY.maxValue} at a time.`,
-    `<a href="${escapeHtml(one)}">Buy one instead</a>`,
-  ]);
+function quantityPage(product: Product, context: PageContext): PageParts {
+  const { t } = context;
+  const one = `/buy/${encodeURIComponent(product.id)}${context.langQuery}`;
+  return messagePage(
+    t.quantity.title,
+    t.quantity.heading,
+    [escapeHtml(t.quantity.text(product.name, QUANTITY.minValue!, QUANTITY.maxValue!)), `<a href="${escapeHtml(one)}">${escapeHtml(t.quantity.buyOne)}</a>`],
+    context,
+  );
 }

@@ -7,24 +7,28 @@
  * status rows follow the button live (`pages/live-status-script.ts`), so the two never disagree, and once paid the
  * page is the receipt. It hosts the button with the intent, and never opens a popup by itself (browsers block
  * that, and buyers hate it). Layout, styles, escaping and the status rows are in `src/pages/`, shared with the
- * buy page; their CSP allows exactly the proxy's own script and stylesheet.
+ * buy page; their CSP allows exactly the proxy's own script and stylesheet (and the merchant's logo).
+ *
+ * In the buyer's language (`?lang=`, `Accept-Language`, the merchant's default), with the merchant's name on top,
+ * the intent's line items as the invoice email lists them, and, once paid, a link to the printable receipt.
  */
 import { Router } from 'express';
 import type { ProxyConfig } from '../config.ts';
+import { INTENT_TOKEN as TOKEN, type IntentLookup } from '../contract.ts';
 import type { Intent } from '../links/intent.ts';
 import type { LinkService } from '../links/service.ts';
 import { formatMoney } from '../money.ts';
 import { escapeHtml } from '../pages/escape-html.ts';
-import { PAGE_SCRIPT, PAGE_STYLESHEET, type PageParts, messagePage, sendPage } from '../pages/layout.ts';
+import { PAGE_SCRIPT, PAGE_STYLESHEET, type PageContext, type PageParts, messagePage, pageContext, sendPage, supportLine } from '../pages/layout.ts';
+import { lineItemsTable } from '../pages/line-items.ts';
 import { LIVE_STATUS_SCRIPT } from '../pages/live-status-script.ts';
 import { type PaymentState, eyebrow, factRow, liveFacts } from '../pages/payment-status.ts';
-import { PAGE_CSS } from '../pages/styles.ts';
+import { pageCss } from '../pages/styles.ts';
 import { Problem } from '../problems.ts';
-
-const TOKEN = /^pli1\.[A-Za-z0-9_-]{10,4000}\.[A-Za-z0-9_-]{20,100}$/;
 
 export function payPageRouter(config: ProxyConfig, links: LinkService): Router {
   const router = Router();
+  const css = pageCss(config.merchant);
 
   router.get('/v1/intents/:intent', async (req, res) => {
     if (!TOKEN.test(req.params.intent)) throw new Problem(404, 'not_found', 'No such payment request');
@@ -36,36 +40,34 @@ export function payPageRouter(config: ProxyConfig, links: LinkService): Router {
         reference: intent.reference,
         description: intent.description,
         expiresAt: intent.expiresAt.toISOString(),
+        ...(intent.lineItems && { lineItems: intent.lineItems }),
       },
       link: record ? links.view(record) : null,
-    });
+    } satisfies IntentLookup);
   });
 
   router.get('/pay/:intent', async (req, res) => {
     const token = req.params.intent;
+    const context = pageContext(req, res, config.merchant);
+    const { t } = context;
     try {
       if (!TOKEN.test(token)) throw new Problem(404, 'intent_invalid');
       const { intent, record } = await links.lookupIntent(token);
-      sendPage(res, 200, invoicePage(config, token, intent, record));
+      sendPage(res, 200, invoicePage(config, token, intent, record, context));
     } catch (err) {
       if (err instanceof Problem && err.code === 'intent_expired') {
-        sendPage(res, 410, messagePage('Payment request expired', 'This payment request has expired', ['Ask the merchant to send you a new one.']));
+        sendPage(res, 410, messagePage(t.expired.title, t.expired.heading, [escapeHtml(t.expired.text)], context));
       } else {
-        sendPage(
-          res,
-          404,
-          messagePage('Payment link not valid', 'This payment link is not valid', [
-            'Check that the whole link was copied from the email, or ask the merchant for a new one.',
-          ]),
-        );
+        sendPage(res, 404, messagePage(t.invalid.title, t.invalid.heading, [escapeHtml(t.invalid.text)], context));
       }
     }
   });
 
-  // Shared by every page (the buy page too): under the pages' CSP, their only stylesheet and script of their own.
+  // Shared by every page (the buy page and the receipt too): under the pages' CSP, their only stylesheet and
+  // script of their own.
   router.get(PAGE_STYLESHEET, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.type('css').send(PAGE_CSS);
+    res.type('css').send(css);
   });
   router.get(PAGE_SCRIPT, (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
@@ -77,23 +79,27 @@ export function payPageRouter(config: ProxyConfig, links: LinkService): Router {
 
 /**
  * The invoice and where it stands. The button gets no `label`: it says "Pay ₹12,500.00" itself once it has read
- * the invoice (translated, and with the amount in its accessible name exactly once).
+ * the invoice (translated: it gets the page's `lang`, and with the amount in its accessible name exactly once).
  */
-function invoicePage(config: ProxyConfig, token: string, intent: Intent, record: PaymentState | undefined): PageParts {
-  const amount = formatMoney(intent.amount);
+function invoicePage(config: ProxyConfig, token: string, intent: Intent, record: PaymentState | undefined, context: PageContext): PageParts {
+  const { t, lang } = context;
+  const amount = formatMoney(intent.amount, lang);
   const rows = [
-    factRow('reference', 'Reference', escapeHtml(intent.reference)),
-    factRow('amount', 'Amount', escapeHtml(amount), { valueClass: 'amount' }),
+    factRow('reference', t.rows.reference, escapeHtml(intent.reference)),
+    factRow('amount', t.rows.amount, escapeHtml(amount), { valueClass: 'amount' }),
   ].join('\n  ');
-  const title = `${intent.description} — ${amount}`;
+  const merchant = config.merchant.name ?? undefined;
+  const paidTitle = t.paidTitle(intent.description, amount);
   return {
-    title: record?.status === 'paid' ? `Paid: ${title}` : `Pay ${title}`,
+    title: record?.status === 'paid' ? paidTitle : t.payTitle(intent.description, amount, merchant),
     widget: true,
+    lang,
+    merchant: config.merchant,
     main: `
-${eyebrow('Payment request', record, config.testMode)}
+${eyebrow(t.eyebrow.payment, record, config.testMode, context)}
 <h1>${escapeHtml(intent.description)}</h1>
-${liveFacts(rows, record, { currency: intent.amount.currency, paidTitle: `Paid: ${title}` })}
-<pay-link-button intent="${escapeHtml(token)}" proxy="${escapeHtml(config.publicUrl)}"></pay-link-button>
-<p class="fine">Payments are handled by the merchant's payment provider. This page never asks for card details itself.</p>`,
+${lineItemsTable(intent.lineItems, intent.amount.currency, context)}${liveFacts(rows, record, { currency: intent.amount.currency, paidTitle }, context)}
+<pay-link-button intent="${escapeHtml(token)}" proxy="${escapeHtml(config.publicUrl)}" lang="${lang}"></pay-link-button>
+<p class="fine">${escapeHtml(t.fineInvoice)}</p>${supportLine(context)}`,
   };
 }
