@@ -9,7 +9,8 @@
  * earlier one of its link to that endpoint is still pending.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, DeliveriesTable } from './schema.ts';
+import { compiledOnce } from './compiled.ts';
+import type { Database, DeliveriesTable, DeliveryAttemptsTable, EventsTable } from './schema.ts';
 import type {
   ClaimedDelivery,
   DeliveryAttempt,
@@ -25,52 +26,80 @@ import type {
 const int = (value: number | string): number => Number(value);
 const intOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
-/** Writes events and their pending deliveries; called inside the transaction of the change they describe. */
-export async function writeEvents(trx: Kysely<Database> | Transaction<Database>, events: readonly NewEvent[]): Promise<void> {
-  for (const event of events) {
-    const written = await trx
-      .insertInto('events')
-      .values({
-        id: event.id,
-        link_id: event.linkId,
-        link_position: event.linkPosition,
-        type: event.type,
-        payload: event.payload,
-        created_at: event.createdAt,
-      })
-      .onConflict((oc) => oc.columns(['link_id', 'link_position']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!written || event.endpoints.length === 0) continue;
-    await trx
-      .insertInto('deliveries')
-      .values(
-        event.endpoints.map((endpointId) => ({
-          event_id: event.id,
-          endpoint_id: endpointId,
-          link_id: event.linkId,
-          link_position: event.linkPosition,
-          state: 'pending',
-          attempts: 0,
-          retry_base: 0,
-          next_attempt_at: event.createdAt,
-          lease_holder: null,
-          lease_until: 0,
-          delivered_at: null,
-          created_at: event.createdAt,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing())
-      .execute();
-  }
-}
-
 type OutboxMethods = Pick<
   Store,
   'listEvents' | 'getEvent' | 'claimDeliveries' | 'recordAttempt' | 'resendEvent' | 'outboxStats' | 'syncEndpoints' | 'updateEndpoint'
 >;
 
-export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boolean } = {}): OutboxMethods & { purgeEvents(before: number): Promise<void> } {
+export interface Outbox extends OutboxMethods {
+  /** Writes events and their pending deliveries; called inside the transaction of the change they describe. */
+  writeEvents(trx: Kysely<Database> | Transaction<Database>, events: readonly NewEvent[]): Promise<void>;
+  purgeEvents(before: number): Promise<void>;
+}
+
+export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boolean } = {}): Outbox {
+  // The queries every merchant event makes, compiled once (store/compiled.ts).
+  const insertEvent = compiledOnce((row: EventsTable) =>
+    db.insertInto('events').values(row).onConflict((oc) => oc.columns(['link_id', 'link_position']).doNothing()).returning('id'),
+  );
+  const insertDeliveries = compiledOnce((rows: DeliveriesTable[]) =>
+    db.insertInto('deliveries').values(rows).onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing()),
+  );
+  const setDelivery = compiledOnce((set: Partial<DeliveriesTable>, eventId: string, endpointId: string, attempt: number) =>
+    db
+      .updateTable('deliveries')
+      .set(set)
+      .where('event_id', '=', eventId)
+      .where('endpoint_id', '=', endpointId)
+      .where('state', '=', 'pending')
+      .where('attempts', '<', attempt),
+  );
+  const insertAttempt = compiledOnce((row: DeliveryAttemptsTable) =>
+    db.insertInto('delivery_attempts').values(row).onConflict((oc) => oc.columns(['event_id', 'endpoint_id', 'attempt']).doNothing()),
+  );
+  const claimDue = compiledOnce((holder: string, endpointIds: string[], at: number, leaseUntil: number, limit: number) => {
+    let due = db
+      .selectFrom('deliveries as d')
+      .select(['d.event_id', 'd.endpoint_id'])
+      .where('d.state', '=', 'pending')
+      .where('d.next_attempt_at', '<=', at)
+      .where('d.lease_until', '<=', at)
+      .where('d.endpoint_id', 'in', endpointIds)
+      // The earliest pending delivery of its link to its endpoint: a link's events go in order.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('deliveries as p')
+              .select('p.event_id')
+              .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+              .whereRef('p.link_id', '=', 'd.link_id')
+              .whereRef('p.link_position', '<', 'd.link_position')
+              .where('p.state', '=', 'pending'),
+          ),
+        ),
+      )
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.created_at')
+      .limit(limit);
+    // Postgres: claimers at once each take other rows instead of queueing on the same ones.
+    if (options.skipLocked) due = due.forUpdate().skipLocked();
+    // One statement: the lease is taken only where it is still free (a claimer that lost the race for a row
+    // re-checks these conditions on it and skips it), so each delivery goes to one claimer. A CTE, so Postgres
+    // runs the limited choice once (inside `IN (…)` it may run it again per row and take more than `limit`).
+    return db
+      .with('due', () => due)
+      .updateTable('deliveries')
+      .from('due')
+      .set({ lease_holder: holder, lease_until: leaseUntil })
+      .whereRef('deliveries.event_id', '=', 'due.event_id')
+      .whereRef('deliveries.endpoint_id', '=', 'due.endpoint_id')
+      .where('deliveries.state', '=', 'pending')
+      .where('deliveries.lease_until', '<=', at)
+      .returning(['deliveries.event_id', 'deliveries.endpoint_id', 'deliveries.link_id', 'deliveries.attempts', 'deliveries.retry_base', 'deliveries.next_attempt_at', 'deliveries.created_at']);
+  });
+  const eventsById = compiledOnce((ids: string[]) => db.selectFrom('events').select(['id', 'type', 'payload', 'created_at']).where('id', 'in', ids));
+
   async function withDeliveries(rows: { id: string; link_id: string; type: string; payload: string; created_at: number }[]): Promise<StoredEvent[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
@@ -106,6 +135,39 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
   }
 
   return {
+    async writeEvents(trx, events) {
+      for (const event of events) {
+        const written = (
+          await insertEvent(trx, {
+            id: event.id,
+            link_id: event.linkId,
+            link_position: event.linkPosition,
+            type: event.type,
+            payload: event.payload,
+            created_at: event.createdAt,
+          })
+        ).rows[0];
+        if (!written || event.endpoints.length === 0) continue;
+        await insertDeliveries(
+          trx,
+          event.endpoints.map((endpointId) => ({
+            event_id: event.id,
+            endpoint_id: endpointId,
+            link_id: event.linkId,
+            link_position: event.linkPosition,
+            state: 'pending',
+            attempts: 0,
+            retry_base: 0,
+            next_attempt_at: event.createdAt,
+            lease_holder: null,
+            lease_until: 0,
+            delivered_at: null,
+            created_at: event.createdAt,
+          })),
+        );
+      }
+    },
+
     async listEvents(query: ListEventsQuery) {
       let q = db.selectFrom('events').select(['id', 'link_id', 'type', 'payload', 'created_at']);
       if (query.linkId) q = q.where('link_id', '=', query.linkId);
@@ -134,52 +196,9 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
 
     async claimDeliveries(holder, endpointIds, at, leaseMs, limit): Promise<ClaimedDelivery[]> {
       if (endpointIds.length === 0 || limit <= 0) return [];
-      let due = db
-        .selectFrom('deliveries as d')
-        .select(['d.event_id', 'd.endpoint_id'])
-        .where('d.state', '=', 'pending')
-        .where('d.next_attempt_at', '<=', at)
-        .where('d.lease_until', '<=', at)
-        .where('d.endpoint_id', 'in', [...endpointIds])
-        // The earliest pending delivery of its link to its endpoint: a link's events go in order.
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('deliveries as p')
-                .select('p.event_id')
-                .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
-                .whereRef('p.link_id', '=', 'd.link_id')
-                .whereRef('p.link_position', '<', 'd.link_position')
-                .where('p.state', '=', 'pending'),
-            ),
-          ),
-        )
-        .orderBy('d.next_attempt_at')
-        .orderBy('d.created_at')
-        .limit(limit);
-      // Postgres: claimers at once each take other rows instead of queueing on the same ones.
-      if (options.skipLocked) due = due.forUpdate().skipLocked();
-      // One statement: the lease is taken only where it is still free (a claimer that lost the race for a row
-      // re-checks these conditions on it and skips it), so each delivery goes to one claimer. A CTE, so Postgres
-      // runs the limited choice once (inside `IN (…)` it may run it again per row and take more than `limit`).
-      const taken = await db
-        .with('due', () => due)
-        .updateTable('deliveries')
-        .from('due')
-        .set({ lease_holder: holder, lease_until: at + leaseMs })
-        .whereRef('deliveries.event_id', '=', 'due.event_id')
-        .whereRef('deliveries.endpoint_id', '=', 'due.endpoint_id')
-        .where('deliveries.state', '=', 'pending')
-        .where('deliveries.lease_until', '<=', at)
-        .returning(['deliveries.event_id', 'deliveries.endpoint_id', 'deliveries.link_id', 'deliveries.attempts', 'deliveries.retry_base', 'deliveries.next_attempt_at', 'deliveries.created_at'])
-        .execute();
+      const taken = (await claimDue(db, holder, [...endpointIds], at, at + leaseMs, limit)).rows;
       if (taken.length === 0) return [];
-      const events = await db
-        .selectFrom('events')
-        .select(['id', 'type', 'payload', 'created_at'])
-        .where('id', 'in', [...new Set(taken.map((t) => t.event_id))])
-        .execute();
+      const events = (await eventsById(db, [...new Set(taken.map((t) => t.event_id))])).rows;
       const byId = new Map(events.map((e) => [e.id, e]));
       return taken
         .sort((a, b) => int(a.next_attempt_at) - int(b.next_attempt_at) || int(a.created_at) - int(b.created_at))
@@ -205,27 +224,16 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
       // The state first: it is what the next claim reads. A delivery resent (or taken over and recorded by another
       // holder) meanwhile keeps its newer state. The attempt's log line is a second statement, not a transaction:
       // losing it to a crash in between loses a line of history, never a delivery.
-      await db
-        .updateTable('deliveries')
-        .set(set)
-        .where('event_id', '=', eventId)
-        .where('endpoint_id', '=', endpointId)
-        .where('state', '=', 'pending')
-        .where('attempts', '<', attempt.attempt)
-        .execute();
-      await db
-        .insertInto('delivery_attempts')
-        .values({
-          event_id: eventId,
-          endpoint_id: endpointId,
-          attempt: attempt.attempt,
-          at: attempt.at,
-          status_code: attempt.statusCode,
-          duration_ms: Math.max(0, Math.round(attempt.durationMs)),
-          error: attempt.error === null ? null : attempt.error.slice(0, 500),
-        })
-        .onConflict((oc) => oc.columns(['event_id', 'endpoint_id', 'attempt']).doNothing())
-        .execute();
+      await setDelivery(db, set, eventId, endpointId, attempt.attempt);
+      await insertAttempt(db, {
+        event_id: eventId,
+        endpoint_id: endpointId,
+        attempt: attempt.attempt,
+        at: attempt.at,
+        status_code: attempt.statusCode,
+        duration_ms: Math.max(0, Math.round(attempt.durationMs)),
+        error: attempt.error === null ? null : attempt.error.slice(0, 500),
+      });
     },
 
     async resendEvent(id, at, endpointId) {

@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, Migrator, sql } from 'kysely';
 import type { ProviderName } from '../contract.ts';
 import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
-import { createOutbox, decodeCursor, encodeCursor, writeEvents } from './outbox.ts';
+import { compiledOnce } from './compiled.ts';
+import { createOutbox, decodeCursor, encodeCursor } from './outbox.ts';
 import type { Customer } from '../contract.ts';
 import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, Store } from './types.ts';
 
@@ -76,13 +77,31 @@ export interface SqlStoreOptions {
 export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
-  const { purgeEvents: _purge, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked });
+  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked });
   const outbox = { ...outboxMethods, purgeEvents: _purge };
 
   async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {
     const row = await query.limit(1).executeTakeFirst();
     return row && fromRow(row);
   }
+
+  // The queries every webhook and mint makes, compiled once (store/compiled.ts).
+  const byProviderLink = compiledOnce((provider: string, providerLinkId: string) =>
+    links().where('provider', '=', provider).where('provider_link_id', '=', providerLinkId).limit(1),
+  );
+  const insertRow = compiledOnce((row: Row) => db.insertInto('links').values(row).onConflict((oc) => oc.doNothing()).returning('id'));
+  const updateRow = compiledOnce((changes: Omit<Row, 'id'>, id: string, version: number) =>
+    db.updateTable('links').set(changes).where('id', '=', id).where('version', '=', version),
+  );
+  const selectEvent = compiledOnce((provider: string, dedupeKey: string) =>
+    db.selectFrom('webhook_events').select('expires_at').where('provider', '=', provider).where('dedupe_key', '=', dedupeKey),
+  );
+  const upsertEvent = compiledOnce((provider: string, dedupeKey: string, expiresAt: number) =>
+    db
+      .insertInto('webhook_events')
+      .values({ provider, dedupe_key: dedupeKey, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['provider', 'dedupe_key']).doUpdateSet({ expires_at: expiresAt })),
+  );
 
   /**
    * The write transactions in progress (a link change with its events). The prepared read (SQLite) runs on the
@@ -108,8 +127,9 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
 
   return {
     getLink,
-    findLinkByProviderId(provider, providerLinkId) {
-      return one(links().where('provider', '=', provider).where('provider_link_id', '=', providerLinkId));
+    async findLinkByProviderId(provider, providerLinkId) {
+      const row = (await byProviderLink(db, provider, providerLinkId)).rows[0];
+      return row && fromRow(row);
     },
     findLinkByMerchantReference(reference) {
       return one(links().where('source_reference', '=', reference).orderBy('source_attempt', 'desc'));
@@ -119,7 +139,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       const row = toRow(stored);
       const events = eventsOf?.(undefined, stored) ?? [];
       const insert = async (trx: Kysely<Database>) => {
-        const inserted = await trx.insertInto('links').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+        const inserted = (await insertRow(trx, row)).rows[0];
         if (inserted && events.length > 0) await writeEvents(trx, events);
         return inserted !== undefined;
       };
@@ -146,8 +166,8 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
         const { id: _id, ...changes } = toRow(stored);
         const events = eventsOf?.(current, stored) ?? [];
         const write = async (trx: Kysely<Database>) => {
-          const result = await trx.updateTable('links').set(changes).where('id', '=', id).where('version', '=', current.version).executeTakeFirst();
-          const won = Number(result.numUpdatedRows) === 1;
+          const result = await updateRow(trx, changes, id, current.version);
+          const won = Number(result.numAffectedRows) === 1;
           if (won && events.length > 0) await writeEvents(trx, events);
           return won;
         };
@@ -248,21 +268,12 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     ...outboxMethods,
 
     async hasEvent(provider, dedupeKey) {
-      const row = await db
-        .selectFrom('webhook_events')
-        .select('expires_at')
-        .where('provider', '=', provider)
-        .where('dedupe_key', '=', dedupeKey)
-        .executeTakeFirst();
+      const row = (await selectEvent(db, provider, dedupeKey)).rows[0];
       return row !== undefined && Number(row.expires_at) > now();
     },
     async recordEvent(provider, dedupeKey, ttlMs) {
       const expiresAt = now() + ttlMs;
-      await db
-        .insertInto('webhook_events')
-        .values({ provider, dedupe_key: dedupeKey, expires_at: expiresAt })
-        .onConflict((oc) => oc.columns(['provider', 'dedupe_key']).doUpdateSet({ expires_at: expiresAt }))
-        .execute();
+      await upsertEvent(db, provider, dedupeKey, expiresAt);
     },
 
     async acquireLease(name, holder, ttlMs) {

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database, LinksTable } from './schema.ts';
 import { NO_FEED, StoreError, createSqlStore, migrate } from './sql.ts';
 import type { Store } from './types.ts';
@@ -25,7 +25,7 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
   } catch (err) {
     throw new StoreError(`cannot open the SQLite database ${path}: ${(err as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   try {
     await migrateOnce(db, path);
   } catch (err) {
@@ -40,6 +40,36 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
     selectLink: async (id) => selectLinkById.get(id),
     selectLinkSharesConnection: true,
   });
+}
+
+/** How many distinct statements stay prepared; past it the least recently used is dropped (re-prepared if it comes back). */
+const STATEMENT_CACHE = 256;
+
+/**
+ * The database as Kysely sees it, with each statement prepared once: Kysely's SQLite driver calls `prepare` on
+ * every query, and parsing and planning it again was a fifth of a webhook's store time (a profile of
+ * bench/webhook-throughput.ts, 2026-12-02). The query builder writes the same text for the same query (values are
+ * bound parameters), so a few dozen statements serve every call. Safe to share: better-sqlite3 runs a statement to completion synchronously, and Kysely never
+ * streams ours (`iterate`, which would hold one busy). SQLite re-prepares a cached statement itself after a
+ * schema change.
+ */
+function preparedOnce(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text) {
+      let statement = cache.get(text);
+      if (statement) {
+        // Most recently used last: Map keeps insertion order, so the first key is the one to drop.
+        cache.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 /**
