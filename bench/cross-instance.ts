@@ -8,11 +8,13 @@ import { DEMO_CREDENTIALS, proxyEnvForSimulator, startSimulator } from '@pay-lin
 import { loadConfig, startProxy } from '@pay-link/proxy';
 import { startPostgres } from '../packages/proxy/test/postgres.ts';
 import { msUntilStreamSaysPaid } from './sse.ts';
-import { type BenchRow, fmt, quantile } from './table.ts';
+import { type BenchRow, fmt, missedBy, quantile } from './table.ts';
 
 const SAMPLES = 100;
 const WARMUP = 10;
 const ORIGIN = 'http://shop.bench';
+/** Issue 16: a webhook on B reaches a buyer's stream on A within 25 ms at p95. */
+const TARGET_P95_MS = 25;
 
 export async function benchCrossInstance(): Promise<BenchRow[]> {
   const pg = await startPostgres();
@@ -53,8 +55,10 @@ export async function benchCrossInstance(): Promise<BenchRow[]> {
         value: `${fmt(quantile(across, 0.5), 1)} / ${fmt(quantile(across, 0.95), 1)} ms`,
         baseline: `webhook on A itself: ${fmt(quantile(same, 0.5), 1)} / ${fmt(quantile(same, 0.95), 1)} ms`,
         ratio: `${fmt(quantile(across, 0.5) / quantile(same, 0.5), 2)}× the same-instance median`,
-        target: 'p95 < 100 ms',
-        verdict: quantile(across, 0.95) < 100 ? 'met' : 'missed',
+        target: `p95 ≤ ${TARGET_P95_MS} ms`,
+        verdict: quantile(across, 0.95) <= TARGET_P95_MS ? 'met' : 'missed',
+        shortfall: missedBy(quantile(across, 0.95), TARGET_P95_MS, 'ms'),
+        note: `The same webhook seen on the instance that took it: p95 ${fmt(quantile(same, 0.95), 1)} ms; the rest is the NOTIFY → LISTEN hop and B's read of the link.`,
       },
     ];
   } finally {

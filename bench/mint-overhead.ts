@@ -5,10 +5,15 @@
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
 import { startStack } from '../scripts/stack.ts';
 import type { Engine } from './engines.ts';
-import { type BenchRow, fmt, quantile } from './table.ts';
+import { profileOf, summarize } from './profile.ts';
+import { type BenchRow, fmt, missedBy, quantile } from './table.ts';
 
 const N = 400;
 const WARMUP = 50;
+/** Mints made under the profiler after the measured ones, for the note on a missed target (bench/profile.ts). */
+const PROFILED = 200;
+/** Issue 16: the median overhead on SQLite and on Postgres over loopback, and the p99 on SQLite. */
+const TARGET = { sqlite: { median: 1, p99: 5 }, postgres: { median: 2.5 } };
 
 export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
   const stack = await startStack({ demoPort: 0, proxyPort: 0, simulatorPort: 0, logLevel: 'silent', rateLimits: false, databaseUrl: engine.databaseUrl });
@@ -63,6 +68,23 @@ export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
     const sd = sort(diffs);
     const median = quantile(sd, 0.5);
     const p99 = quantile(sd, 0.99);
+    const target = engine.name.startsWith('SQLite') ? TARGET.sqlite : { ...TARGET.postgres, p99: undefined };
+    // Everything here is one process (the bench's client, the proxy, the simulator): the direct call's share is
+    // the client's and the simulator's, the rest of a paired round the proxy's.
+    let note: string | undefined;
+    if (median > target.median || (target.p99 !== undefined && p99 > target.p99)) {
+      const profile = await profileOf(`mint-${engine.name}`, async () => {
+        for (let i = 0; i < PROFILED; i++) {
+          await direct();
+          await proxied();
+        }
+      });
+      note =
+        `CPU per (direct + proxied) pair, ${PROFILED} pairs profiled in this process (client, proxy and simulator together): ${summarize(profile, PROFILED)}. ` +
+        `The proxy adds a loopback HTTP exchange (the direct call is one: ${fmt(quantile(sort(directs), 0.5))} ms median, the simulator's work included), ` +
+        'the store write with its merchant event, and its own route. What would close it: the link and its event in one cheaper commit (or group commit ' +
+        'across mints), and the provider call over a kept-alive pool with a plain timer instead of fetch and AbortSignal.timeout.';
+    }
     return [
       {
         bench: `mint overhead, ${engine.name}`,
@@ -70,8 +92,10 @@ export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
         value: `${fmt(median)} ms`,
         baseline: `direct median ${fmt(quantile(sort(directs), 0.5))} ms`,
         ratio: `proxy median ${fmt(quantile(sort(proxies), 0.5))} ms`,
-        target: '≤ 1 ms',
-        verdict: median <= 1 ? 'met' : 'missed',
+        target: `≤ ${target.median} ms`,
+        verdict: median <= target.median ? 'met' : 'missed',
+        shortfall: missedBy(median, target.median, 'ms'),
+        note,
       },
       {
         bench: `mint overhead, ${engine.name}`,
@@ -79,8 +103,10 @@ export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
         value: `${fmt(p99)} ms`,
         baseline: `direct p99 ${fmt(quantile(sort(directs), 0.99))} ms`,
         ratio: `proxy p99 ${fmt(quantile(sort(proxies), 0.99))} ms`,
-        target: '≤ 5 ms',
-        verdict: p99 <= 5 ? 'met' : 'missed',
+        target: target.p99 === undefined ? 'report' : `≤ ${target.p99} ms`,
+        verdict: target.p99 === undefined ? 'info' : p99 <= target.p99 ? 'met' : 'missed',
+        shortfall: target.p99 === undefined ? undefined : missedBy(p99, target.p99, 'ms'),
+        note: note && `${note} The p99 follows the direct call's own (${fmt(quantile(sort(directs), 0.99))} ms): both share two cores with the rest of the box.`,
       },
     ];
   } finally {

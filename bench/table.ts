@@ -7,11 +7,31 @@ export interface BenchRow {
   ratio: string;
   target: string;
   verdict: 'met' | 'missed' | 'info' | 'error';
+  /** For a missed target: by how much, from the figures (`missedBy`). */
+  shortfall?: string;
+  /** For a missed target: what the profile shows and what would close it, from data where the bench has it. */
+  note?: string;
 }
 
+/** The table, then one paragraph per missed target: by how much, and what its profile shows. */
 export function renderTable(rows: BenchRow[]): string {
   const head = '| bench | measure | value | baseline | ratio | target | verdict |\n|---|---|---|---|---|---|---|\n';
-  return head + rows.map((r) => `| ${r.bench} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.verdict} |`).join('\n') + '\n';
+  const table = head + rows.map((r) => `| ${r.bench} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.verdict} |`).join('\n') + '\n';
+  const missed = rows.filter((r) => r.verdict === 'missed');
+  if (missed.length === 0) return table;
+  const lines = missed.map(
+    (r) => `- **${r.bench}, ${r.measure}** (${r.target}): missed${r.shortfall ? ` by ${r.shortfall}` : ''}.${r.note ? ` ${r.note}` : ' No profile taken by this bench.'}`,
+  );
+  return `${table}\nMissed targets:\n\n${lines.join('\n')}\n`;
+}
+
+/**
+ * How far a figure is from its target, in its unit and as a share: `missedBy(1.51, 1, 'ms')` → "0.51 ms (51 % over
+ * the target)"; for a floor (`atLeast`), how far below it.
+ */
+export function missedBy(value: number, target: number, unit: string, atLeast = false, digits = 2): string {
+  const gap = atLeast ? target - value : value - target;
+  return `${fmt(gap, digits)}${unit ? ` ${unit}` : ''} (${fmt((gap / target) * 100, 0)} % ${atLeast ? 'below' : 'over'} the target)`;
 }
 
 export function quantile(sorted: number[], q: number): number {

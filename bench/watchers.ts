@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
 import { HEARTBEAT_MS } from '../packages/proxy/src/routes/events.ts';
-import { type BenchRow, fmt } from './table.ts';
+import { type BenchRow, fmt, missedBy } from './table.ts';
 import type { TargetCommand, TargetKind, TargetReply, TargetSample } from './watchers-target.ts';
 
 export const DEFAULT_WATCHER_COUNTS = [1_000, 5_000, 10_000];
@@ -29,7 +29,8 @@ const CONNECT_WINDOW = 128;
 const TIMEOUT_MS = 120_000;
 /** Idle time after minting, for V8 to hand back the burst's pages (its memory reducer waits for an idle spell). */
 const SETTLE_MS = 10_000;
-const TARGET = { watchers: 10_000, rssBytes: 300 * 2 ** 20, eldP99Ms: 50 };
+/** Issue 16, at 10k watchers: peak RSS, event-loop delay while they are open, and one change to every watcher. */
+const TARGET = { watchers: 10_000, rssBytes: 300 * 2 ** 20, eldP99Ms: 50, fanoutMs: 1_000 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Extra Node flags for the measured process, e.g. `BENCH_TARGET_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'`. */
@@ -88,6 +89,10 @@ function toRows(n: number, ours: Run, bare: Run): BenchRow[] {
   const heapPerWatcher = (run: Run) => (run.settled.heapUsed - run.base.heapUsed) / n;
   /** Holding the watchers: the highest RSS seen while they connected and sat open. */
   const holding = (run: Run) => Math.max(run.connected.peakRss, run.held.peakRss, run.settled.rss);
+  /** The target's peak: holding them or fanning out to them, whichever was higher. */
+  const peak = (run: Run) => Math.max(holding(run), run.fanned.peakRss);
+  /** The change reaches each watcher through its link's webhook: one per link, at this rate. */
+  const webhooksPerS = (ours.links * 1000) / ours.fanoutMs;
   const targeted = n === TARGET.watchers;
   const eld = (s: TargetSample) => `${fmt(s.eld.p50, 1)} / ${fmt(s.eld.p99, 1)} ms`;
   return [
@@ -97,8 +102,15 @@ function toRows(n: number, ours: Run, bare: Run): BenchRow[] {
       value: `${mb(ours.idle.rss)} → ${mb(ours.base.rss)} → ${mb(ours.settled.rss)} → ${mb(holding(ours))} (${mb(ours.fanned.peakRss)}); ${kb(perWatcher(ours))} (${kb(heapPerWatcher(ours))})`,
       baseline: `bare node:http ${mb(bare.base.rss)} → ${mb(bare.settled.rss)}; ${kb(perWatcher(bare))} (${kb(heapPerWatcher(bare))})`,
       ratio: `${fmt(perWatcher(ours) / perWatcher(bare), 1)}× bare per watcher`,
-      target: targeted ? `peak RSS < ${mb(TARGET.rssBytes)}` : '',
-      verdict: targeted ? (holding(ours) < TARGET.rssBytes ? 'met' : 'missed') : 'info',
+      target: targeted ? `peak RSS ≤ ${mb(TARGET.rssBytes)}` : '',
+      verdict: targeted ? (peak(ours) <= TARGET.rssBytes ? 'met' : 'missed') : 'info',
+      shortfall: missedBy(peak(ours) / 2 ** 20, TARGET.rssBytes / 2 ** 20, 'MB', false, 0),
+      note:
+        `Of the peak ${mb(peak(ours))}: ${mb(ours.idle.rss)} before any link, ${mb(ours.base.rss - ours.idle.rss)} after minting ${ours.links} links, ` +
+        `${mb(ours.settled.rss - ours.base.rss)} for the ${n} streams (${kb(perWatcher(ours))} each against bare node:http's ${kb(perWatcher(bare))}; JS heap ${kb(heapPerWatcher(ours))} against ${kb(heapPerWatcher(bare))}), ` +
+        `${mb(Math.max(0, ours.fanned.peakRss - holding(ours)))} more while fanning out. ` +
+        `What would close it: the part that is not the streams (${fmt((ours.base.rss / peak(ours)) * 100, 0)} % of the peak: the loaded modules, and the pages V8 keeps after minting) before the streams themselves; ` +
+        `a heap snapshot of the target (BENCH_TARGET_FLAGS='--heapsnapshot-signal=SIGUSR2') shows what each stream holds.`,
     },
     {
       bench: 'watchers',
@@ -106,8 +118,9 @@ function toRows(n: number, ours: Run, bare: Run): BenchRow[] {
       value: `${eld(ours.held)}; CPU ${fmt(ours.holdCpu * 100, 0)}%, ${fmt(ours.providerReadsPerS, 0)} provider reads/s`,
       baseline: `bare ${eld(bare.held)}; CPU ${fmt(bare.holdCpu * 100, 0)}%`,
       ratio: `p99 +${fmt(ours.held.eld.p99 - bare.held.eld.p99, 1)} ms`,
-      target: targeted ? `p99 < ${TARGET.eldP99Ms} ms` : '',
-      verdict: targeted ? (ours.held.eld.p99 < TARGET.eldP99Ms ? 'met' : 'missed') : 'info',
+      target: targeted ? `p99 ≤ ${TARGET.eldP99Ms} ms` : '',
+      verdict: targeted ? (ours.held.eld.p99 <= TARGET.eldP99Ms ? 'met' : 'missed') : 'info',
+      shortfall: missedBy(ours.held.eld.p99, TARGET.eldP99Ms, 'ms', false, 1),
     },
     {
       bench: 'watchers',
@@ -115,8 +128,13 @@ function toRows(n: number, ours: Run, bare: Run): BenchRow[] {
       value: `${fmt(ours.connectMs / 1000, 1)} s (${fmt(ours.connected.eld.p99, 0)} ms) / ${fmt(ours.fanoutMs / 1000, 2)} s (${fmt(ours.fanned.eld.p99, 0)} ms)`,
       baseline: `bare ${fmt(bare.connectMs / 1000, 1)} s / ${fmt(bare.fanoutMs / 1000, 2)} s`,
       ratio: `${fmt(ours.connectMs / bare.connectMs, 1)}× / ${fmt(ours.fanoutMs / bare.fanoutMs, 0)}×`,
-      target: '',
-      verdict: 'info',
+      target: targeted ? `one change to every watcher ≤ ${fmt(TARGET.fanoutMs / 1000, 0)} s` : '',
+      verdict: targeted ? (ours.fanoutMs <= TARGET.fanoutMs ? 'met' : 'missed') : 'info',
+      shortfall: missedBy(ours.fanoutMs / 1000, TARGET.fanoutMs / 1000, 's'),
+      note:
+        `The change is a payment per link: ${ours.links} webhooks through the proxy, verified, joined and stored, ${fmt(webhooksPerS, 0)}/s ` +
+        `(the bare server writes its frames without any), so this is webhook ingest (see the webhook throughput row and its profile) more than the frames: ` +
+        `at this rate ${ours.links} links need ${fmt(ours.links / webhooksPerS, 1)} s, and 1 s needs ${fmt(ours.links, 0)}/s.`,
     },
   ];
 }
