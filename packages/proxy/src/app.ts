@@ -23,6 +23,8 @@ import { healthRouter } from './routes/health.ts';
 import { linksRouter, readLimiter, statusReadsBeforeExpress } from './routes/links.ts';
 import { openApiRouter } from './routes/openapi.ts';
 import { payPageRouter } from './routes/pay-page.ts';
+import { receiptPageRouter } from './routes/receipt-page.ts';
+import { qrRouter } from './routes/qr.ts';
 import { returnPageRouter } from './routes/return-page.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 import { addSecurityHeaders } from './security-headers.ts';
@@ -130,6 +132,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   app.use((req, res, next) => (V1_PATH.test(req.path) ? corsV1(req, res, next) : next()));
   // The hottest routes first, on the app's own router rather than a nested one: every router and layer a request
   // walks past costs a status read (bench/RESULTS.md).
+  qrRouter(config, links, limiters, app.router); // ahead of the links' own limit: see routes/qr.ts
   linksRouter(config, links, metrics, limiters, app.router);
   app.use(configRouter(config));
   const early = beforeExpress(app, { allowedOrigins: config.allowedOrigins, logger });
@@ -140,6 +143,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   const sweeper = setInterval(() => void links.sweep().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'sweep failed')), Math.max(1_000, deps.staleAfterMs ?? 5_000));
   sweeper.unref();
   app.use(payPageRouter(config, links));
+  app.use(receiptPageRouter(config, links));
   app.use(buyPageRouter(config, links, now));
   app.use(
     webhooksRouter(adapters, links, now, {
