@@ -10,6 +10,7 @@ import { launchChromium } from '../e2e/browser.ts';
 import { DEMO_INTENT_SECRET, startStack } from './stack.ts';
 import { shootCms } from './screenshots-cms.ts';
 import { shootInvoice } from './screenshots-invoice.ts';
+import { shootPhone } from './screenshots-phone.ts';
 
 const out = fileURLToPath(new URL('../docs/img/', import.meta.url));
 mkdirSync(out, { recursive: true });
@@ -58,6 +59,9 @@ try {
 
   // The invoice path: the sample email, and the pay page paid, partly paid and with an expired link.
   await shootInvoice(browser, stack, out);
+
+  // The button's phone and wide-screen states of issue #15 (phone-*.png, widget-*.png).
+  await shootPhone(browser, stack, out);
   process.stdout.write(`screenshots written to ${out}\n`);
 } finally {
   await browser.close();

@@ -69,27 +69,55 @@ export function stripLitLegacyHooks(): Plugin {
  * What the element's templates never do, taken out of lit-html so it drops out of the bundles (about 220 B gzip):
  * bind properties (`.value=${…}`) or boolean attributes (`?hidden=${…}`): they bind attributes, events and children
  * only; render an iterable (an array) as children: they render strings, templates and `nothing`; bind an element
- * itself (`<div ${ref(…)}>`).
+ * itself (`<div ${ref(…)}>`). Then (about 200 B more, #15): use a directive (`resolveDirective` becomes the
+ * identity), put a binding inside a raw-text element (`<style>`, `<script>`, `<textarea>`, `<title>`), write `svg`…``
+ * or `mathml`…`` templates, and, in ReactiveElement, declare properties by decorators (`Symbol.metadata`,
+ * `addInitializer`): the element declares `static properties`.
  * `test/bundles.node.mjs` checks the source for such bindings. Each pattern must match once, like the plugin above.
  */
 export function stripUnusedLitParts(): Plugin {
-  const rules: [RegExp, string][] = [
-    [/ctor:"\."===(\w+)\[1\]\?\w+:"\?"===\1\[1\]\?\w+:/, 'ctor:'], // the template parser's part classes
-    [/this\.T\(t\):\w+\(t\)\?this\.k\(t\):this\._\(t\)/, 'this.T(t):this._(t)'], // ChildPart: iterable → text
-    [/\bk\(t\)\{\w+\(this\._\$AH\)\|\|\(this\._\$AH=\[\],this\._\$AR\(\)\);.*?i\.length=e\)\}/, ''], // ChildPart's iterable commit
-    // element parts (`<div ${ref(…)}>`): the parser's branch and the template instance's
-    [/else t\.startsWith\(o\)&&\(d\.push\(\{type:6,index:l\}\),r\.removeAttribute\(t\)\);/, ';'],
-    [/:6===r\.type&&\(i=new \w+\(h,this,t\)\)/, ':0'],
-  ];
+  const rules: Record<string, [RegExp, string][]> = {
+    'lit-html': [
+      [/ctor:"\."===(\w+)\[1\]\?\w+:"\?"===\1\[1\]\?\w+:/, 'ctor:'], // the template parser's part classes
+      [/this\.T\(t\):\w+\(t\)\?this\.k\(t\):this\._\(t\)/, 'this.T(t):this._(t)'], // ChildPart: iterable → text
+      [/\bk\(t\)\{\w+\(this\._\$AH\)\|\|\(this\._\$AH=\[\],this\._\$AR\(\)\);.*?i\.length=e\)\}/, ''], // ChildPart's iterable commit
+      // element parts (`<div ${ref(…)}>`): the parser's branch and the template instance's
+      [/else t\.startsWith\(o\)&&\(d\.push\(\{type:6,index:l\}\),r\.removeAttribute\(t\)\);/, ';'],
+      [/:6===r\.type&&\(i=new \w+\(h,this,t\)\)/, ':0'],
+      // directives: resolveDirective(part, value, …) only passes the value on
+      [/function (\w+)\(t,i,s=t,e\)\{if\(i===\w+\)return i;let h=.*?\._\$AS\(t,i\.values\),h,e\)\),i\}/, 'function $1(t,i){return i}'],
+      // raw-text elements: the parser's end-tag search, the template's text bindings
+      [/\w+\.test\(u\[2\]\)&&\(n=RegExp\("<\/"\+u\[2\],"g"\)\),/, ''],
+      [/if\(\w+\.test\(r\.tagName\)\)\{const t=r\.textContent\.split\(o\),i=t\.length-1;if\(i>0\)\{.*?r\.append\(t\[i\],c\(\)\)\}\}/, ''],
+      // `svg` and `mathml` templates: the parser's wrapping element, and its unwrapping
+      [/l=2===i\?"<svg>":3===i\?"<math>":""/, 'l=""'],
+      [/\+\(2===i\?"<\/svg>":3===i\?"<\/math>":""\)/, ''],
+      [/,2===i\|\|3===i\)\{const t=this\.el\.content\.firstChild;t\.replaceWith\(\.\.\.t\.childNodes\)\}/, ',0);'],
+    ],
+    // Constructable stylesheets are in every browser that parses these bundles (static blocks came later): the
+    // `<style>` fallback and its `litNonce` are dead code
+    'css-tag': [[/\be=t\.ShadowRoot&&\(void 0===t\.ShadyCSS\|\|t\.ShadyCSS\.nativeShadow\)&&"adoptedStyleSheets"in Document\.prototype&&"replace"in CSSStyleSheet\.prototype/, 'e=!0']],
+    'reactive-element': [
+      // `addInitializer`, decorators' way to reach each instance (none here: see the metadata below)
+      [/static addInitializer\(t\)\{this\._\$Ei\(\),\(this\.l\?\?=\[\]\)\.push\(t\)\}/, ''],
+      [/,this\.constructor\.l\?\.forEach\(t=>t\(this\)\)/, ''],
+      [/void 0!==t\.l&&\(this\.l=\[\.\.\.t\.l\]\),/, ''],
+      [/Symbol\.metadata\?\?=Symbol\("metadata"\),\w+\.litPropertyMetadata\?\?=new WeakMap;/, ''],
+      [/const t=this\[Symbol\.metadata\];if\(null!==t\)\{const s=litPropertyMetadata\.get\(t\);if\(void 0!==s\)for\(const\[t,i\]of s\)this\.elementProperties\.set\(t,i\)\}/, ''],
+    ],
+  };
   /** What our own templates must not use once those parts are gone: the build stops instead of a silent break. */
   const unsupported: [RegExp, string][] = [
     [/\s\.[A-Za-z][\w-]*=\$\{/, 'a property binding (.prop=${…})'],
     [/\s\?[A-Za-z][\w-]*=\$\{/, 'a boolean attribute binding (?attr=${…})'],
     [/<[a-z][\w-]*[^<>]*\s\$\{/, 'an element part (<el ${…}>)'],
     [/\$\{[^}]*\.map\(/, 'an array in a template (${items.map(…)})'],
-    [/lit\/directives\//, 'a Lit directive'],
+    [/lit\/(directives\/|directive\.js|async-directive\.js|decorators)/, 'a Lit directive or decorator'],
+    [/html`[^`]*<(style|script|textarea|title)\b/, 'a raw-text element in a template'],
+    [/\b(svg|mathml)`/, 'an svg`…` or mathml`…` template'],
+    [/\baddInitializer\(/, 'addInitializer'],
   ];
-  let seen = false;
+  const seen = new Set<string>();
   return {
     name: 'pay-link:strip-unused-lit-parts',
     transform(code, id) {
@@ -99,16 +127,18 @@ export function stripUnusedLitParts(): Plugin {
         }
         return;
       }
-      if (!/[\\/]node_modules[\\/]lit-html[\\/]lit-html\.js$/.test(id)) return;
-      for (const [pattern, replacement] of rules) {
+      // lit-html/lit-html.js, @lit/reactive-element/reactive-element.js, @lit/reactive-element/css-tag.js
+      const file = /[\\/]node_modules[\\/](?:@lit[\\/])?(?:lit-html|reactive-element)[\\/](lit-html|reactive-element|css-tag)\.js$/.exec(id)?.[1];
+      if (!file) return;
+      for (const [pattern, replacement] of rules[file]!) {
         if (code.split(pattern).length !== (pattern.source.includes('(\\w+)') ? 3 : 2)) throw new Error(`${pattern} must match once in ${id}: Lit changed, review this plugin`);
         code = code.replace(pattern, replacement);
       }
-      seen = true;
+      seen.add(file);
       return { code, map: null };
     },
     buildEnd(error) {
-      if (!error && !seen) throw new Error("lit-html's template parser was not found: review this plugin");
+      if (!error && seen.size !== 3) throw new Error(`Lit's modules were not all found (saw ${[...seen]}): review this plugin`);
     },
   };
 }

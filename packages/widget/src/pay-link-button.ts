@@ -1,5 +1,5 @@
 import { LitElement, html, isServer, nothing, type PropertyValues } from 'lit';
-import { navigation, openCheckout, resolvePresentation, type Presentation } from './checkout-window.ts';
+import { inAppBrowser, navigation, openCheckout, resolvePresentation, watchWindow, type Presentation } from './checkout-window.ts';
 import {
   PayLinkBeforeOpenEvent,
   PayLinkBlockedEvent,
@@ -16,35 +16,15 @@ import {
 } from './events.ts';
 import { formatMoney, loadProblemMessages, resolveLang, translate, type Translation } from './localize.ts';
 import { styles } from './pay-link-button.styles.ts';
-import {
-  isTerminal,
-  ProxyError,
-  readIntent,
-  type ErrorCode,
-  type LinkView,
-  type MintRequest,
-  type Money,
-  type ProviderName,
-} from './proxy-client.ts';
-import { clearRecord, fingerprint, loadRecord, mintPurchase, saveRecord } from './purchase-record.ts';
+import { isTerminal, ProxyError, readIntent, type ErrorCode, type LinkView, type Money, type ProviderName } from './proxy-client.ts';
+import { loadChunk, SCRIPT_URL } from './chunks.ts';
+import { PURCHASE_PROPS, PurchaseController } from './purchase-controller.ts';
 import { StatusWatcher } from './status-watcher.ts';
 
 export type { ButtonStatus, Presentation };
 export type Theme = 'auto' | 'light' | 'dark';
 
-/** Query parameters on the return URL: the proxy appends the link id; we add which purchase it belongs to. */
-const LINK_PARAM = 'pay_link_id';
-const FOR_PARAM = 'pay_link_for';
-
-/** Changing any of these makes it a different purchase. */
-const PURCHASE_PROPS = ['proxy', 'product', 'intent', 'amount', 'currency', 'quantity'] as const;
-
-/**
- * Where this bundle was loaded from, captured while it evaluates: the classic (IIFE) bundle sees its own
- * `<script>` as `document.currentScript`; the module bundle has `import.meta.url` (`"null"` origin for file: URLs).
- * Its translations sit next to it.
- */
-const SCRIPT_URL: string = (globalThis.document?.currentScript as HTMLScriptElement | null)?.src || import.meta.url;
+/** The proxy the bundle was loaded from: its origin (the bundle's URL: `chunks.ts`). */
 const DEFAULT_PROXY = (() => {
   try {
     return new URL(SCRIPT_URL).origin;
@@ -148,7 +128,11 @@ export class PayLinkButton extends LitElement {
   declare quantity: number | undefined;
   /** Payment provider, when the proxy has several. Default: the proxy's choice. */
   declare provider: ProviderName | undefined;
-  /** How the checkout is shown. Default: `auto` (popup on desktop, redirect on small touch screens). */
+  /**
+   * How the checkout is shown. Default: `auto` (popup on desktop, redirect on small touch screens). In-app browsers
+   * (Instagram, Facebook, LINE, WeChat, TikTok) always redirect; where a redirect would strand the buyer (a provider
+   * whose checkout cannot send them back, PayEngine), a new tab instead.
+   */
   declare presentation: Presentation;
   /** Button text instead of "Pay ₹1,500"; the amount is still announced. Default: none. */
   declare label: string | undefined;
@@ -177,13 +161,15 @@ export class PayLinkButton extends LitElement {
 
   /** What a Retry does after an error: read the link again (true), or mint again with the same key. */
   #retryRead = false;
-  /** Bumped whenever the purchase changes, so a late mint answer for the old one is dropped. */
-  #generation = 0;
+  /** What is bought, its memory in the session, its mint; one AbortController per purchase (late answers go nowhere). */
+  #purchase = new PurchaseController(this);
+  /** Back from the checkout (a redirect): 1 until its status line has focus, then 2 until the first answer. */
+  #returned: 1 | 2 | undefined;
   /** The link last re-minted for, then the link that gave: if that one is gone too, the error shows (no loop). */
   #recovered: string | undefined;
-  /** The checkout window on show, polled for `closed` by `#closedPoll`. */
+  /** The checkout window on show, and what stops watching it for `closed`. */
   #checkout: Window | undefined;
-  #closedPoll: ReturnType<typeof setInterval> | undefined;
+  #unwatch: (() => void) | undefined;
   /** The last window this element opened, shown or not: closed before it opens another (one checkout at a time). */
   #window: Window | null | undefined;
   #fired = new Set<string>();
@@ -205,6 +191,8 @@ export class PayLinkButton extends LitElement {
     } catch {
       // no ElementInternals: the `status` attribute still carries the state
     }
+    // The on-demand features (prices, amount field, pay on your phone): extras.ts, a chunk beside this bundle
+    loadChunk('extras.js').then((m) => (m as typeof import('./extras.ts')).extend(this), () => {});
   }
 
   /** Where the purchase stands. Reflected as the `status` attribute and the custom state `:state(<status>)`. */
@@ -278,9 +266,7 @@ export class PayLinkButton extends LitElement {
         : html`<button part=button type=button aria-disabled=${busy || nothing} aria-busy=${busy || nothing} @click=${this.#onClick}>${
             busy ? html`<span part=spinner aria-hidden=true></span>` : nothing
           }<span part=label>${label}</span></button>`
-    }${waiting ? html`<button part=secondary type=button aria-busy=${this.checked === false || nothing} @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}</div><div part=status role=status aria-live=polite tabindex=${
-      status === 'paid' ? '-1' : nothing
-    }>${this.#message(t, amount ?? '')}</div>`;
+    }${waiting ? html`<button part=secondary type=button aria-busy=${this.checked === false || nothing} @click=${this.checkAgain}>${t.checkAgain}</button>` : nothing}</div><div part=status role=status aria-live=polite tabindex=-1>${this.#message(t, amount ?? '')}</div>`;
   }
 
   #message(t: Translation, amount: string) {
@@ -326,21 +312,21 @@ export class PayLinkButton extends LitElement {
     if (this.#busy || status === 'paid') return;
     if (!isTerminal(status)) this.#reopen();
     else if (status === 'error' && this.#retryRead) this.checkAgain();
-    else void this.#purchase(status !== 'idle' && status !== 'error'); // expired, cancelled, failed: a new link
+    else void this.#buy(status !== 'idle' && status !== 'error'); // expired, cancelled, failed: a new link
   }
 
   /**
    * Click → (window opened now) → mint → show the checkout → watch. Everything before the first `await` runs
    * inside the click, which is what lets the popup through.
    */
-  async #purchase(fresh: boolean): Promise<void> {
+  async #buy(fresh: boolean): Promise<void> {
     if (!this.#emit(PayLinkBeforeOpenEvent)) return;
-    const print = this.#fingerprint();
+    const purchase = this.#purchase;
     if (fresh) {
-      clearRecord(print); // the last link ended: this is a new purchase with a new key
+      purchase.end(); // the last link ended: this is a new purchase with a new key
       this.#reset();
     }
-    const generation = ++this.#generation;
+    const signal = purchase.restart();
     const t = this.#t();
     this.problem = null;
     this.notice = null;
@@ -349,19 +335,19 @@ export class PayLinkButton extends LitElement {
 
     let view: LinkView;
     try {
-      view = await mintPurchase(this.proxy, this.#mintRequest(print), print);
+      view = await purchase.mint();
     } catch (err) {
       checkout?.close();
-      if (generation !== this.#generation) return;
+      if (signal.aborted) return;
       this.#fail(err instanceof ProxyError ? err : new ProxyError('bad_response', true));
       return this.#focusMain();
     }
     // A newer purchase took over, or the page removed the element meanwhile: show nothing for this one.
-    if (generation !== this.#generation || !this.isConnected) return checkout?.close();
+    if (signal.aborted || !this.isConnected) return checkout?.close();
     // The buyer closed "Preparing…" before the checkout arrived: never mind. Back to idle, and this tab stays. The
     // key stays (a second click replays this very link); the link id goes, so a reload does not show it waiting.
     if (checkout?.closed) {
-      saveRecord(print, { idempotencyKey: loadRecord(print)!.idempotencyKey });
+      purchase.drop();
       this.#reset();
       this.notice = t.closed;
       return;
@@ -390,19 +376,23 @@ export class PayLinkButton extends LitElement {
 
   /** Sends the prepared window to the checkout; without one (blocked, redirect) this tab goes. */
   #present(win: Window | null | undefined, url: string): void {
+    // A provider whose checkout cannot send the buyer back (PayEngine, `returnsBuyer: false`) never takes this tab
+    // where a redirect was chosen (a phone, `presentation="redirect"`): a new tab, which the click's user activation
+    // still allows unless the mint took longer than the browser keeps it (then, as when blocked, this tab goes).
+    // Not in an in-app browser, whose window.open gives nothing.
+    if (win === undefined && this.view!.returnsBuyer === false && !inAppBrowser()) win = this.#window = open(url);
+    else if (win?.closed === false) win.location.replace(url);
     if (win?.closed === false) {
-      win.location.replace(url);
       win.focus();
       this.#dropCheckout(); // an earlier window we watched
       this.#checkout = win;
       this.windowOpen = true;
-      // Cross-origin windows fire no events we can hear; `closed` stays readable. Closed: re-check at once.
-      this.#closedPoll = setInterval(() => {
-        if (!win.closed) return;
+      // Closed: re-check at once.
+      this.#unwatch = watchWindow(win, () => {
         this.#dropCheckout();
         this.#watcher.refresh();
         void this.#focusMain();
-      }, 500);
+      });
     } else {
       if (win !== undefined) {
         this.notice = this.#t().blocked;
@@ -415,7 +405,7 @@ export class PayLinkButton extends LitElement {
 
   /** Stops watching the checkout window (it closed, the link ended, the purchase changed); leaves it open if it is. */
   #dropCheckout(): void {
-    clearInterval(this.#closedPoll);
+    this.#unwatch?.();
     this.#checkout = undefined;
     this.windowOpen = false;
   }
@@ -429,8 +419,11 @@ export class PayLinkButton extends LitElement {
     this.current = status;
     this.checked = undefined;
     this.#emit(PayLinkStatusEvent);
-    if (!isTerminal(status)) return;
-    clearRecord(this.#fingerprint()); // the purchase is over: the next click is a new one
+    if (!isTerminal(status)) return void this.#comeBack();
+    const paid = status === 'paid' ? view : undefined;
+    this.#purchase.end(paid); // the purchase is over: the next click is a new one
+    // Paid: the checkout window this element opened has done its work, whatever the provider's page says
+    if (paid) this.#checkout?.close();
     this.#dropCheckout();
     const Ended = ({ paid: PayLinkPaidEvent, expired: PayLinkExpiredEvent, cancelled: PayLinkCancelledEvent } as Record<string, typeof PayLinkPaidEvent>)[status];
     const once = `${view.id} ${status}`;
@@ -439,21 +432,35 @@ export class PayLinkButton extends LitElement {
       this.#emit(Ended);
     }
     if (hadFocus) void this.#focusMain();
+    this.#comeBack();
+  }
+
+  /**
+   * Back from a redirect to the checkout: the page loads at its top, maybe far from this button. Focus goes to its
+   * status line at once (which reads "Checking the payment status…"), so the live region then announces the result
+   * once; at the first answer, the button scrolls into view (the page has laid out by then).
+   */
+  async #comeBack(): Promise<void> {
+    const step = this.#returned;
+    if (!step) return;
+    this.#returned = step < 2 ? 2 : undefined;
+    await this.updateComplete;
+    if (step > 1) this.scrollIntoView({ block: 'center' });
+    else this.renderRoot.querySelector<HTMLElement>('[part=status]')!.focus({ preventScroll: true });
   }
 
   #onWatchError(error: ProxyError): void {
     // While waiting, a failed read is a hiccup: polling backs off and tries again. Say so only before the
     // first answer, or when the link itself is gone.
     if (error.recoverable && this.view) return;
-    const print = this.#fingerprint();
     const id = this.#watcher.linkId;
     // Gone, but minted here (the record holds its key): ask for the same purchase again, once
-    if (error.code === 'not_found' && id !== this.#recovered && loadRecord(print)?.linkId === id) {
-      return void this.#recover(print, id!);
+    if (error.code === 'not_found' && id !== this.#recovered && this.#purchase.minted(id)) {
+      return void this.#recover(id!);
     }
     this.#fail(error, error.recoverable);
     if (!error.recoverable) {
-      clearRecord(print);
+      this.#purchase.end();
       this.#watcher.unwatch();
       this.view = null;
     }
@@ -466,16 +473,16 @@ export class PayLinkButton extends LitElement {
    * no `pay-link-created` (the purchase is not new). Once per link; a failed re-mint shows its error, and keeps the
    * key when it may pass later, so Retry asks again for the same purchase.
    */
-  async #recover(print: string, id: string): Promise<void> {
-    const generation = this.#generation;
+  async #recover(id: string): Promise<void> {
+    const { signal } = this.#purchase;
     this.#recovered = id;
     try {
-      const view = await mintPurchase(this.proxy, this.#mintRequest(print), print, false);
-      if (generation !== this.#generation) return;
+      const view = await this.#purchase.mint(false);
+      if (signal.aborted) return;
       this.#recovered = view.id;
       this.#watcher.watch(this.proxy, view.id, view);
     } catch (err) {
-      if (generation !== this.#generation) return;
+      if (signal.aborted) return;
       this.#watcher.unwatch();
       this.view = null;
       this.#fail(err as ProxyError);
@@ -496,23 +503,18 @@ export class PayLinkButton extends LitElement {
     if (!retryRead || entering) {
       this.#emit(PayLinkErrorEvent, { code: error.code, recoverable: error.recoverable });
       if (error.status) console.warn('pay-link-button:', error.code, error.detail);
-      if (!this.#t().problems) loadProblemMessages(SCRIPT_URL).then(() => this.requestUpdate(), () => {});
+      if (!this.#t().problems) loadProblemMessages().then(() => this.requestUpdate(), () => {});
     }
   }
 
   /** Picks up a link this purchase already has: from the return URL, or from this tab's session. */
   #resume(): void {
-    const print = this.#fingerprint();
-    const params = new URLSearchParams(location.search);
-    const returned = params.get(LINK_PARAM);
-    const owner = params.get(FOR_PARAM);
-    const record = loadRecord(print);
-    let id = record?.linkId;
-    if (returned && (!owner || owner === print)) {
-      id = returned;
-      if (record) saveRecord(print, { ...record, linkId: id });
-    }
-    if (id) this.#watcher.watch(this.proxy, id);
+    const { id, returned, paid } = this.#purchase.resume();
+    this.#returned = returned ? 1 : undefined;
+    void this.#comeBack();
+    // Paid in this tab's visit: shown paid at once, from the session, with nothing to watch
+    if (paid) this.#onView({ id, status: 'paid', amount: paid, amountPaid: paid.value } as LinkView);
+    else if (id) this.#watcher.watch(this.proxy, id);
     else if (this.intent) void this.#lookUp(this.intent);
   }
 
@@ -522,22 +524,22 @@ export class PayLinkButton extends LitElement {
    * intent (invalid, expired) is an error; an unreachable proxy is not, since a click may still work.
    */
   async #lookUp(intent: string): Promise<void> {
-    const generation = this.#generation;
+    const { signal } = this.#purchase;
     this.invoice = undefined;
     try {
-      const { invoice, link } = await readIntent(this.proxy, intent);
-      if (generation !== this.#generation) return;
+      const { invoice, link } = await readIntent(this.proxy, intent, signal);
+      if (signal.aborted) return;
       this.invoice = invoice?.amount ?? null;
       if (link && (link.status === 'paid' || !isTerminal(link.status))) this.#watcher.watch(this.proxy, link.id, link);
     } catch (err) {
-      if (generation !== this.#generation) return;
+      if (signal.aborted) return;
       this.invoice = null;
       if ((err as ProxyError).recoverable === false) this.#fail(err as ProxyError);
     }
   }
 
   #reset(): void {
-    this.#generation++;
+    this.#purchase.restart();
     this.#watcher.unwatch();
     this.#dropCheckout();
     this.view = null;
@@ -546,28 +548,6 @@ export class PayLinkButton extends LitElement {
     this.invoice = null;
     this.checked = undefined;
     this.current = 'idle';
-  }
-
-  #mintRequest(print: string): MintRequest {
-    const price: MintRequest = this.intent
-      ? { intent: this.intent }
-      : this.product
-        ? { product: this.product, quantity: this.quantity }
-        : { amount: this.amount, currency: this.currency };
-    const customer = { name: this.customerName, email: this.customerEmail, contact: this.customerContact };
-    const returnUrl = new URL(this.returnUrl || location.href, location.href);
-    returnUrl.searchParams.delete(LINK_PARAM);
-    returnUrl.searchParams.set(FOR_PARAM, print);
-    return {
-      ...price,
-      provider: this.provider,
-      customer: customer.name || customer.email || customer.contact ? customer : undefined,
-      returnUrl: returnUrl.href,
-    };
-  }
-
-  #fingerprint(): string {
-    return fingerprint(PURCHASE_PROPS.map((name) => this[name]));
   }
 
   /** Dispatches one of the element's events with the current detail; false if a listener cancelled it. */

@@ -4,7 +4,7 @@
  *
  * Only types cross from the contract (`import type`), so no zod reaches the bundle.
  */
-import type { LinkStatus, LinkView, MintRequest, Money, ProblemBody, ProblemCode, ProviderName } from '@pay-link/proxy/contract';
+import type { IntentLookup, LinkStatus, LinkView, MintRequest, Money, ProblemBody, ProblemCode, ProviderName } from '@pay-link/proxy/contract';
 
 export type { LinkStatus, LinkView, MintRequest, Money, ProviderName };
 
@@ -47,10 +47,7 @@ export interface ReadResult {
 }
 
 /** What `GET {proxy}/v1/intents/:intent` answers: the invoice a signed intent names, and its latest link. */
-export interface IntentView {
-  invoice: { amount: Money; reference: string; description: string | null; expiresAt: string };
-  link: LinkView | null;
-}
+export type IntentView = IntentLookup;
 
 /** `{proxy}/v1/{path}`, whether or not `proxy` ends with a slash. */
 const api = (proxy: string, path: string) => `${proxy.replace(/\/+$/, '')}/v1/${path}`;
@@ -69,12 +66,16 @@ export function parseView(text: string): LinkView | undefined {
 }
 
 /** `POST {proxy}/v1/links`: mint (or, with the same key, replay) a hosted payment link. */
-export async function mintLink(proxy: string, body: MintRequest, idempotencyKey: string): Promise<LinkView> {
-  const res = await send(api(proxy, 'links'), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
-    body: JSON.stringify(body),
-  });
+export async function mintLink(proxy: string, body: MintRequest, idempotencyKey: string, signal?: AbortSignal): Promise<LinkView> {
+  const res = await send(
+    api(proxy, 'links'),
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+      body: JSON.stringify(body),
+    },
+    signal,
+  );
   return readView(res);
 }
 
@@ -94,9 +95,9 @@ export async function readLink(proxy: string, id: string, etag: string | null, s
 }
 
 /** `GET {proxy}/v1/intents/:intent`: the invoice and where its payment stands, before any click. */
-export async function readIntent(proxy: string, intent: string): Promise<IntentView> {
+export async function readIntent(proxy: string, intent: string, signal?: AbortSignal): Promise<IntentView> {
   // The proxy answers `Cache-Control: no-store`
-  return (await send(api(proxy, `intents/${encodeURIComponent(intent)}`))).json();
+  return (await send(api(proxy, `intents/${encodeURIComponent(intent)}`), {}, signal)).json();
 }
 
 /**
@@ -107,7 +108,9 @@ async function send(url: string, init?: RequestInit, signal?: AbortSignal): Prom
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(abort, TIMEOUT_MS);
-  // The caller's signal lives no longer than this request (one controller per read), so the listener needs no removal.
+  // The caller's signal lives no longer than this request (one controller per read or purchase), so the listener
+  // needs no removal; one already aborted aborts at once.
+  if (signal?.aborted) abort();
   signal?.addEventListener('abort', abort);
   try {
     // The proxy is usually on another origin (fetch's default mode is `cors`) and needs no cookies: its routes

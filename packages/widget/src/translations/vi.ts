@@ -1,4 +1,4 @@
-import type { Translation } from '../localize.ts';
+import type { Translation } from './types.ts';
 import { problemMessages } from './problems.ts';
 
 const vi: Translation = {
