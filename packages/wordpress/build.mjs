@@ -43,6 +43,8 @@ cpSync(join(here, 'pay-link'), plugin, { recursive: true });
 // The bundles end with a sourceMappingURL comment; the map is not shipped, so the comment goes too.
 const withoutMap = (file) => readFileSync(file, 'utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n');
 writeFileSync(join(plugin, 'assets/pay-link-button.iife.js'), withoutMap(bundle));
+// The chunks the element imports on demand from beside its bundle (prices, the amount field, the QR dialog)
+for (const file of ['extras.js', 'amount-input.js', 'qr-dialog.js']) writeFileSync(join(plugin, 'assets', file), withoutMap(join(widgetDist, file)));
 const translations = readdirSync(join(widgetDist, 'translations')).filter((f) => f.endsWith('.js'));
 for (const file of translations) writeFileSync(join(plugin, 'assets/translations', file), withoutMap(join(widgetDist, 'translations', file)));
 // Lit and the widget are MIT-licensed: their notices travel with the bundle.

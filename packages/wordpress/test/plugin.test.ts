@@ -85,6 +85,7 @@ describe('pay-link for WordPress (real WordPress 6.1, PHP, MariaDB)', () => {
     const built = new Map<string, string>([
       ['pay-link/assets/pay-link-button.iife.js', sha(withoutMap(join(widgetDist, 'pay-link-button.iife.js')))],
       ['pay-link/assets/THIRD-PARTY-LICENSES.txt', sha(readFileSync(join(widgetDist, 'THIRD-PARTY-LICENSES.txt')))],
+      ...['extras.js', 'amount-input.js', 'qr-dialog.js'].map((f) => [`pay-link/assets/${f}`, sha(withoutMap(join(widgetDist, f)))] as [string, string]),
       ...readdirSync(join(widgetDist, 'translations'))
         .filter((f) => f.endsWith('.js'))
         .map((f) => [`pay-link/assets/translations/${f}`, sha(withoutMap(join(widgetDist, 'translations', f)))] as [string, string]),
