@@ -147,12 +147,43 @@
       preview.innerHTML = html ?? '';
       previewed = html;
     }
+    // The snippet's translation script stays inert in the preview (innerHTML runs no script): load it here, once.
+    if (choices.lang && choices.lang !== 'en') void loadTranslation(choices.lang);
     preview.dataset.theme = choices.theme;
     try {
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify(choices));
     } catch {
       // storage disabled: the builder just forgets
     }
+  }
+
+  /**
+   * Loads a translation add-on (`translations/<lang>.js` from the proxy) once; when it arrives, the preview's buttons
+   * render again in that language. The element takes translations registered at any time, but does not watch for them.
+   */
+  const translations = new Map();
+  function loadTranslation(code) {
+    if (!translations.has(code)) {
+      translations.set(
+        code,
+        new Promise((resolve, reject) => {
+          const script = document.createElement('script');
+          script.src = `${PROXY}/translations/${encodeURIComponent(code)}.js`;
+          script.onload = resolve;
+          script.onerror = () => {
+            translations.delete(code); // try again on the next choice
+            reject(new Error(`could not load ${script.src}`));
+          };
+          document.head.append(script);
+        }),
+      );
+    }
+    return translations
+      .get(code)
+      .then(() => {
+        for (const el of preview.querySelectorAll('pay-link-button')) el.requestUpdate();
+      })
+      .catch(() => {});
   }
 
   function restoreChoices() {

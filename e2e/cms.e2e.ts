@@ -87,7 +87,7 @@ describe('CMS page: classic script, innerHTML blocks, restyled buttons, snippet 
     assert.equal(await partStyle(tin, 'button', 'border-top-left-radius'), '999px');
     assert.equal(await partStyle(tin, 'button', 'box-shadow'), 'rgb(59, 18, 56) 0px 3px 0px 0px');
     assert.equal(await partStyle(tin, 'label', 'text-transform'), 'uppercase');
-    assert.equal(await tin.locator('[part="label"]').textContent(), 'Buy the tin');
+    assert.equal(await tin.locator('[part="label"]').textContent(), 'Buy the tin · ₹499.00'); // the catalog price, before the click
 
     // The journal's styling is scoped to it: the snippet preview shows the stock button.
     const stock = page.locator('#preview pay-link-button');
@@ -176,7 +176,7 @@ describe('CMS page: classic script, innerHTML blocks, restyled buttons, snippet 
       })),
       { product: 'chai-tin', presentation: 'popup', theme: 'dark', label, upgraded: true },
     );
-    assert.equal(await previewed.locator('[part="label"]').textContent(), label);
+    assert.equal(await previewed.locator('[part="label"]').textContent(), `${label} · ₹499.00`); // with the catalog price
     // theme="dark" and no journal styling: the stock dark palette.
     assert.equal(await partStyle(previewed, 'button', 'background-color'), 'rgb(147, 197, 253)');
 

@@ -3,7 +3,7 @@
  * Pay (or Cancel) → the button on the shop page shows the outcome. Real Chromium, real servers, no mocks.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -42,6 +42,26 @@ async function openShop() {
   await page.goto(`${stack.demoUrl}/`);
   await page.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
   return { context, page, problems, bodies };
+}
+
+/** axe-core, as e2e/pages.e2e.ts finds it: whatever copy the widget's tests brought; nothing is installed for this. */
+const AXE = (() => {
+  const store = join(import.meta.dirname, '..', 'node_modules', '.pnpm');
+  const dir = existsSync(store) ? readdirSync(store).find((name) => name.startsWith('axe-core@')) : undefined;
+  const file = dir && join(store, dir, 'node_modules', 'axe-core', 'axe.min.js');
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+})();
+
+/** axe's colour-contrast rule over `selectors` of the page: the violations, as `target: summary` lines. */
+async function contrastViolations(page: Page, selectors: string[]): Promise<string[]> {
+  assert.ok(AXE, 'axe-core is in node_modules/.pnpm (the widget tests bring it)');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  return page.evaluate(async (include) => {
+    type Result = { violations: { nodes: { target: unknown; failureSummary?: string }[] }[] };
+    const axe = (window as unknown as { axe: { run(context: object, options: object): Promise<Result> } }).axe;
+    const result = await axe.run({ include: include.map((s) => [s]) }, { runOnly: { type: 'rule', values: ['color-contrast'] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`));
+  }, selectors);
 }
 
 const button = (page: Page, product: string) => page.locator(`pay-link-button[product="${product}"]`);
@@ -101,6 +121,62 @@ describe('demo shop, end to end in Chromium', () => {
     await popup.waitForURL(/\/razorpay\/i\//, { timeout: 10_000 });
     await popup.getByRole('button', { name: /cancel/i }).first().click();
     await waitForStatus(page, 'tasting-box', 'cancelled');
+    await context.close();
+  });
+
+  it('the Xendit button, lang="id", reads Indonesian (the page loads that translation)', async () => {
+    const { context, page, problems } = await openShop();
+    const label = button(page, 'bali-kopi').locator('[part=label]');
+    await page.waitForFunction(() => /^Bayar/.test(document.querySelector('pay-link-button[product="bali-kopi"]')?.shadowRoot?.querySelector('[part=label]')?.textContent ?? ''));
+    assert.match((await label.textContent()) ?? '', /^Bayar\b/);
+    assert.doesNotMatch((await label.textContent()) ?? '', /\bPay\b/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it('dark mode: the nav links and provider labels meet WCAG AA contrast (axe)', async () => {
+    for (const path of ['/', '/cms.html']) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+      const page = await context.newPage();
+      await page.goto(`${stack.demoUrl}${path}`);
+      await page.waitForFunction(() => customElements.get('pay-link-button') !== undefined);
+      const selectors = path === '/' ? ['.demo-nav', '.product .provider'] : ['.demo-nav', '.snippet-form'];
+      assert.deepEqual(await contrastViolations(page, selectors), [], `${path} in dark mode`);
+      await context.close();
+    }
+  });
+
+  it('snippet builder: "Sign a demo invoice" stays inside its column at 1280 and 1440 px; at 375 px nothing scrolls sideways', async () => {
+    for (const width of [1280, 1440, 375]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${stack.demoUrl}/cms.html`);
+      await page.getByLabel('An invoice (signed intent)').check();
+      const box = (selector: string) => page.locator(selector).first().boundingBox();
+      const [fieldset, form, output] = await Promise.all([box('.sign-demo'), box('#snippet-form'), box('.snippet-output')]);
+      assert.ok(fieldset && form && output);
+      assert.ok(fieldset.x + fieldset.width <= form.x + form.width + 0.5, `${width}px: the fieldset ends at ${fieldset.x + fieldset.width}, its form at ${form.x + form.width}`);
+      if (width >= 1200) assert.ok(fieldset.x + fieldset.width < output.x, `${width}px: the fieldset reaches the preview column (${output.x})`);
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(sideways, 0, `${width}px: the page scrolls sideways`);
+      await context.close();
+    }
+  });
+
+  it('snippet builder: the language chosen translates the live preview', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    recordProblems(page, problems);
+    await page.goto(`${stack.demoUrl}/cms.html`);
+    await page.locator('#product:not([disabled])').waitFor();
+    const previewLabel = () => page.locator('#preview pay-link-button [part=label]').first().textContent();
+    await page.selectOption('#lang', 'hi');
+    await page.waitForFunction(() => /भुगतान/.test(document.querySelector('#preview pay-link-button')?.shadowRoot?.querySelector('[part=label]')?.textContent ?? ''), null, { timeout: 10_000 });
+    await page.selectOption('#lang', 'id');
+    await page.waitForFunction(() => /^Bayar/.test(document.querySelector('#preview pay-link-button')?.shadowRoot?.querySelector('[part=label]')?.textContent ?? ''), null, { timeout: 10_000 });
+    assert.match((await previewLabel()) ?? '', /^Bayar/);
+    assert.deepEqual(problems, []);
     await context.close();
   });
 

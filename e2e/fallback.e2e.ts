@@ -145,7 +145,7 @@ describe('fallback content: the shop without its widget script, and with it', ()
       // The element's own button, labelled as before: the fallback never reaches the label slot.
       assert.equal(await card(page, product).getByRole('button').first().isVisible(), true);
     }
-    assert.equal(await card(page, 'chai-tin').locator('[part="label"]').textContent(), 'Buy now');
+    assert.equal(await card(page, 'chai-tin').locator('[part="label"]').textContent(), 'Buy now · ₹499.00'); // the catalog price, before the click
     // Still hidden a while later, when the open amount's sentence would have appeared.
     await page.waitForTimeout(1_700);
     assert.equal(await page.locator('pay-link-button[amount] > [slot="fallback"]').isVisible(), false);
@@ -182,7 +182,7 @@ describe('fallback content: the CMS page and its snippet builder', () => {
     await previewed.locator('[part="button"]').waitFor();
     assert.equal(await previewed.locator('a[slot="fallback"]').count(), 1);
     assert.equal(await previewed.locator('a[slot="fallback"]').isVisible(), false);
-    assert.equal(await previewed.locator('[part="label"]').textContent(), 'Buy "the" tin & <more>');
+    assert.equal(await previewed.locator('[part="label"]').textContent(), 'Buy "the" tin & <more> · ₹1,850.00'); // with the catalog price
 
     await checkbox.uncheck();
     assert.equal(
