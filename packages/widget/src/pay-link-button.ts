@@ -62,6 +62,15 @@ const DEFAULT_PROXY = (() => {
  * @csspart secondary - The "Check again" button.
  * @csspart status - The live status line (`role="status"`).
  * @csspart error - The error text inside it.
+ * @csspart qr - The "Pay on your phone" action (desktop, while a link is pending; from the on-demand `extras.js`).
+ * @csspart amount - The open-amount field's wrapper (on-demand `amount-input.js`).
+ * @csspart amount-label - Its label.
+ * @csspart amount-input - The amount `<input>`.
+ * @csspart amount-hint - The allowed range.
+ * @csspart amount-error - The message for an amount out of range (announced).
+ *
+ * @attr {boolean} hide-price - Keeps a product button's label as written, without the catalog's price.
+ * @attr {boolean} amount-input - Shows the amount field even when `amount` is set (as its starting value).
  *
  * @cssprop [--pay-link-bg=#1d4ed8] - Button background (dark theme: #93c5fd).
  * @cssprop [--pay-link-fg=#ffffff] - Button text (dark theme: #0f172a).

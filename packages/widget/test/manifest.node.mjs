@@ -40,6 +40,9 @@ const element = manifest.modules.flatMap((module) => module.declarations ?? []).
 const names = (list) => (list ?? []).map((entry) => entry.name).sort();
 const undocumented = (list) => (list ?? []).filter((entry) => !entry.description?.trim()).map((entry) => entry.name);
 
+/** The on-demand chunks that extend the element (vite.chunks.config.ts). */
+const CHUNK_SOURCES = ['src/extras.ts', 'src/price.ts', 'src/amount-input.ts'];
+
 test('package.json points at the manifest (customElements, and an export)', () => {
   assert.equal(pkg.customElements, './dist/custom-elements.json');
   assert.equal(pkg.exports['./custom-elements.json'], pkg.customElements);
@@ -57,9 +60,16 @@ test('the manifest defines the tag, on import of the entry, as the element class
 test('every observed attribute, no internal state, each documented and tied to its property', () => {
   const observed = PayLinkButton.observedAttributes;
   assert.ok(observed.includes('customer-email'), 'derived from the class itself');
-  assert.deepEqual(names(element.attributes), [...observed].sort());
+  // Flags only the on-demand chunks read (`hasAttribute`), documented on the class with @attr, no property behind them
+  const chunkFlags = [...new Set(CHUNK_SOURCES.flatMap((file) => [...withoutComments(read(file)).matchAll(/hasAttribute\('([\w-]+)'\)/g)].map(([, name]) => name)))];
+  assert.ok(chunkFlags.includes('hide-price'));
+  assert.deepEqual(names(element.attributes), [...observed, ...chunkFlags].sort());
   assert.deepEqual(undocumented(element.attributes), []);
   for (const attribute of element.attributes) {
+    if (chunkFlags.includes(attribute.name)) {
+      assert.equal(attribute.fieldName, undefined, `${attribute.name} has no property`);
+      continue;
+    }
     const member = element.members.find((m) => m.name === attribute.fieldName);
     assert.equal(member?.attribute, attribute.name, `${attribute.name} → ${attribute.fieldName}`);
     assert.equal(member.privacy, 'public');
@@ -82,7 +92,10 @@ test('every event of src/events.ts, with its class', () => {
 
 test('every part and slot of the template', () => {
   const source = withoutComments(read('src/pay-link-button.ts'));
-  const parts = [...new Set([...source.matchAll(/\bpart=([\w-]+)/g)].map(([, part]) => part))].sort();
+  // The template's parts, and those the on-demand chunks add to the same shadow root
+  const chunkParts = CHUNK_SOURCES.flatMap((file) => [...withoutComments(read(file)).matchAll(/setAttribute\('part', '([\w-]+)'\)/g)].map(([, part]) => part));
+  assert.ok(chunkParts.includes('qr'));
+  const parts = [...new Set([...[...source.matchAll(/\bpart=([\w-]+)/g)].map(([, part]) => part), ...chunkParts])].sort();
   assert.ok(parts.includes('spinner'));
   assert.deepEqual(names(element.cssParts), parts);
   assert.deepEqual(undocumented(element.cssParts), []);
