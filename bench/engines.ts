@@ -13,15 +13,23 @@ export interface Engine {
   databaseUrl: string;
 }
 
+/** `--engine=sqlite` or `--engine=postgres` (trials): one engine only. */
+const only = process.argv.find((a) => a.startsWith('--engine='))?.split('=')[1];
+
 /** Runs `bench` once per engine, in turn, and answers all their rows. */
 export async function onEachEngine(bench: (engine: Engine) => Promise<BenchRow[]>): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  if (only === 'postgres') return onPostgres(bench, rows);
   const dir = mkdtempSync(join(tmpdir(), 'pay-link-bench-'));
   try {
     rows.push(...(await bench({ name: 'SQLite file', databaseUrl: `sqlite:${join(dir, 'pay-link.sqlite')}` })));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return only === 'sqlite' ? rows : onPostgres(bench, rows);
+}
+
+async function onPostgres(bench: (engine: Engine) => Promise<BenchRow[]>, rows: BenchRow[]): Promise<BenchRow[]> {
   const pg = await startPostgres();
   try {
     rows.push(...(await bench({ name: 'Postgres', databaseUrl: pg.url })));

@@ -17,6 +17,12 @@ export type TargetCommand =
   | { type: 'webhooks'; url: string }
   /** Bare: one change to every stream. Simulator: pay these links (each payment sends its webhook). */
   | { type: 'fanout'; providerLinkIds?: string[] }
+  /**
+   * Proxy: one change (a partial payment) to each of these links applied at the store, as another instance
+   * applies one: the store's compare-and-set write, then what the change feed does when it hears a change (read
+   * the link, tell this instance's watchers), no webhook route. Bare: a `partially_paid` frame to every stream.
+   */
+  | { type: 'change'; ids?: string[] }
   | { type: 'exit' };
 
 export interface TargetSample {
@@ -40,6 +46,7 @@ export type TargetReply =
   | ({ type: 'sample' } & TargetSample)
   | { type: 'configured' }
   | { type: 'fanned'; ms: number }
+  | { type: 'changed'; ms: number }
   | { type: 'failed'; message: string };
 
 interface Target {
@@ -49,6 +56,7 @@ interface Target {
   prepare(count: number): Promise<{ ids: string[]; providerLinkIds: string[] }>;
   webhooks(url: string): void;
   fanout(providerLinkIds: string[]): Promise<void>;
+  change(ids: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,9 +65,13 @@ const CONCURRENCY = 16;
 
 /** The proxy as `pay-link` runs it, configured from `BENCH_PROXY_ENV` (the bench points it at its simulator). */
 async function startProxyTarget(): Promise<Target> {
-  const { loadConfig, startProxy } = await import('@pay-link/proxy');
+  // BENCH_PROXY_MODULE: the proxy compiled to JavaScript (bench/watchers.ts builds it), run without a TypeScript loader.
+  const { loadConfig, startProxy, openStore } = (await import(process.env.BENCH_PROXY_MODULE ?? '@pay-link/proxy')) as typeof import('@pay-link/proxy');
   const env = JSON.parse(process.env.BENCH_PROXY_ENV ?? '{}') as Record<string, string>;
-  const running = await startProxy(loadConfig({ PAY_LINK_DATABASE_URL: 'sqlite::memory:', ...env, PORT: String(await freePort()) }));
+  // The store is opened here and handed to the proxy, so `change` can write to it as another instance would.
+  const config = loadConfig({ PAY_LINK_DATABASE_URL: 'sqlite::memory:', ...env, PORT: String(await freePort()) });
+  const store = await openStore(config.databaseUrl.reveal());
+  const running = await startProxy(config, { store });
   const { links, metrics } = running.proxy;
   return {
     port: (running.server.address() as AddressInfo).port,
@@ -84,7 +96,27 @@ async function startProxyTarget(): Promise<Target> {
     fanout: async () => {
       throw new Error('changes reach the proxy from its provider');
     },
-    close: () => running.close(),
+    async change(ids) {
+      let next = 0;
+      await pool(ids.length, async () => {
+        const id = ids[next++]!;
+        // The writer's side: the store's compare-and-set, as links/refresh.ts joins a partial payment in.
+        await store.updateLink(id, (current) =>
+          current.status !== 'pending'
+            ? current
+            : { ...current, status: 'partially_paid', amountPaid: 100, paidSteps: [100], seq: current.seq + 1, checkedAt: Date.now() },
+        );
+        await store.publishChange(id);
+        // The hearing side, as links/change-feed.ts does on a change from the store's feed: read the link and tell
+        // this instance's watchers; the stream hub writes each one's frame.
+        const record = await store.getLink(id);
+        if (record) links.changes.emit('change', record);
+      });
+    },
+    close: async () => {
+      await running.close();
+      await store.close();
+    },
   };
 }
 
@@ -132,10 +164,16 @@ async function startBareTarget(heartbeatMs: number): Promise<Target> {
     webhooks: () => {
       throw new Error('the bare server sends no webhooks');
     },
+    async change() {
+      for (const res of open) {
+        const id = /^\/v1\/links\/([^/]+)\//.exec(res.req.url ?? '')![1]!;
+        res.write(`id: 1\nevent: status\ndata: ${view(id, 'partially_paid', 1)}\n\n`);
+      }
+    },
     async fanout() {
       for (const res of [...open]) {
         const id = /^\/v1\/links\/([^/]+)\//.exec(res.req.url ?? '')![1]!;
-        res.end(`id: 1\nevent: status\ndata: ${view(id, 'paid', 1)}\n\n`);
+        res.end(`id: 2\nevent: status\ndata: ${view(id, 'paid', 2)}\n\n`);
       }
     },
     close: () =>
@@ -159,6 +197,9 @@ async function startSimulatorTarget(): Promise<Target> {
       throw new Error('links are minted through the proxy');
     },
     webhooks: (url) => void razorpay.configureWebhooks({ url }),
+    change: async () => {
+      throw new Error('the simulator changes links by paying them (fanout)');
+    },
     async fanout(providerLinkIds) {
       // What a buyer's payment does: the provider records it and sends its webhook (awaited) to the proxy.
       let next = 0;
@@ -229,6 +270,12 @@ async function main(kind: TargetKind, heartbeatMs: number): Promise<void> {
           target.webhooks(command.url);
           send({ type: 'configured' });
           break;
+        case 'change': {
+          const started = performance.now();
+          await target.change(command.ids ?? []);
+          send({ type: 'changed', ms: performance.now() - started });
+          break;
+        }
         case 'fanout': {
           const started = performance.now();
           await target.fanout(command.providerLinkIds ?? []);

@@ -6,7 +6,7 @@
  */
 import { Problem, noSuchLink } from '../problems.ts';
 import type { ProviderLinkState, WebhookEvent } from '../providers/types.ts';
-import type { LinkRecord } from '../store/types.ts';
+import type { LinkRecord, SeenWebhook } from '../store/types.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { LinkContext } from './context.ts';
 import { inGrace, withRechecks } from './recheck.ts';
@@ -36,9 +36,10 @@ export function createRefresher(ctx: LinkContext, feed: Pick<ChangeFeed, 'publis
   /**
    * Joins a provider's view of link `id` in. `claim`: the hint event that prompted this read, when there was
    * one — its payment time stands in where the read carries none (EximPe's reads), and a claim the read does
-   * not show yet is remembered, so the sweeper reads again soon (links/recheck.ts).
+   * not show yet is remembered, so the sweeper reads again soon (links/recheck.ts). `seen`: the webhook that
+   * carried `state`, recorded as seen in the same transaction as the join (answered a record: recorded).
    */
-  async function observe(id: string, state: ProviderLinkState, claim?: Claim): Promise<LinkRecord | undefined> {
+  async function observe(id: string, state: ProviderLinkState, claim?: Claim, seen?: SeenWebhook): Promise<LinkRecord | undefined> {
     const checkedAt = now();
     // A read's payment time can be a stand-in (an `updated` stamp) or missing (EximPe): the earlier one wins.
     const observed = state.status === 'paid' && claim?.paidAt ? { ...state, paidAt: earliest(state.paidAt, claim.paidAt) } : state;
@@ -53,7 +54,7 @@ export function createRefresher(ctx: LinkContext, feed: Pick<ChangeFeed, 'publis
       const unconfirmed = claim !== undefined && !covers(joined, claim.status);
       // The newest unconfirmed claim anchors the early re-reads; one the read shows is settled.
       return withRechecks({ ...joined, claimedAt: claim === undefined ? current.claimedAt : unconfirmed ? checkedAt : null }, config.latePaymentGraceMs);
-    }, ctx.events);
+    }, ctx.events, seen);
     if (next) await rememberAliases(ctx, next, state);
     if (next && changed) {
       ctx.eventsWritten?.();

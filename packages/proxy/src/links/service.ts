@@ -147,8 +147,8 @@ export function createLinkService(deps: LinkServiceDeps) {
     /**
      * Applies a verified webhook. Dedupe first; an event is recorded as seen only once it took effect, so a
      * redelivery of one that did not is applied, not dropped:
-     * - with the link's state: after it was joined in (a crash in between means a redelivery joins it again,
-     *   which the join makes harmless);
+     * - with the link's state: in the transaction that joins it in (decision 0016), so a crash leaves either
+     *   both or neither, and a redelivery after neither joins it then;
      * - a hint (weak scheme, payment-level event): after the read it triggers shows what the event claims. A
      *   read that lags the event (`unconfirmed`) leaves it unrecorded and the link owed early re-reads;
      * - for a link the store does not hold, the provider is asked and a link of ours adopted (links/correlate.ts);
@@ -157,7 +157,10 @@ export function createLinkService(deps: LinkServiceDeps) {
      */
     async applyWebhook(provider: ProviderName, event: WebhookEvent): Promise<WebhookOutcome> {
       if (await store.hasEvent(provider, event.dedupeKey)) return 'duplicate';
+      const seen = { provider, dedupeKey: event.dedupeKey, ttlMs: WEBHOOK_DEDUPE_TTL_MS };
       let outcome: WebhookOutcome = 'ignored';
+      /** Recorded with the join it made (one transaction, decision 0016): nothing left to record. */
+      let recorded = false;
       const found = event.kind === 'link' ? await correlateWebhook({ store, adapter: adapters[provider], adopt: minter.adopt, log }, provider, event) : undefined;
       if (found?.kind === 'unknown') return 'unknown_link';
       if (found?.kind === 'ignored') log.info({ provider, event: event.event, reason: found.reason }, 'webhook ignored');
@@ -166,7 +169,7 @@ export function createLinkService(deps: LinkServiceDeps) {
         if (event.state) {
           // A read made to find the link goes in too; the join does not care in which order.
           if (read) await observe(record.id, read);
-          await observe(record.id, event.state);
+          recorded = (await observe(record.id, event.state, undefined, seen)) !== undefined;
           outcome = 'applied';
         } else {
           // Ask the provider for the truth — the read that found the link, when one did. A read already in flight
@@ -180,7 +183,7 @@ export function createLinkService(deps: LinkServiceDeps) {
           outcome = 'applied';
         }
       }
-      await store.recordEvent(provider, event.dedupeKey, WEBHOOK_DEDUPE_TTL_MS);
+      if (!recorded) await store.recordEvent(provider, event.dedupeKey, WEBHOOK_DEDUPE_TTL_MS);
       return outcome;
     },
 
@@ -201,6 +204,8 @@ export function createLinkService(deps: LinkServiceDeps) {
         paidAt: record.paidAt,
         description: record.description,
         pollAfterMs: pollAfter(record),
+        // PayEngine's links take no return URL (providers/payengine): its checkout ends on its own page
+        ...(record.provider === 'payengine' && { returnsBuyer: false as const }),
       };
     },
   };

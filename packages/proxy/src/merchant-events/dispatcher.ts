@@ -16,9 +16,10 @@
  *   events written by other instances, deliveries a dead holder left.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import type { TestEvent } from '../contract.ts';
-import type { ClaimedDelivery, EndpointState, Store } from '../store/types.ts';
+import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt, EndpointState, RecordedAttempt, Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
 import { type WebhookEndpoint, printableUrl } from './endpoints.ts';
 
@@ -52,6 +53,11 @@ export interface AttemptResult {
 
 /** An endpoint failing this long without a success is reported as failing. */
 export const FAILING_AFTER_MS = 24 * 3_600_000;
+/**
+ * While attempts are in flight, claims are at least this far apart: a delivery waits at most this long past its
+ * write (a link's next event, past its predecessor's delivery), and a stream of webhooks is claimed in batches.
+ */
+const CLAIM_SPACING_MS = 5;
 /** The longest `Retry-After` honoured; a longer one is read as this. */
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
@@ -92,6 +98,27 @@ export function createDispatcher(deps: DispatcherDeps) {
     } finally {
       synced = undefined;
     }
+  }
+
+  /**
+   * Attempts that finish close together are recorded together: one transaction (one commit) for all that finished
+   * in the same turn of the event loop, instead of one per attempt (decision 0016). Each attempt's caller waits
+   * for its own record to be committed before it goes on, as before.
+   */
+  let pendingRecords: { item: RecordedAttempt; done: () => void; failed: (err: unknown) => void }[] = [];
+  function recordSoon(eventId: string, endpointId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void> {
+    return new Promise<void>((done, failed) => {
+      if (pendingRecords.length === 0) setImmediate(writeRecords);
+      pendingRecords.push({ item: { eventId, endpointId, attempt, outcome }, done, failed });
+    });
+  }
+  function writeRecords(): void {
+    const batch = pendingRecords;
+    pendingRecords = [];
+    store.recordAttempts(batch.map((b) => b.item)).then(
+      () => batch.forEach((b) => b.done()),
+      (err: unknown) => batch.forEach((b) => b.failed(err)),
+    );
   }
 
   function sign(endpoint: WebhookEndpoint, id: string, at: Date, payload: string): string {
@@ -147,7 +174,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const result = await post(endpoint, delivery.eventId, delivery.payload);
     const record = { attempt, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error };
     if (result.ok) {
-      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'delivered' });
+      await recordSoon(delivery.eventId, endpoint.id, record, { state: 'delivered' });
       deps.onOutcome?.('delivered', endpoint.id);
       const state = states.get(endpoint.id);
       if (state?.failingSince != null || state?.lastSuccessAt == null || now() - state.lastSuccessAt > 60_000) {
@@ -162,7 +189,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
     if (result.statusCode === 410) {
       // Gone: the receiver asks for no more. The delivery waits for the endpoint to be enabled again.
-      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() });
+      await recordSoon(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() });
       await store.updateEndpoint(endpoint.id, { disabledAt: now(), disabledReason: 'the endpoint answered 410 Gone' });
       states.set(endpoint.id, { ...(states.get(endpoint.id) ?? emptyState(endpoint)), disabledAt: now(), disabledReason: 'the endpoint answered 410 Gone' });
       log.warn({ endpoint: endpoint.id, url: printableUrl(endpoint.url), eventId: delivery.eventId }, 'merchant webhook endpoint answered 410 Gone: disabled; its events wait until it is enabled again (pay-link webhooks enable)');
@@ -172,12 +199,12 @@ export function createDispatcher(deps: DispatcherDeps) {
     // The schedule counts from the last resend, so a given-up event sent again gets its full retries again.
     const wait = deps.retryScheduleMs[attempt - 1 - delivery.retryBase];
     if (wait === undefined) {
-      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'failed' });
+      await recordSoon(delivery.eventId, endpoint.id, record, { state: 'failed' });
       log.warn({ endpoint: endpoint.id, url: printableUrl(endpoint.url), eventId: delivery.eventId, type: delivery.type, attempts: attempt, error: result.error }, 'merchant event given up after its last retry (pay-link events resend brings it back)');
       deps.onOutcome?.('given_up', endpoint.id);
     } else {
       const delay = Math.max(wait, result.retryAfterMs ?? 0);
-      await store.recordAttempt(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() + delay });
+      await recordSoon(delivery.eventId, endpoint.id, record, { state: 'pending', nextAttemptAt: now() + delay });
       deps.onOutcome?.('retry', endpoint.id);
     }
     await noteFailure(endpoint);
@@ -203,13 +230,23 @@ export function createDispatcher(deps: DispatcherDeps) {
   /** Claims and sends until nothing is due. */
   async function run(): Promise<void> {
     await refreshStates();
+    let claimedAt = -Infinity;
     for (;;) {
       // Read each round: a 410 in this round disables its endpoint for the next.
       const enabled = deps.endpoints.filter((e) => states.get(e.id)?.disabledAt == null).map((e) => e.id);
       const room = concurrency - inFlight.size;
       // Claims in batches (when half the slots are free, or all are): a claim is one query over the pending
-      // deliveries, and one per finished delivery would make a backlog's drain a query per event.
-      const claimed = room > 0 && (room * 2 >= concurrency || inFlight.size === 0) ? await store.claimDeliveries(holder, enabled, now(), leaseMs, room) : [];
+      // deliveries (and, on SQLite, a commit), and one per finished delivery would make a backlog's drain a query
+      // per event. While deliveries are in flight, at most one claim per `CLAIM_SPACING_MS`: under a steady stream
+      // of webhooks, each written event kicks, and claiming on every kick took one delivery per claim.
+      const wait = inFlight.size === 0 ? 0 : claimedAt + CLAIM_SPACING_MS - performance.now();
+      const claimable = room > 0 && (room * 2 >= concurrency || inFlight.size === 0);
+      if (claimable && wait > 0) {
+        await Promise.race([...inFlight, sleep(wait, undefined, { ref: false })]);
+        continue;
+      }
+      const claimed = claimable ? await store.claimDeliveries(holder, enabled, now(), leaseMs, room) : [];
+      if (claimable) claimedAt = performance.now();
       for (const delivery of claimed) {
         const task = deliver(delivery)
           .catch((err: unknown) => log.warn({ eventId: delivery.eventId, err: (err as Error).message }, 'recording a merchant event delivery failed'))

@@ -18,6 +18,7 @@ import type {
   EndpointState,
   ListEventsQuery,
   NewEvent,
+  RecordedAttempt,
   Store,
   StoredDelivery,
   StoredEvent,
@@ -28,7 +29,7 @@ const intOrNull = (value: number | string | null): number | null => (value === n
 
 type OutboxMethods = Pick<
   Store,
-  'listEvents' | 'getEvent' | 'claimDeliveries' | 'recordAttempt' | 'resendEvent' | 'outboxStats' | 'syncEndpoints' | 'updateEndpoint'
+  'listEvents' | 'getEvent' | 'claimDeliveries' | 'recordAttempt' | 'recordAttempts' | 'resendEvent' | 'outboxStats' | 'syncEndpoints' | 'updateEndpoint'
 >;
 
 export interface Outbox extends OutboxMethods {
@@ -99,6 +100,33 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
       .returning(['deliveries.event_id', 'deliveries.endpoint_id', 'deliveries.link_id', 'deliveries.attempts', 'deliveries.retry_base', 'deliveries.next_attempt_at', 'deliveries.created_at']);
   });
   const eventsById = compiledOnce((ids: string[]) => db.selectFrom('events').select(['id', 'type', 'payload', 'created_at']).where('id', 'in', ids));
+
+  /**
+   * Each attempt's delivery state (what the next claim reads) and its history line, all in one transaction: one
+   * commit for attempts that finished together, and never a state without its line or a line without its state
+   * (decision 0016). A delivery resent (or taken over and recorded by another holder) meanwhile keeps its newer
+   * state: the update is conditional on the attempt count, and the line is written only once per attempt.
+   */
+  async function recordAttempts(attempts: readonly RecordedAttempt[]): Promise<void> {
+    if (attempts.length === 0) return;
+    await db.transaction().execute(async (trx) => {
+      for (const { eventId, endpointId, attempt, outcome } of attempts) {
+        const set: Partial<DeliveriesTable> = { attempts: attempt.attempt, state: outcome.state, lease_holder: null, lease_until: 0 };
+        if (outcome.state === 'delivered') set.delivered_at = attempt.at + Math.round(attempt.durationMs);
+        if (outcome.state === 'pending') set.next_attempt_at = outcome.nextAttemptAt;
+        await setDelivery(trx, set, eventId, endpointId, attempt.attempt);
+        await insertAttempt(trx, {
+          event_id: eventId,
+          endpoint_id: endpointId,
+          attempt: attempt.attempt,
+          at: attempt.at,
+          status_code: attempt.statusCode,
+          duration_ms: Math.max(0, Math.round(attempt.durationMs)),
+          error: attempt.error === null ? null : attempt.error.slice(0, 500),
+        });
+      }
+    });
+  }
 
   async function withDeliveries(rows: { id: string; link_id: string; type: string; payload: string; created_at: number }[]): Promise<StoredEvent[]> {
     if (rows.length === 0) return [];
@@ -217,24 +245,11 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
         });
     },
 
-    async recordAttempt(eventId, endpointId, attempt: DeliveryAttempt, outcome) {
-      const set: Partial<DeliveriesTable> = { attempts: attempt.attempt, state: outcome.state, lease_holder: null, lease_until: 0 };
-      if (outcome.state === 'delivered') set.delivered_at = attempt.at + Math.round(attempt.durationMs);
-      if (outcome.state === 'pending') set.next_attempt_at = outcome.nextAttemptAt;
-      // The state first: it is what the next claim reads. A delivery resent (or taken over and recorded by another
-      // holder) meanwhile keeps its newer state. The attempt's log line is a second statement, not a transaction:
-      // losing it to a crash in between loses a line of history, never a delivery.
-      await setDelivery(db, set, eventId, endpointId, attempt.attempt);
-      await insertAttempt(db, {
-        event_id: eventId,
-        endpoint_id: endpointId,
-        attempt: attempt.attempt,
-        at: attempt.at,
-        status_code: attempt.statusCode,
-        duration_ms: Math.max(0, Math.round(attempt.durationMs)),
-        error: attempt.error === null ? null : attempt.error.slice(0, 500),
-      });
+    recordAttempt(eventId, endpointId, attempt: DeliveryAttempt, outcome) {
+      return recordAttempts([{ eventId, endpointId, attempt, outcome }]);
     },
+
+    recordAttempts,
 
     async resendEvent(id, at, endpointId) {
       let q = db

@@ -12,7 +12,7 @@ import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
 import { compiledOnce } from './compiled.ts';
 import { createOutbox, decodeCursor, encodeCursor } from './outbox.ts';
 import type { Customer } from '../contract.ts';
-import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, Store } from './types.ts';
+import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, SeenWebhook, Store } from './types.ts';
 
 /** A database this code cannot run on (a newer schema than it knows): the start is refused with this message. */
 export class StoreError extends Error {
@@ -103,6 +103,8 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       .onConflict((oc) => oc.columns(['provider', 'dedupe_key']).doUpdateSet({ expires_at: expiresAt })),
   );
 
+  const recordSeen = (target: Kysely<Database>, seen: SeenWebhook) => upsertEvent(target, seen.provider, seen.dedupeKey, now() + seen.ttlMs);
+
   /**
    * The write transactions in progress (a link change with its events). The prepared read (SQLite) runs on the
    * same connection outside the query builder's lock, so it would see a change its transaction may still roll
@@ -156,12 +158,15 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       if (!existing) throw new StoreError(`link ${record.id} was neither inserted nor found`);
       return { record: existing, inserted: false };
     },
-    async updateLink(id, update, eventsOf?: EventsOf) {
+    async updateLink(id, update, eventsOf?: EventsOf, seen?: SeenWebhook) {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
         const current = await getLink(id);
         if (!current) return undefined;
         const next = update(current);
-        if (next === current) return current;
+        if (next === current) {
+          if (seen) await recordSeen(db, seen);
+          return current;
+        }
         const stored = { ...next, id, version: current.version + 1 };
         const { id: _id, ...changes } = toRow(stored);
         const events = eventsOf?.(current, stored) ?? [];
@@ -169,10 +174,12 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
           const result = await updateRow(trx, changes, id, current.version);
           const won = Number(result.numAffectedRows) === 1;
           if (won && events.length > 0) await writeEvents(trx, events);
+          if (won && seen) await recordSeen(trx, seen);
           return won;
         };
-        // The outbox row goes with the change it describes, or neither does (decision 0013).
-        if (await (events.length > 0 ? inTransaction(write) : write(db))) return stored;
+        // The outbox row goes with the change it describes, or neither does (decision 0013); so does the webhook's
+        // dedupe record, and the three are one commit instead of three (decision 0016).
+        if (await (events.length > 0 || seen ? inTransaction(write) : write(db))) return stored;
         await sleep(Math.random() * Math.min(2 ** attempt, CAS_BACKOFF_MAX_MS));
       }
       throw new StoreError(`link ${id}: gave up after ${CAS_ATTEMPTS} concurrent writes won`);
@@ -272,8 +279,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       return row !== undefined && Number(row.expires_at) > now();
     },
     async recordEvent(provider, dedupeKey, ttlMs) {
-      const expiresAt = now() + ttlMs;
-      await upsertEvent(db, provider, dedupeKey, expiresAt);
+      await recordSeen(db, { provider, dedupeKey, ttlMs });
     },
 
     async acquireLease(name, holder, ttlMs) {

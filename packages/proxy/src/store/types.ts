@@ -126,6 +126,21 @@ export type IdempotencyBegin =
   | { kind: 'done'; linkId: string }
   | { kind: 'mismatch' };
 
+/** A provider webhook's dedupe key, recorded as seen for `ttlMs` (`Store.recordEvent`). */
+export interface SeenWebhook {
+  provider: ProviderName;
+  dedupeKey: string;
+  ttlMs: number;
+}
+
+/** One finished attempt for `Store.recordAttempts`. */
+export interface RecordedAttempt {
+  eventId: string;
+  endpointId: string;
+  attempt: DeliveryAttempt;
+  outcome: AttemptOutcome;
+}
+
 export interface Store {
   getLink(id: string): Promise<LinkRecord | undefined>;
   findLinkByProviderId(provider: ProviderName, providerLinkId: string): Promise<LinkRecord | undefined>;
@@ -140,8 +155,10 @@ export interface Store {
    * Compare-and-set read-modify-write: `update` gets the current record and returns the next one, or the same
    * object for "no change". It may be called more than once (a concurrent write won the race), so it must be a
    * pure function of its argument. `events`: the merchant events the change makes, written in its transaction.
+   * `seen`: a provider webhook to record as seen (as `recordEvent` does) in the same transaction as the change,
+   * or on its own when `update` changes nothing: recorded exactly when a record is answered (decision 0016).
    */
-  updateLink(id: string, update: (current: LinkRecord) => LinkRecord, events?: EventsOf): Promise<LinkRecord | undefined>;
+  updateLink(id: string, update: (current: LinkRecord) => LinkRecord, events?: EventsOf, seen?: SeenWebhook): Promise<LinkRecord | undefined>;
   /**
    * Marks a refresh of link `id` as this caller's: sets `checkedAt` to `at` if it still is `seenCheckedAt`.
    * False when another caller (another instance) refreshed it meanwhile: its read stands for this one.
@@ -176,8 +193,10 @@ export interface Store {
    * instances claiming at once, each delivery goes to one.
    */
   claimDeliveries(holder: string, endpointIds: readonly string[], at: number, leaseMs: number, limit: number): Promise<ClaimedDelivery[]>;
-  /** Records an attempt and what follows it. */
+  /** Records an attempt and what follows it: the delivery's state and the attempt's history line, in one transaction. */
   recordAttempt(eventId: string, endpointId: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void>;
+  /** `recordAttempt` for several deliveries in one transaction (attempts that finished together: one commit). */
+  recordAttempts(attempts: readonly RecordedAttempt[]): Promise<void>;
   /** Sends an event again (to one endpoint, or to all it went to) from `at`: its deliveries pending once more. */
   resendEvent(id: string, at: number, endpointId?: string): Promise<number>;
   /** How many deliveries are pending to these endpoints, and when the oldest of their events was made. */

@@ -688,6 +688,60 @@ export function describeStore<D extends TestDatabase>(name: string, engine: Stor
         assert.ok(await store.getEvent(first.id));
       });
 
+      it('updateLink records a webhook as seen with its change, or on its own for no change, or not at all: a failed write records nothing', async () => {
+        const { store, clock } = await fixture();
+        await store.insertLink(link('s0'));
+        const seen = (dedupeKey: string) => ({ provider: 'razorpay' as const, dedupeKey, ttlMs: 1_000 });
+        const paid = await store.updateLink('s0', (current) => ({ ...current, status: 'paid', amountPaid: 50_000 }), undefined, seen('evt_s_1'));
+        assert.equal(paid?.version, 2);
+        assert.equal(await store.hasEvent('razorpay', 'evt_s_1'), true, 'recorded with the change');
+        const same = await store.updateLink('s0', (current) => current, undefined, seen('evt_s_2'));
+        assert.equal(same?.version, 2);
+        assert.equal(await store.hasEvent('razorpay', 'evt_s_2'), true, 'recorded though nothing changed');
+        assert.equal(await store.updateLink('nope', (current) => current, undefined, seen('evt_s_3')), undefined);
+        assert.equal(await store.hasEvent('razorpay', 'evt_s_3'), false, 'no link, not recorded');
+        // The change's event fails (an id already used): the change and the dedupe record both roll back, so the
+        // provider's redelivery is applied rather than dropped as a duplicate.
+        const taken = event('s1', 8, { id: 'evt_kit_s_taken_00000', createdAt: clock.t });
+        await store.insertLink(link('s1'), () => [taken]);
+        await assert.rejects(store.updateLink('s0', (current) => ({ ...current, checkedAt: clock.t + 5 }), () => [event('s0', 3 * 8, { id: taken.id })], seen('evt_s_4')));
+        assert.equal(await store.hasEvent('razorpay', 'evt_s_4'), false, 'rolled back with the change');
+        assert.equal((await store.getLink('s0'))?.version, 2);
+        clock.t += 1_001;
+        assert.equal(await store.hasEvent('razorpay', 'evt_s_1'), false, 'for its TTL, as recordEvent');
+      });
+
+      it('recordAttempts records attempts that finished together in one write: each state and history line, and a late one undoes nothing', async () => {
+        const { store, clock } = await fixture();
+        const ids: string[] = [];
+        for (const id of ['x0', 'x1', 'x2']) {
+          await store.insertLink(link(id), (_b, after) => {
+            const made = event(after.id, 8, { createdAt: clock.t });
+            ids.push(made.id);
+            return [made];
+          });
+        }
+        const t = clock.t;
+        assert.equal((await store.claimDeliveries('A', [EP1], t, 10_000, 10)).length, 3);
+        const attempt = (n: number, statusCode: number) => ({ attempt: n, at: t, statusCode, durationMs: 5, error: statusCode < 300 ? null : `HTTP ${statusCode}` });
+        await store.recordAttempts([
+          { eventId: ids[0]!, endpointId: EP1, attempt: attempt(1, 204), outcome: { state: 'delivered' } },
+          { eventId: ids[1]!, endpointId: EP1, attempt: attempt(1, 503), outcome: { state: 'pending', nextAttemptAt: t + 5_000 } },
+          { eventId: ids[2]!, endpointId: EP1, attempt: attempt(1, 500), outcome: { state: 'failed' } },
+          // A late record of an attempt already recorded: nothing changes.
+          { eventId: ids[0]!, endpointId: EP1, attempt: attempt(1, 503), outcome: { state: 'pending', nextAttemptAt: t } },
+        ]);
+        await store.recordAttempts([]);
+        const deliveries = await Promise.all(ids.map(async (id) => (await store.getEvent(id))!.deliveries[0]!));
+        assert.deepEqual(deliveries.map((d) => [d.state, d.attempts, d.nextAttemptAt, d.history.map((h) => h.statusCode)]), [
+          ['delivered', 1, null, [204]],
+          ['pending', 1, t + 5_000, [503]],
+          ['failed', 1, null, [500]],
+        ]);
+        const [retry] = await store.claimDeliveries('A', [EP1], t + 5_000, 10_000, 10);
+        assert.equal(retry?.eventId, ids[1]);
+      });
+
       it('claimDeliveries gives each delivery to one of two instances claiming at once, and again only once its lease lapsed', async () => {
         const { store, clock, another } = await fixture();
         const other = await another();
