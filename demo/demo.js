@@ -53,6 +53,17 @@ for (const button of document.querySelectorAll('.product pay-link-button')) {
   fulfilment.set(button, { line, linkId: null, controller: null });
 }
 
+// A purchase paid earlier in this visit is shown paid by the element straight after a reload, before this script
+// runs and listens: ask the merchant's server about it as well.
+await customElements.whenDefined('pay-link-button');
+for (const [button, entry] of fulfilment) {
+  const linkId = button.link?.id;
+  if (button.status !== 'paid' || !linkId || entry.linkId) continue;
+  entry.linkId = linkId;
+  entry.controller = new AbortController();
+  void watchFulfilment(entry.line, linkId, entry.controller.signal);
+}
+
 document.addEventListener('pay-link-status', (event) => {
   const entry = fulfilment.get(event.target);
   const { linkId, status } = event.detail ?? {};

@@ -156,6 +156,11 @@ describe("merchant events: every provider's payment reaches the merchant's serve
           assert.equal(overflows, false, 'the sentence fits its reserved lines at 375 px');
           const ratio = contrast(color, background);
           assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)}:1 in dark mode`);
+
+          // A reload in the same visit: the element shows the purchase paid from the session before the shop's
+          // script listens, and the shop still asks its server about that order.
+          await page.reload();
+          await card(page, product).line.filter({ hasText: FULFILLED }).waitFor({ timeout: 10_000 });
         }
         assert.deepEqual(problems, [], 'no page errors, CSP violations or failed requests');
       } finally {

@@ -61,9 +61,12 @@ export class PurchaseController {
     return (this.#run = new AbortController()).signal;
   }
 
-  /** The purchase's fingerprint: its record's key in the session, and carried in the return URL. */
+  /**
+   * The purchase's fingerprint: its record's key in the session, and carried in the return URL. No quantity is a
+   * quantity of 1 (what the proxy mints), so a page whose picker set `quantity="1"` finds it again after a reload.
+   */
   get #print(): string {
-    return fingerprint(PURCHASE_PROPS.map((name) => this.#host[name]));
+    return fingerprint(PURCHASE_PROPS.map((name) => this.#host[name] ?? (name == 'quantity' ? 1 : null)));
   }
 
   /** The link this purchase already has: from the return URL (the buyer is back from the checkout), else this tab's session. */

@@ -176,6 +176,10 @@ describe('<pay-link-button>', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect({ posts: proxy.state.posts.length, gets: proxy.state.gets.length }).to.deep.equal(requests);
 
+      // No quantity is a quantity of 1: a page whose picker wrote quantity="1" finds the same purchase
+      const one = await buyButton('quantity="1" customer-email="asha@example.com" customer-name="Asha"');
+      expect(one.status).to.equal('paid');
+
       // Another purchase on the page is not paid by it
       const other = await buyButton('quantity="2"');
       expect(other.status).to.equal('idle');
