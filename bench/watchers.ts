@@ -3,9 +3,13 @@
  * in a child process so its RSS is its own; its provider, the simulator, in another (bench/watchers-target.ts), as a
  * real provider is elsewhere. Per N, in fresh processes: RSS idle, with the links minted (settled), with the N streams
  * open past a heartbeat (after a GC), and the peak meanwhile; bytes (and JS heap) per watcher; event-loop delay and
- * CPU while they sit open; the time to connect them all, and to fan one change out to all of them (every
- * link paid at the simulator, which signs and sends its webhook). The baseline is a bare node:http server holding
- * the same N streams with the same frames, in the same run.
+ * CPU while they sit open; the time to connect them all; the time for one change per link applied at the store
+ * (as another instance applies one: the store's write, the change feed's read and tell, the stream hub, the
+ * socket writes; no webhook route) to reach every watcher, the row judged against "one change to every watcher
+ * ≤ 1 s"; and end to end, every link paid at the simulator, which signs and sends its webhook (webhook ingest).
+ * The baseline is a bare node:http server holding the same N streams with the same frames, in the same run.
+ * At the target's N the proxy is measured twice: under tsx, and compiled (its `build`) on plain node as the
+ * Docker image runs it; the RSS and one-change targets are judged on the compiled run.
  *
  * Links: one per WATCHERS_PER_LINK watchers. A link is one purchase, watched by its buyer's open tabs (the shop page,
  * the pay page), so a few watchers each. Every watched link also costs the proxy a provider re-read per stale
@@ -159,12 +163,12 @@ function toRows(n: number, ours: Run, bare: Run, built?: Run): BenchRow[] {
       measure:
         `N=${n}: one change per link (${ours.links}) applied at the store → every watcher has its frame (ELD p99); ` +
         'the store’s compare-and-set write, the change feed’s read and tell, the stream hub, the socket writes; no webhook route',
-      value: `${fmt(ours.changeMs / 1000, 2)} s (${fmt(ours.changed.eld.p99, 0)} ms)${built ? `; compiled ${fmt(built.changeMs / 1000, 2)} s` : ''}`,
+      value: `${fmt(ours.changeMs / 1000, 2)} s (${fmt(ours.changed.eld.p99, 0)} ms)${built ? `; compiled (judged) ${fmt(built.changeMs / 1000, 2)} s (${fmt(built.changed.eld.p99, 0)} ms)` : ''}`,
       baseline: `bare writes the frame to every stream: ${fmt(bare.changeMs / 1000, 2)} s`,
-      ratio: `${fmt(ours.changeMs / bare.changeMs, 0)}×`,
+      ratio: `${fmt(judged.changeMs / bare.changeMs, 0)}×`,
       target: targeted ? `one change to every watcher ≤ ${fmt(TARGET.fanoutMs / 1000, 0)} s` : '',
-      verdict: targeted ? (ours.changeMs <= TARGET.fanoutMs ? 'met' : 'missed') : 'info',
-      shortfall: missedBy(ours.changeMs / 1000, TARGET.fanoutMs / 1000, 's'),
+      verdict: targeted ? (judged.changeMs <= TARGET.fanoutMs ? 'met' : 'missed') : 'info',
+      shortfall: missedBy(judged.changeMs / 1000, TARGET.fanoutMs / 1000, 's'),
       note:
         'Timed from the bench’s command to the last watcher’s socket holding its `partially_paid` frame; each link is written (16 at once) as another instance ' +
         'writes it and heard as the change feed hears it (on Postgres the NOTIFY’s trip is not in it: see the cross-instance row).',

@@ -711,6 +711,27 @@ export function describeStore<D extends TestDatabase>(name: string, engine: Stor
         assert.equal(await store.hasEvent('razorpay', 'evt_s_1'), false, 'for its TTL, as recordEvent');
       });
 
+      it('writes made at once stand or fall alone: one whose event fails rolls back only itself, with its dedupe record', async () => {
+        const { store, clock } = await fixture();
+        for (const id of ['g0', 'g1', 'g2', 'g3']) await store.insertLink(link(id));
+        const taken = event('g0', 2 * 8, { id: 'evt_kit_g_taken_00000', createdAt: clock.t });
+        await store.updateLink('g0', (current) => ({ ...current, status: 'partially_paid', amountPaid: 100 }), () => [taken]);
+        const seen = (dedupeKey: string) => ({ provider: 'razorpay' as const, dedupeKey, ttlMs: 60_000 });
+        const paid = (current: LinkRecord) => ({ ...current, status: 'paid' as const, amountPaid: 50_000 });
+        const made: NewEvent[] = [];
+        const results = await Promise.allSettled([
+          store.updateLink('g1', paid, statusEvents(made, [EP1], clock), seen('evt_g1')),
+          store.updateLink('g2', paid, (_b, after) => [event(after.id, after.version * 8, { id: taken.id })], seen('evt_g2')),
+          store.updateLink('g3', paid, statusEvents(made, [EP1], clock), seen('evt_g3')),
+        ]);
+        assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        assert.equal((await store.getLink('g1'))?.status, 'paid');
+        assert.equal((await store.getLink('g2'))?.status, 'pending', 'the failed write rolled back');
+        assert.equal((await store.getLink('g3'))?.status, 'paid');
+        assert.deepEqual(await Promise.all(['evt_g1', 'evt_g2', 'evt_g3'].map((k) => store.hasEvent('razorpay', k))), [true, false, true]);
+        assert.equal((await store.listEvents({ limit: 100 })).events.length, 3, 'the taken one and the two that landed');
+      });
+
       it('recordAttempts records attempts that finished together in one write: each state and history line, and a late one undoes nothing', async () => {
         const { store, clock } = await fixture();
         const ids: string[] = [];
