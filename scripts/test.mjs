@@ -38,8 +38,9 @@ const SUITES = [
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
     },
   },
-  // The built bundles, loaded in real Chromium from another origin under a strict CSP, twice, and in Node (SSR).
-  { name: 'bundles', ...nodeTest(`${root}packages/widget`, 'test/bundles.node.mjs') },
+  // The built bundles, loaded in real Chromium from another origin under a strict CSP, twice, and in Node (SSR);
+  // the custom-elements manifest against the element's class and the chunks' parts and flags.
+  { name: 'bundles', ...nodeTest(`${root}packages/widget`, 'test/bundles.node.mjs test/manifest.node.mjs') },
   { name: 'proxy', ...nodeTest(`${root}packages/proxy`, 'test/*.test.ts') },
   { name: 'simulator', ...nodeTest(`${root}packages/simulator`, 'test/*.test.ts') },
   { name: 'e2e', ...nodeTest(root, 'e2e/*.e2e.ts') },
