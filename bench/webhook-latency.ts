@@ -50,6 +50,8 @@ export async function benchWebhookLatency(): Promise<BenchRow[]> {
 async function onePayment(page: Page, stack: Awaited<ReturnType<typeof startStack>>): Promise<number> {
   const popupOpened = page.waitForEvent('popup');
   const linkId = await page.evaluate(async () => {
+    // Each sample a new buyer: a chai tin paid earlier in this tab's visit would show paid at once (kept for the visit)
+    sessionStorage.clear();
     const el = document.createElement('pay-link-button');
     el.setAttribute('product', 'chai-tin');
     el.id = `bench-${Math.random().toString(36).slice(2)}`;
