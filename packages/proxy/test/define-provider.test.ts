@@ -30,6 +30,7 @@ const toy = defineProvider({
   name: 'razorpay',
   amount: { label: 'Toy', unit: 'minor', currencies: ['INR'] },
   uniqueReference: false,
+  returnsBuyer: false,
   unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     TOY_KEY: z.string().min(8, 'a key of 8 characters or more').optional(),
@@ -68,6 +69,7 @@ describe('defineProvider', () => {
     assert.equal(adapter.name, 'razorpay');
     assert.deepEqual(adapter.currencies, ['INR']);
     assert.deepEqual(adapter.capabilities, { cancel: true, extendExpiry: false, notify: true, findByReference: false, uniqueReference: false });
+    assert.equal(adapter.returnsBuyer, false, 'the definition says its checkout cannot send the buyer back');
     assert.deepEqual(capabilitiesOf(ops({ extendExpiry: async () => STATE, findByReference: async () => undefined }), true), {
       cancel: true,
       extendExpiry: true,
@@ -82,6 +84,8 @@ describe('defineProvider', () => {
     // shared/providers.md §0, "Amount".
     assert.deepEqual(units, { razorpay: 'minor', xendit: 'major-number', payengine: 'major-string', pinelabs: 'minor', eximpe: 'major-string' });
     assert.deepEqual(Object.fromEntries(PROVIDER_MODULES.map((m) => [m.name, m.uniqueReference])), { razorpay: true, xendit: false, payengine: true, pinelabs: true, eximpe: false });
+    // Only PayEngine's links take no return URL (shared/providers.md): the widget opens it in a new tab on phones.
+    assert.deepEqual(Object.fromEntries(PROVIDER_MODULES.map((m) => [m.name, m.returnsBuyer])), { razorpay: true, xendit: true, payengine: false, pinelabs: true, eximpe: true });
   });
 });
 

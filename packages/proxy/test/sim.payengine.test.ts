@@ -79,6 +79,8 @@ describeSimulatorFlows({
       const end = link.end_date!;
       assert.equal(view.expiresAt, new Date(Date.UTC(+end.slice(0, 4), +end.slice(4, 6) - 1, +end.slice(6, 8) + 1)).toISOString());
       assert.ok(Date.parse(view.expiresAt!) >= Date.now() + 16 * 60_000, 'never before pay-link’s own expiry');
+      // Its links take no return URL: the view tells the widget so (a new tab on phones, never the shop's tab)
+      assert.equal(view.returnsBuyer, false);
     },
   },
   refused: { title: 'refuses an amount PayEngine cannot take exactly, before calling it', products: ['yen'], code: 'amount_not_representable' },

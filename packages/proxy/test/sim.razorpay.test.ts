@@ -58,6 +58,7 @@ describeSimulatorFlows({
     body: { returnUrl: `${SHOP_ORIGIN}/thanks` },
     check(ctx, view, startedMs) {
       const started = Math.floor(startedMs / 1000);
+      assert.equal(view.returnsBuyer, undefined, 'its checkout sends the buyer back to the callback URL');
       const link = linkOf(ctx, view);
       assert.match(link.id, /^plink_/);
       assert.equal(link.status, 'created');

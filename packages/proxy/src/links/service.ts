@@ -204,8 +204,8 @@ export function createLinkService(deps: LinkServiceDeps) {
         paidAt: record.paidAt,
         description: record.description,
         pollAfterMs: pollAfter(record),
-        // PayEngine's links take no return URL (providers/payengine): its checkout ends on its own page
-        ...(record.provider === 'payengine' && { returnsBuyer: false as const }),
+        // A provider whose checkout cannot send the buyer back (its definition says so: PayEngine's)
+        ...(adapters[record.provider]?.returnsBuyer === false && { returnsBuyer: false as const }),
       };
     },
   };

@@ -43,6 +43,11 @@ export interface ProviderFacts {
    * (Xendit, EximPe), the core looks a recoverable reference up before creating (decision 0008).
    */
   uniqueReference: boolean;
+  /**
+   * Its hosted checkout sends the buyer back to a return URL when the payment ends. False (PayEngine, whose links
+   * take no return URL) tells the widget to open it in a new tab on phones, never in the shop's own tab.
+   */
+  returnsBuyer: boolean;
   /** What a status word the adapter does not know becomes (decision 0010): the same for every provider. */
   unknownStatus: typeof UNKNOWN_STATUS_READING;
 }
@@ -122,7 +127,7 @@ export interface ProviderDefinition<Settings> extends ProviderPlugin {
  *
  * @example
  * export const acmeProvider = defineProvider({
- *   name: 'acme', amount: ACME_AMOUNTS, uniqueReference: true, unknownStatus: UNKNOWN_STATUS_READING,
+ *   name: 'acme', amount: ACME_AMOUNTS, uniqueReference: true, returnsBuyer: true, unknownStatus: UNKNOWN_STATUS_READING,
  *   env: z.object({ ACME_KEY: z.string().optional(), ACME_BASE_URL: httpUrl.default('https://api.acme.test') }),
  *   required: ['ACME_KEY'],
  *   settings: (v, common) => ({ key: new Secret(v.ACME_KEY), baseUrl: v.ACME_BASE_URL, ...common }),
@@ -133,8 +138,8 @@ export interface ProviderDefinition<Settings> extends ProviderPlugin {
 export function defineProvider<Env extends z.ZodObject<ProviderEnvShape>, Required extends keyof z.output<Env> & string, Settings extends ProviderEndpoint>(
   definition: ProviderDefinitionInput<Env, Required, Settings>,
 ): ProviderDefinition<Settings> {
-  const { name, amount, uniqueReference, unknownStatus, env, required } = definition;
-  const facts: ProviderFacts = { name, amount, uniqueReference, unknownStatus };
+  const { name, amount, uniqueReference, returnsBuyer, unknownStatus, env, required } = definition;
+  const facts: ProviderFacts = { name, amount, uniqueReference, returnsBuyer, unknownStatus };
 
   function createAdapter(settings: Settings, deps: AdapterDeps): ProviderAdapter {
     const kit: AdapterKit = {
@@ -182,6 +187,7 @@ export function assembleAdapter(facts: ProviderFacts, operations: AdapterOperati
     ...operations,
     name: facts.name,
     capabilities: capabilitiesOf(operations, facts.uniqueReference),
+    returnsBuyer: facts.returnsBuyer,
     ...(facts.amount.currencies && { currencies: facts.amount.currencies }),
   };
 }

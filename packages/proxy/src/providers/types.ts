@@ -95,6 +95,8 @@ export type WebhookEvent =
 export interface ProviderAdapter {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
+  /** False when its hosted checkout cannot send the buyer back (`ProviderFacts.returnsBuyer`); absent means it can. */
+  readonly returnsBuyer?: boolean;
   /** Currencies the provider can take through this adapter; `undefined` means the provider decides. */
   readonly currencies?: readonly string[];
   create(input: CreateLinkInput): Promise<ProviderLinkState>;

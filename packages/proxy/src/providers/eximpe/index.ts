@@ -280,6 +280,7 @@ export const eximpeProvider = defineProvider({
   amount: EXIMPE_AMOUNTS,
   // Whether a reused `reference_id` is refused is UNCONFIRMED (§1.4): the core looks a reference up first.
   uniqueReference: false,
+  returnsBuyer: true,
   unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     EXIMPE_CLIENT_ID: z.string().trim().min(1, 'the Client ID from the EximPe dashboard (Developer Section)').optional(),

@@ -233,6 +233,8 @@ export const payengineProvider = defineProvider({
   amount: PAYENGINE_AMOUNTS,
   // `slug_id` is unique per environment and derived from our reference: a repeated create collides.
   uniqueReference: true,
+  // Its links take no return URL: the checkout ends on PayEngine's own page (shared/providers.md, PayEngine).
+  returnsBuyer: false,
   unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     PAYENGINE_SECRET_KEY: z.string().min(8, 'the API secret key from the PayEngine console (API → Manage Keys)').optional(),

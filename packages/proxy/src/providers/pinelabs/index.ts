@@ -260,6 +260,7 @@ export const pinelabsProvider = defineProvider({
   amount: PINELABS_AMOUNTS,
   // "Duplicate requests … return the existing payment link" (seed).
   uniqueReference: true,
+  returnsBuyer: true,
   unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     PINELABS_CLIENT_ID: z.string().min(1).max(100, 'the client id from the dashboard').optional(),

@@ -227,6 +227,7 @@ export const razorpayProvider = defineProvider({
   amount: RAZORPAY_AMOUNTS,
   // A reused `reference_id` / `receipt` is a 400 (§5.7).
   uniqueReference: true,
+  returnsBuyer: true,
   unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     RAZORPAY_KEY_ID: z.string().regex(/^rzp_(test|live)_\w+$/, 'a key id such as rzp_test_…').optional(),

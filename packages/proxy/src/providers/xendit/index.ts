@@ -179,6 +179,7 @@ export const xenditProvider = defineProvider({
   amount: XENDIT_AMOUNTS,
   // `external_id` uniqueness is not enforced (§2.4): the core looks a reference up before creating.
   uniqueReference: false,
+  returnsBuyer: true,
   unknownStatus: UNKNOWN_STATUS_READING,
   env: z.object({
     // Xendit keys are base64-ish after the prefix (`+`, `/`, `=` occur), hence \S rather than \w.
