@@ -222,6 +222,24 @@ export function describeStore<D extends TestDatabase>(name: string, engine: Stor
         );
         assert.equal(called, false);
       });
+
+      it('stores every changed field whichever few change, and one set back to null or changed in place', async () => {
+        // The write sets only the columns that differ (store/sql.ts, changedColumns): each change of a different
+        // shape must still land whole, and a field cleared or edited on the record it was given counts as changed.
+        const { store } = await fixture();
+        await store.insertLink(link('f1', { status: 'pending' }));
+        const claimed = await store.updateLink('f1', (current) => ({ ...current, recheckAt: 1_000 }));
+        assert.equal((await store.getLink('f1'))?.recheckAt, 1_000);
+        const paid = await store.updateLink('f1', (current) => ({ ...current, status: 'paid', amountPaid: current.amount.value, paidAt: '2026-01-01T00:01:00.000Z', recheckAt: null }));
+        assert.deepEqual(await store.getLink('f1'), paid);
+        assert.equal(paid?.version, (claimed?.version ?? 0) + 1);
+        const edited = await store.updateLink('f1', (current) => {
+          current.description = 'edited in place';
+          return { ...current };
+        });
+        assert.equal(edited?.description, 'edited in place');
+        assert.deepEqual(await store.getLink('f1'), edited);
+      });
     });
 
     describe('claimRefresh', () => {
