@@ -68,9 +68,11 @@ export interface SqlStoreOptions {
    * (SQLite): Kysely compiles the query and better-sqlite3 prepares it anew on every call.
    */
   selectLink?: (id: string) => Promise<LinksTable | undefined>;
+  /** The next hottest (every webhook finds its link by the provider's id), likewise. */
+  selectLinkByProviderLink?: (provider: string, providerLinkId: string) => Promise<LinksTable | undefined>;
   /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
   skipLocked?: boolean;
-  /** `selectLink` runs on the connection transactions use (SQLite's one), so it must wait for them. */
+  /** `selectLink…` run on the connection transactions use (SQLite's one), so they must wait for them. */
   selectLinkSharesConnection?: boolean;
 }
 
@@ -118,9 +120,12 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     return done;
   }
 
+  /** Before a prepared read on the transactions' connection: none of their changes may show until committed. */
+  const settledWrites = () => (options.selectLinkSharesConnection && open.size > 0 ? Promise.all(open) : undefined);
+
   async function getLink(id: string) {
     if (options.selectLink) {
-      if (options.selectLinkSharesConnection && open.size > 0) await Promise.all(open);
+      await settledWrites();
       const row = await options.selectLink(id);
       return row && fromRow(row);
     }
@@ -130,7 +135,11 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
   return {
     getLink,
     async findLinkByProviderId(provider, providerLinkId) {
-      const row = (await byProviderLink(db, provider, providerLinkId)).rows[0];
+      let row: LinksTable | undefined;
+      if (options.selectLinkByProviderLink) {
+        await settledWrites();
+        row = await options.selectLinkByProviderLink(provider, providerLinkId);
+      } else row = (await byProviderLink(db, provider, providerLinkId)).rows[0];
       return row && fromRow(row);
     },
     findLinkByMerchantReference(reference) {

@@ -1,14 +1,16 @@
 /**
  * The embedded engine: one SQLite file (better-sqlite3), no service. WAL journal, so status reads never wait for
  * a write; `synchronous=NORMAL`, which in WAL mode loses no committed transaction when the process dies (kill -9)
- * and at worst the last few on a power cut (decision 0012). One instance per file: instances on several
- * machines share state through Postgres.
+ * and at worst the last few on a power cut (decision 0012). Checkpoints run in a worker thread
+ * (store/sqlite-checkpointer.ts), not inside a commit on the event loop. One instance per file: instances on
+ * several machines share state through Postgres.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database, LinksTable } from './schema.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { NO_FEED, StoreError, createSqlStore, migrate } from './sql.ts';
 import type { Store } from './types.ts';
 
@@ -33,11 +35,17 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
     throw err;
   }
   const selectLinkById = sqlite.prepare<[string], LinksTable>('select * from links where id = ?');
+  const selectByProviderLink = sqlite.prepare<[string, string], LinksTable>('select * from links where provider = ? and provider_link_id = ?');
+  const checkpointer = startCheckpointer(sqlite, path);
   return createSqlStore(db, {
     now: options.now ?? Date.now,
     feed: NO_FEED,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
     selectLink: async (id) => selectLinkById.get(id),
+    selectLinkByProviderLink: async (provider, providerLinkId) => selectByProviderLink.get(provider, providerLinkId),
     selectLinkSharesConnection: true,
   });
 }
