@@ -50,6 +50,11 @@ export interface StackOptions {
   databaseUrl?: string;
   /** More origins allowed to mint besides the demo's (`PAY_LINK_ALLOWED_ORIGINS`): e.g. a test WordPress site. */
   allowedOrigins?: string[];
+  /**
+   * The merchant's endpoint for events when it runs elsewhere (a benchmark's merchant in a process of its own):
+   * the proxy sends there instead of to the demo's backend, which then hears nothing.
+   */
+  merchantEndpoint?: { url: string; secret: string };
 }
 
 export interface Stack {
@@ -124,8 +129,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PAY_LINK_INTENT_SECRET: intentSecret,
     PAY_LINK_ADMIN_TOKEN: DEMO_ADMIN_TOKEN,
     // The merchant's endpoint for events (http only because this is test mode), on the default retry schedule.
-    PAY_LINK_WEBHOOK_URL: `${demoUrl}/merchant/webhooks`,
-    PAY_LINK_WEBHOOK_SECRET: webhookSecret,
+    PAY_LINK_WEBHOOK_URL: options.merchantEndpoint?.url ?? `${demoUrl}/merchant/webhooks`,
+    PAY_LINK_WEBHOOK_SECRET: options.merchantEndpoint?.secret ?? webhookSecret,
     // Every provider's production URL is the default; the demo points each one at the simulator.
     ...proxyEnvForAllProviders(sim),
     RAZORPAY_API: options.razorpayApi ?? 'payment_links',
