@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
@@ -143,10 +144,10 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
 
     const base = await send(bare.url, measuredFile);
     const startedAt = performance.now();
-    const loopBefore = performance.eventLoopUtilization();
+    const loopBefore = perf.eventLoopUtilization();
     const ours = await send(webhookUrl, measuredFile);
     // How long the proxy's event loop was busy per webhook: the one thread all of it runs on, whatever else the box runs.
-    const busyUs = (performance.eventLoopUtilization(loopBefore).active * 1000) / WEBHOOKS;
+    const busyUs = (perf.eventLoopUtilization(loopBefore).active * 1000) / WEBHOOKS;
     const timedOut = await Promise.race([allHeard.then(() => false), sleep(10_000).then(() => true)]);
     // The proxy's process (with the simulator and the merchant's backend in it, idle but for the events) under the
     // profiler, on webhooks of their own: what each one costs, by where the CPU went. First the measured run's
@@ -180,8 +181,11 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
         note:
           `CPU per webhook in the proxy's process (${PROFILED} more, profiled; the simulator, idle, shares it; the merchant's server runs in its own): ${summarize(profile, PROFILED)}. ` +
           `In the measured run the event loop was busy ${fmt(busyUs, 0)} µs per webhook. At ${TARGET_PER_S}/s one core has ${fmt(1e6 / TARGET_PER_S, 0)} µs per webhook for all of it; the bare receiver alone takes ${fmt(1e6 / perS(base), 0)} µs of wall time per webhook here. ` +
-          'Commits per webhook: the link write with its merchant event and dedupe record is one transaction; the delivery claims and the attempts\' state and history lines are batched across webhooks (decision 0016; group commit across concurrent link writes was tried and measured within noise, not landed). ' +
-          'What would close it: less CPU per webhook outside the commits (the statements themselves, HTTP in and out, GC), and the merchant event delivered (and the merchant\'s backend run) by a process of its own.',
+          'Per webhook the store runs three reads (dedupe, the link by its provider id, the link again for the compare-and-set) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
+          'delivery claims (at most one per 5 ms) and the attempts\' state and history lines are batched across webhooks, and WAL checkpoints run in a worker thread (decisions 0012, 0016; group commit across concurrent link writes was tried and measured within noise, not landed). ' +
+          'Each webhook also makes three socket writes on this VM\'s slow syscalls: the answer, the merchant event\'s POST, and for a quarter of them an SSE frame. ' +
+          'What would close it: the webhook route ahead of Express (as the status and SSE routes are, decision 0015), the second link read folded into the first, the merchant events posted over node:http keep-alive instead of fetch; ' +
+          'past that, a second event loop, which on SQLite (one instance per file) the proxy does not have.',
       },
     ];
   } finally {
