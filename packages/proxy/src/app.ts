@@ -26,7 +26,7 @@ import { payPageRouter } from './routes/pay-page.ts';
 import { receiptPageRouter } from './routes/receipt-page.ts';
 import { qrRouter } from './routes/qr.ts';
 import { returnPageRouter } from './routes/return-page.ts';
-import { webhooksRouter } from './routes/webhooks.ts';
+import { webhooksBeforeExpress, webhooksRouter } from './routes/webhooks.ts';
 import { addSecurityHeaders } from './security-headers.ts';
 import { beforeExpress, serveBeforeExpress } from './sse/before-express.ts';
 import { type Dispatcher, createDispatcher } from './merchant-events/dispatcher.ts';
@@ -138,23 +138,28 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   const early = beforeExpress(app, { allowedOrigins: config.allowedOrigins, logger });
   const events = eventsRouter(links, { early, readLimit: readLimiter(config, limiters), onClients: (count) => metrics.sseClients.set(count) });
   app.use(events.router);
-  serveBeforeExpress(app, statusReadsBeforeExpress(config, links, metrics, limiters, early), events.serve);
+  const webhookDeps = [
+    adapters,
+    links,
+    now,
+    {
+      verificationFailed: (provider: string, reason: string) => {
+        metrics.webhookFailures.inc({ provider, reason });
+        // One line per refused signature; a flood already refused by its spent bucket is only counted.
+        if (reason !== 'rate_limited') logger.warn({ provider, reason }, 'webhook refused');
+      },
+      applied: (provider: string, outcome: string) => metrics.webhooks.inc({ provider, outcome }),
+    },
+    limiters('webhook_failures', { perMinute: config.rateLimits.webhookFailuresPerMinute, burst: config.rateLimits.webhookFailuresPerMinute }),
+  ] as const;
+  serveBeforeExpress(app, statusReadsBeforeExpress(config, links, metrics, limiters, early), events.serve, webhooksBeforeExpress(early, ...webhookDeps));
   // Watched links get no polls, and expiring ones may get no reads: a timer re-reads the stale ones among them.
   const sweeper = setInterval(() => void links.sweep().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'sweep failed')), Math.max(1_000, deps.staleAfterMs ?? 5_000));
   sweeper.unref();
   app.use(payPageRouter(config, links));
   app.use(receiptPageRouter(config, links));
   app.use(buyPageRouter(config, links, now));
-  app.use(
-    webhooksRouter(adapters, links, now, {
-      verificationFailed: (provider, reason) => {
-        metrics.webhookFailures.inc({ provider, reason });
-        // One line per refused signature; a flood already refused by its spent bucket is only counted.
-        if (reason !== 'rate_limited') logger.warn({ provider, reason }, 'webhook refused');
-      },
-      applied: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
-    }, limiters('webhook_failures', { perMinute: config.rateLimits.webhookFailuresPerMinute, burst: config.rateLimits.webhookFailuresPerMinute })),
-  );
+  app.use(webhooksRouter(...webhookDeps));
   app.use(healthRouter(metrics.registry, () => !draining, { adapters, checkProviders: config.readyCheckProviders, timeoutMs: config.providerTimeoutMs }));
   app.use(assetsRouter(config.widgetDir, VERSION));
   app.use(returnPageRouter(config.allowedOrigins));
