@@ -3,11 +3,12 @@
  * already has it (a create whose answer was lost, a restart), finding it there by its reference and adopting it
  * instead of minting it twice (decision 0008).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { MintRequest } from '../contract.ts';
 import { Problem } from '../problems.ts';
 import type { ProviderAdapter, ProviderLinkState } from '../providers/types.ts';
 import type { LinkRecord } from '../store/types.ts';
+import { randomToken } from '../random-token.ts';
 import type { LinkContext } from './context.ts';
 import type { ResolvedPrice } from './pricing.ts';
 import { withRechecks } from './recheck.ts';
@@ -39,7 +40,7 @@ function mayHaveCreated(err: unknown): boolean {
 }
 
 function newLinkId(): string {
-  return `pl_${randomBytes(16).toString('base64url')}`;
+  return `pl_${randomToken(16)}`;
 }
 
 /**

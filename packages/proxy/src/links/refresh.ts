@@ -38,8 +38,9 @@ export function createRefresher(ctx: LinkContext, feed: Pick<ChangeFeed, 'publis
    * one — its payment time stands in where the read carries none (EximPe's reads), and a claim the read does
    * not show yet is remembered, so the sweeper reads again soon (links/recheck.ts). `seen`: the webhook that
    * carried `state`, recorded as seen in the same transaction as the join (answered a record: recorded).
+   * `known`: the link as just read from the store, if the caller has it (store.updateLink).
    */
-  async function observe(id: string, state: ProviderLinkState, claim?: Claim, seen?: SeenWebhook): Promise<LinkRecord | undefined> {
+  async function observe(id: string, state: ProviderLinkState, claim?: Claim, seen?: SeenWebhook, known?: LinkRecord): Promise<LinkRecord | undefined> {
     const checkedAt = now();
     // A read's payment time can be a stand-in (an `updated` stamp) or missing (EximPe): the earlier one wins.
     const observed = state.status === 'paid' && claim?.paidAt ? { ...state, paidAt: earliest(state.paidAt, claim.paidAt) } : state;
@@ -54,7 +55,7 @@ export function createRefresher(ctx: LinkContext, feed: Pick<ChangeFeed, 'publis
       const unconfirmed = claim !== undefined && !covers(joined, claim.status);
       // The newest unconfirmed claim anchors the early re-reads; one the read shows is settled.
       return withRechecks({ ...joined, claimedAt: claim === undefined ? current.claimedAt : unconfirmed ? checkedAt : null }, config.latePaymentGraceMs);
-    }, ctx.events, seen);
+    }, ctx.events, seen, known);
     if (next) await rememberAliases(ctx, next, state);
     if (next && changed) {
       ctx.eventsWritten?.();

@@ -169,7 +169,8 @@ export function createLinkService(deps: LinkServiceDeps) {
         if (event.state) {
           // A read made to find the link goes in too; the join does not care in which order.
           if (read) await observe(record.id, read);
-          recorded = (await observe(record.id, event.state, undefined, seen)) !== undefined;
+          // The record correlate just read, unless the read above changed it since.
+          recorded = (await observe(record.id, event.state, undefined, seen, read ? undefined : record)) !== undefined;
           outcome = 'applied';
         } else {
           // Ask the provider for the truth — the read that found the link, when one did. A read already in flight

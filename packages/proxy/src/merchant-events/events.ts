@@ -9,7 +9,7 @@
  *   payment that raises the amount paid is another `payment_link.partially_paid`. A late payment after an
  *   expiry is a `payment_link.paid` after the `payment_link.expired`.
  */
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../random-token.ts';
 import type { EventType, PaymentLinkEvent, Purchase } from '../contract.ts';
 import type { EventsOf, LinkRecord, NewEvent } from '../store/types.ts';
 import type { WebhookEndpoint } from './endpoints.ts';
@@ -26,7 +26,7 @@ const STATUS_EVENTS: Partial<Record<LinkRecord['status'], EventType>> = {
 const POSITIONS_PER_VERSION = 8;
 
 export function newEventId(): string {
-  return `evt_${randomBytes(16).toString('base64url')}`;
+  return `evt_${randomToken(16)}`;
 }
 
 /** The event types a change from `before` to `after` makes, in order. */

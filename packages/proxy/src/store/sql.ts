@@ -68,8 +68,9 @@ export interface SqlStoreOptions {
    * (SQLite): Kysely compiles the query and better-sqlite3 prepares it anew on every call.
    */
   selectLink?: (id: string) => Promise<LinksTable | undefined>;
-  /** The next hottest (every webhook finds its link by the provider's id), likewise. */
+  /** The next hottest (every webhook finds its link by the provider's id, after its dedupe check), likewise. */
   selectLinkByProviderLink?: (provider: string, providerLinkId: string) => Promise<LinksTable | undefined>;
+  selectEventExpiry?: (provider: string, dedupeKey: string) => Promise<number | bigint | undefined>;
   /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
   skipLocked?: boolean;
   /** `selectLink…` run on the connection transactions use (SQLite's one), so they must wait for them. */
@@ -167,9 +168,10 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       if (!existing) throw new StoreError(`link ${record.id} was neither inserted nor found`);
       return { record: existing, inserted: false };
     },
-    async updateLink(id, update, eventsOf?: EventsOf, seen?: SeenWebhook) {
+    async updateLink(id, update, eventsOf?: EventsOf, seen?: SeenWebhook, known?: LinkRecord) {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const current = await getLink(id);
+        // The caller's fresh read saves one of ours; if the row moved on since, the write below loses and we read.
+        const current = attempt === 0 && known?.id === id ? known : await getLink(id);
         if (!current) return undefined;
         // Taken before `update` runs, so a change made in place still shows in the columns compared below.
         const before = toRow(current);
@@ -286,8 +288,12 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     ...outboxMethods,
 
     async hasEvent(provider, dedupeKey) {
-      const row = (await selectEvent(db, provider, dedupeKey)).rows[0];
-      return row !== undefined && Number(row.expires_at) > now();
+      let expiresAt: number | bigint | undefined;
+      if (options.selectEventExpiry) {
+        await settledWrites();
+        expiresAt = await options.selectEventExpiry(provider, dedupeKey);
+      } else expiresAt = (await selectEvent(db, provider, dedupeKey)).rows[0]?.expires_at;
+      return expiresAt !== undefined && Number(expiresAt) > now();
     },
     async recordEvent(provider, dedupeKey, ttlMs) {
       await recordSeen(db, { provider, dedupeKey, ttlMs });

@@ -36,6 +36,7 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
   }
   const selectLinkById = sqlite.prepare<[string], LinksTable>('select * from links where id = ?');
   const selectByProviderLink = sqlite.prepare<[string, string], LinksTable>('select * from links where provider = ? and provider_link_id = ?');
+  const selectEventExpiry = sqlite.prepare<[string, string], number>('select expires_at from webhook_events where provider = ? and dedupe_key = ?').pluck();
   const checkpointer = startCheckpointer(sqlite, path);
   return createSqlStore(db, {
     now: options.now ?? Date.now,
@@ -46,6 +47,7 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
     },
     selectLink: async (id) => selectLinkById.get(id),
     selectLinkByProviderLink: async (provider, providerLinkId) => selectByProviderLink.get(provider, providerLinkId),
+    selectEventExpiry: async (provider, dedupeKey) => selectEventExpiry.get(provider, dedupeKey),
     selectLinkSharesConnection: true,
   });
 }

@@ -157,8 +157,10 @@ export interface Store {
    * pure function of its argument. `events`: the merchant events the change makes, written in its transaction.
    * `seen`: a provider webhook to record as seen (as `recordEvent` does) in the same transaction as the change,
    * or on its own when `update` changes nothing: recorded exactly when a record is answered (decision 0016).
+   * `known`: the record as the caller just read it, tried first instead of reading it again; a write since then
+   * loses the compare-and-set, and the record is read afresh.
    */
-  updateLink(id: string, update: (current: LinkRecord) => LinkRecord, events?: EventsOf, seen?: SeenWebhook): Promise<LinkRecord | undefined>;
+  updateLink(id: string, update: (current: LinkRecord) => LinkRecord, events?: EventsOf, seen?: SeenWebhook, known?: LinkRecord): Promise<LinkRecord | undefined>;
   /**
    * Marks a refresh of link `id` as this caller's: sets `checkedAt` to `at` if it still is `seenCheckedAt`.
    * False when another caller (another instance) refreshed it meanwhile: its read stands for this one.

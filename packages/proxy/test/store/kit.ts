@@ -240,6 +240,29 @@ export function describeStore<D extends TestDatabase>(name: string, engine: Stor
         assert.equal(edited?.description, 'edited in place');
         assert.deepEqual(await store.getLink('f1'), edited);
       });
+
+      it('takes a record the caller just read instead of reading it again, and reads afresh when another write came first', async () => {
+        const { store, another } = await fixture();
+        const other = await another();
+        await store.insertLink(link('k1', { status: 'pending' }));
+        const known = (await store.getLink('k1'))!;
+        const fresh = await store.updateLink('k1', (current) => ({ ...current, recheckAt: 5_000 }), undefined, undefined, known);
+        assert.equal(fresh?.version, known.version + 1);
+        assert.deepEqual(await store.getLink('k1'), fresh);
+        // `fresh` is now stale: another instance writes first. The update must see that write, not undo it.
+        await other.updateLink('k1', (current) => ({ ...current, amountPaid: 100, paidSteps: [100], status: 'partially_paid' }));
+        const seenBy: LinkRecord[] = [];
+        const joined = await store.updateLink('k1', (current) => {
+          seenBy.push(current);
+          return { ...current, recheckAt: 9_000 };
+        }, undefined, undefined, fresh!);
+        assert.equal(seenBy.length, 2, 'tried on the stale record, lost, then on the row as stored');
+        assert.equal(joined?.status, 'partially_paid');
+        assert.equal(joined?.amountPaid, 100);
+        assert.equal(joined?.recheckAt, 9_000);
+        assert.equal(joined?.version, fresh!.version + 2);
+        assert.deepEqual(await store.getLink('k1'), joined);
+      });
     });
 
     describe('claimRefresh', () => {
