@@ -21,9 +21,9 @@ import { performance as perf } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
-import { newWebhookSecret } from '../packages/proxy/src/merchant-events/endpoints.ts';
 import { startStack } from '../scripts/stack.ts';
 import type { Engine } from './engines.ts';
+import { startMerchant } from './merchant-process.ts';
 import { profileOf, summarize } from './profile.ts';
 import { type BenchRow, fmt, missedBy } from './table.ts';
 import type { RecordedDelivery } from './webhook-sender.ts';
@@ -38,7 +38,6 @@ const MINT_CONCURRENCY = 16;
 const TARGET_PER_S = 2_000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const senderFile = fileURLToPath(new URL('./webhook-sender.ts', import.meta.url));
-const receiverFile = fileURLToPath(new URL('./merchant-receiver.ts', import.meta.url));
 
 interface Sent {
   ms: number;
@@ -195,53 +194,6 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
     await stack.close();
     await merchant.stop();
   }
-}
-
-/** The merchant's server in a process of its own (bench/merchant-receiver.ts), with a secret made for this run. */
-async function startMerchant(): Promise<{ url: string; secret: string; counts(): Promise<{ accepted: number; refused: number }>; stop(): Promise<void> }> {
-  const secret = newWebhookSecret();
-  const child = spawn(process.execPath, ['--import', 'tsx', receiverFile], {
-    cwd: root,
-    env: { ...process.env, BENCH_MERCHANT_SECRET: secret },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  child.stdout.setEncoding('utf8');
-  const lines: string[] = [];
-  let waiting: ((line: string) => void) | undefined;
-  let buffered = '';
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk;
-    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      if (waiting) {
-        const take = waiting;
-        waiting = undefined;
-        take(line);
-      } else lines.push(line);
-    }
-  });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const nextLine = () =>
-    new Promise<string>((resolve, reject) => {
-      const line = lines.shift();
-      if (line !== undefined) return resolve(line);
-      waiting = resolve;
-      void exited.then(() => reject(new Error('the bench merchant exited')));
-    });
-  const url = await nextLine();
-  return {
-    url,
-    secret,
-    async counts() {
-      child.stdin.write('counts\n');
-      return JSON.parse(await nextLine()) as { accepted: number; refused: number };
-    },
-    async stop() {
-      child.stdin.end();
-      await exited;
-    },
-  };
 }
 
 const sqliteOrPg = (engine: Engine) => (engine.name.startsWith('SQLite') ? 'sqlite' : 'postgres');
