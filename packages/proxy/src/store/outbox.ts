@@ -66,18 +66,21 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
       .where('d.next_attempt_at', '<=', at)
       .where('d.lease_until', '<=', at)
       .where('d.endpoint_id', 'in', endpointIds)
-      // The earliest pending delivery of its link to its endpoint: a link's events go in order.
+      // The earliest pending delivery of its link to its endpoint: a link's events go in order. Asked as "its
+      // position is the least pending one", a subquery per candidate that both engines run on the partial index
+      // (endpoint, link, position); as `not exists (… position < …)` Postgres without planner statistics (a new
+      // database, a burst before autovacuum's first look) made it an anti join that compared every pending row
+      // with every other: 2.4 s a claim at 4,000 pending, so a burst's events trickled out at a few a second.
       .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('deliveries as p')
-              .select('p.event_id')
-              .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
-              .whereRef('p.link_id', '=', 'd.link_id')
-              .whereRef('p.link_position', '<', 'd.link_position')
-              .where('p.state', '=', 'pending'),
-          ),
+        eb(
+          'd.link_position',
+          '=',
+          eb
+            .selectFrom('deliveries as p')
+            .select((e) => e.fn.min('p.link_position').as('first'))
+            .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+            .whereRef('p.link_id', '=', 'd.link_id')
+            .where('p.state', '=', 'pending'),
         ),
       )
       .orderBy('d.next_attempt_at')

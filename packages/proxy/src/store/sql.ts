@@ -70,6 +70,7 @@ export interface SqlStoreOptions {
   selectLink?: (id: string) => Promise<LinksTable | undefined>;
   /** The next hottest (every webhook finds its link by the provider's id, after its dedupe check), likewise. */
   selectLinkByProviderLink?: (provider: string, providerLinkId: string) => Promise<LinksTable | undefined>;
+  /** The webhook dedupe read every webhook makes first, likewise: the seen record's expiry. */
   selectEventExpiry?: (provider: string, dedupeKey: string) => Promise<number | bigint | undefined>;
   /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
   skipLocked?: boolean;

@@ -158,7 +158,8 @@ export interface Store {
    * `seen`: a provider webhook to record as seen (as `recordEvent` does) in the same transaction as the change,
    * or on its own when `update` changes nothing: recorded exactly when a record is answered (decision 0016).
    * `known`: the record as the caller just read it, tried first instead of reading it again; a write since then
-   * loses the compare-and-set, and the record is read afresh.
+   * loses the compare-and-set, and the record is read afresh. If `update` changes nothing on it, it is answered
+   * as given: for a join (links/status.ts) a state that covers it already, any newer one covers too.
    */
   updateLink(id: string, update: (current: LinkRecord) => LinkRecord, events?: EventsOf, seen?: SeenWebhook, known?: LinkRecord): Promise<LinkRecord | undefined>;
   /**
