@@ -180,10 +180,10 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
         note:
           `CPU per webhook in the proxy's process (${PROFILED} more, profiled; the simulator, idle, shares it; the merchant's server runs in its own): ${summarize(profile, PROFILED)}. ` +
           `In the measured run the event loop was busy ${fmt(busyUs, 0)} µs per webhook. At ${TARGET_PER_S}/s one core has ${fmt(1e6 / TARGET_PER_S, 0)} µs per webhook for all of it; the bare receiver alone takes ${fmt(1e6 / perS(base), 0)} µs of wall time per webhook here. ` +
-          'Per webhook the store runs three reads (dedupe, the link by its provider id, the link again for the compare-and-set) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
+          'Per webhook the store runs two reads (dedupe, the link by its provider id, which the compare-and-set write then takes as read) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
           'delivery claims (at most one per 5 ms) and the attempts\' state and history lines are batched across webhooks, and WAL checkpoints run in a worker thread (decisions 0012, 0016; group commit across concurrent link writes was tried and measured within noise, not landed). ' +
           'Each webhook also makes three socket writes on this VM\'s slow syscalls: the answer, the merchant event\'s POST, and for a quarter of them an SSE frame. ' +
-          'What would close it: the webhook route ahead of Express (as the status and SSE routes are, decision 0015), the second link read folded into the first, the merchant events posted over node:http keep-alive instead of fetch; ' +
+          'The route is served ahead of Express (decision 0015). What would close it: the write transaction run as one synchronous block on SQLite instead of six awaited query-builder calls, group commit across webhooks, the merchant events posted over node:http keep-alive instead of fetch; ' +
           'past that, a second event loop, which on SQLite (one instance per file) the proxy does not have.',
       },
     ];
