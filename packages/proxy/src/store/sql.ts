@@ -122,12 +122,17 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     return done;
   }
 
-  /** Before a prepared read on the transactions' connection: none of their changes may show until committed. */
+  /**
+   * Before a prepared read on the transactions' connection: none of their changes may show until committed.
+   * `undefined` when none is open, and then the caller must not await it: the read runs in the same turn as this
+   * check, so no transaction can begin in between.
+   */
   const settledWrites = () => (options.selectLinkSharesConnection && open.size > 0 ? Promise.all(open) : undefined);
 
   async function getLink(id: string) {
     if (options.selectLink) {
-      await settledWrites();
+      const writes = settledWrites();
+      if (writes) await writes;
       const row = await options.selectLink(id);
       return row && fromRow(row);
     }
@@ -139,7 +144,8 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     async findLinkByProviderId(provider, providerLinkId) {
       let row: LinksTable | undefined;
       if (options.selectLinkByProviderLink) {
-        await settledWrites();
+        const writes = settledWrites();
+        if (writes) await writes;
         row = await options.selectLinkByProviderLink(provider, providerLinkId);
       } else row = (await byProviderLink(db, provider, providerLinkId)).rows[0];
       return row && fromRow(row);
@@ -291,7 +297,8 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     async hasEvent(provider, dedupeKey) {
       let expiresAt: number | bigint | undefined;
       if (options.selectEventExpiry) {
-        await settledWrites();
+        const writes = settledWrites();
+        if (writes) await writes;
         expiresAt = await options.selectEventExpiry(provider, dedupeKey);
       } else expiresAt = (await selectEvent(db, provider, dedupeKey)).rows[0]?.expires_at;
       return expiresAt !== undefined && Number(expiresAt) > now();
