@@ -11,6 +11,9 @@
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 
+/** What a compiled query runs on: the database, a transaction, or an engine's own direct executor (store/sqlite.ts). */
+export type QueryTarget = Pick<Kysely<never>, 'executeQuery'>;
+
 /** Stands in for the value at `index` (in the flattened arguments) while the query compiles. */
 class Marker {
   constructor(readonly index: number) {}
@@ -58,7 +61,7 @@ function mark(arg: unknown, next: { n: number }): unknown {
  */
 export function compiledOnce<A extends unknown[], R>(
   build: (...args: A) => Compilable<R>,
-): (target: Pick<Kysely<never>, 'executeQuery'>, ...args: A) => Promise<QueryResult<R>> {
+): (target: QueryTarget, ...args: A) => Promise<QueryResult<R>> {
   const shapes = new Map<string, Template>();
   return (target, ...args) => {
     const values: unknown[] = [];

@@ -8,8 +8,8 @@
  * again, with the same `webhook-id`. A link's events go to an endpoint in order: a delivery is due only when no
  * earlier one of its link to that endpoint is still pending.
  */
-import type { Kysely, Transaction } from 'kysely';
-import { compiledOnce } from './compiled.ts';
+import type { Kysely } from 'kysely';
+import { type QueryTarget, compiledOnce } from './compiled.ts';
 import type { Database, DeliveriesTable, DeliveryAttemptsTable, EventsTable } from './schema.ts';
 import type {
   ClaimedDelivery,
@@ -34,11 +34,15 @@ type OutboxMethods = Pick<
 
 export interface Outbox extends OutboxMethods {
   /** Writes events and their pending deliveries; called inside the transaction of the change they describe. */
-  writeEvents(trx: Kysely<Database> | Transaction<Database>, events: readonly NewEvent[]): Promise<void>;
+  writeEvents(trx: QueryTarget, events: readonly NewEvent[]): Promise<void>;
   purgeEvents(before: number): Promise<void>;
 }
 
-export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boolean } = {}): Outbox {
+export function createOutbox(
+  db: Kysely<Database>,
+  options: { skipLocked?: boolean; transaction?: <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T> } = {},
+): Outbox {
+  const transaction = options.transaction ?? (<T>(work: (trx: QueryTarget) => Promise<T>) => db.transaction().execute(work));
   // The queries every merchant event makes, compiled once (store/compiled.ts).
   const insertEvent = compiledOnce((row: EventsTable) =>
     db.insertInto('events').values(row).onConflict((oc) => oc.columns(['link_id', 'link_position']).doNothing()).returning('id'),
@@ -112,7 +116,7 @@ export function createOutbox(db: Kysely<Database>, options: { skipLocked?: boole
    */
   async function recordAttempts(attempts: readonly RecordedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
-    await db.transaction().execute(async (trx) => {
+    await transaction(async (trx) => {
       for (const { eventId, endpointId, attempt, outcome } of attempts) {
         const set: Partial<DeliveriesTable> = { attempts: attempt.attempt, state: outcome.state, lease_holder: null, lease_until: 0 };
         if (outcome.state === 'delivered') set.delivered_at = attempt.at + Math.round(attempt.durationMs);

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, Migrator, sql } from 'kysely';
 import type { ProviderName } from '../contract.ts';
 import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
-import { compiledOnce } from './compiled.ts';
+import { type QueryTarget, compiledOnce } from './compiled.ts';
 import { createOutbox, decodeCursor, encodeCursor } from './outbox.ts';
 import type { Customer } from '../contract.ts';
 import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, SeenWebhook, Store } from './types.ts';
@@ -72,6 +72,11 @@ export interface SqlStoreOptions {
   selectLinkByProviderLink?: (provider: string, providerLinkId: string) => Promise<LinksTable | undefined>;
   /** The webhook dedupe read every webhook makes first, likewise: the seen record's expiry. */
   selectEventExpiry?: (provider: string, dedupeKey: string) => Promise<number | bigint | undefined>;
+  /**
+   * Runs `work` in a write transaction on the engine's own terms (SQLite: its statements straight on the
+   * connection, held from the query builder meanwhile); the query builder's `transaction()` when absent.
+   */
+  transaction?: <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T>;
   /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
   skipLocked?: boolean;
   /** `selectLink…` run on the connection transactions use (SQLite's one), so they must wait for them. */
@@ -81,7 +86,7 @@ export interface SqlStoreOptions {
 export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
-  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked });
+  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked, transaction: options.transaction });
   const outbox = { ...outboxMethods, purgeEvents: _purge };
 
   async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {
@@ -107,7 +112,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       .onConflict((oc) => oc.columns(['provider', 'dedupe_key']).doUpdateSet({ expires_at: expiresAt })),
   );
 
-  const recordSeen = (target: Kysely<Database>, seen: SeenWebhook) => upsertEvent(target, seen.provider, seen.dedupeKey, now() + seen.ttlMs);
+  const recordSeen = (target: QueryTarget, seen: SeenWebhook) => upsertEvent(target, seen.provider, seen.dedupeKey, now() + seen.ttlMs);
 
   /**
    * The write transactions in progress (a link change with its events). The prepared read (SQLite) runs on the
@@ -115,8 +120,9 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
    * back: it waits for them first. Only writes that carry events open one, so the hot path rarely waits.
    */
   const open = new Set<Promise<unknown>>();
-  function inTransaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    const done = db.transaction().execute(work);
+  const transaction = options.transaction ?? (<T>(work: (trx: QueryTarget) => Promise<T>) => db.transaction().execute(work));
+  function inTransaction<T>(work: (trx: QueryTarget) => Promise<T>): Promise<T> {
+    const done = transaction(work);
     const settled = done.catch(() => undefined).finally(() => open.delete(settled));
     open.add(settled);
     return done;
@@ -157,7 +163,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       const stored = { ...record, version: 1 };
       const row = toRow(stored);
       const events = eventsOf?.(undefined, stored) ?? [];
-      const insert = async (trx: Kysely<Database>) => {
+      const insert = async (trx: QueryTarget) => {
         const inserted = (await insertRow(trx, row)).rows[0];
         if (inserted && events.length > 0) await writeEvents(trx, events);
         return inserted !== undefined;
@@ -190,7 +196,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
         const stored = { ...next, id, version: current.version + 1 };
         const changes = changedColumns(before, toRow(stored));
         const events = eventsOf?.(current, stored) ?? [];
-        const write = async (trx: Kysely<Database>) => {
+        const write = async (trx: QueryTarget) => {
           const result = await updateRow(trx, changes, id, current.version);
           const won = Number(result.numAffectedRows) === 1;
           if (won && events.length > 0) await writeEvents(trx, events);

@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type Compilable, type CompiledQuery, Kysely, type QueryResult, SqliteDialect, type SqliteDatabase } from 'kysely';
+import type { QueryTarget } from './compiled.ts';
 import type { Database, LinksTable } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { NO_FEED, StoreError, createSqlStore, migrate } from './sql.ts';
@@ -27,7 +28,8 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
   } catch (err) {
     throw new StoreError(`cannot open the SQLite database ${path}: ${(err as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
+  const database = preparedOnce(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   try {
     await migrateOnce(db, path);
   } catch (err) {
@@ -38,7 +40,33 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
   const selectByProviderLink = sqlite.prepare<[string, string], LinksTable>('select * from links where provider = ? and provider_link_id = ?');
   const selectEventExpiry = sqlite.prepare<[string, string], number>('select expires_at from webhook_events where provider = ? and dedupe_key = ?').pluck();
   const checkpointer = startCheckpointer(sqlite, path);
+  const statements = { begin: sqlite.prepare('begin'), commit: sqlite.prepare('commit'), rollback: sqlite.prepare('rollback') };
+  /** The statements of a write transaction, run as Kysely's SQLite driver runs them, without its per-query set-up. */
+  const direct: QueryTarget = {
+    async executeQuery<R>(query: CompiledQuery<R> | Compilable<R>): Promise<QueryResult<R>> {
+      const { sql, parameters } = 'compile' in query ? query.compile() : query;
+      const statement = database.prepare(sql);
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    },
+  };
   return createSqlStore(db, {
+    // The connection is held from the query builder for the whole transaction, as its own `transaction()` does;
+    // inside, each statement runs straight on it: a webhook's write is six statements, and the builder's set-up of
+    // each (its connection lock, its executor) was a tenth of the proxy's CPU per webhook (decision 0016).
+    transaction: (work) =>
+      db.connection().execute(async () => {
+        statements.begin.run();
+        try {
+          const result = await work(direct);
+          statements.commit.run();
+          return result;
+        } catch (err) {
+          if (sqlite.inTransaction) statements.rollback.run();
+          throw err;
+        }
+      }),
     now: options.now ?? Date.now,
     feed: NO_FEED,
     close: async () => {
