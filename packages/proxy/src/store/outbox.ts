@@ -40,9 +40,13 @@ export interface Outbox extends OutboxMethods {
 
 export function createOutbox(
   db: Kysely<Database>,
-  options: { skipLocked?: boolean; transaction?: <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T> } = {},
+  options: {
+    skipLocked?: boolean;
+    /** The store's write transaction (store/sql.ts: the engine's own, or the query builder's). */
+    transaction: <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T>;
+  },
 ): Outbox {
-  const transaction = options.transaction ?? (<T>(work: (trx: QueryTarget) => Promise<T>) => db.transaction().execute(work));
+  const { transaction } = options;
   // The queries every merchant event makes, compiled once (store/compiled.ts).
   const insertEvent = compiledOnce((row: EventsTable) =>
     db.insertInto('events').values(row).onConflict((oc) => oc.columns(['link_id', 'link_position']).doNothing()).returning('id'),

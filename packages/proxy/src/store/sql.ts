@@ -86,7 +86,8 @@ export interface SqlStoreOptions {
 export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): Store {
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
-  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked, transaction: options.transaction });
+  const transaction = options.transaction ?? (<T>(work: (trx: QueryTarget) => Promise<T>) => db.transaction().execute(work));
+  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked, transaction });
   const outbox = { ...outboxMethods, purgeEvents: _purge };
 
   async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {
@@ -120,7 +121,6 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
    * back: it waits for them first. Only writes that carry events open one, so the hot path rarely waits.
    */
   const open = new Set<Promise<unknown>>();
-  const transaction = options.transaction ?? (<T>(work: (trx: QueryTarget) => Promise<T>) => db.transaction().execute(work));
   function inTransaction<T>(work: (trx: QueryTarget) => Promise<T>): Promise<T> {
     const done = transaction(work);
     const settled = done.catch(() => undefined).finally(() => open.delete(settled));
@@ -129,17 +129,18 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
   }
 
   /**
-   * Before a prepared read on the transactions' connection: none of their changes may show until committed.
-   * `undefined` when none is open, and then the caller must not await it: the read runs in the same turn as this
-   * check, so no transaction can begin in between.
+   * A prepared read on the transactions' connection, once the transactions open now have ended: none of their
+   * changes may show until committed. With none open, `read` starts in the same turn as the check, so no
+   * transaction can begin in between.
    */
-  const settledWrites = () => (options.selectLinkSharesConnection && open.size > 0 ? Promise.all(open) : undefined);
+  function afterWrites<T>(read: () => Promise<T>): Promise<T> {
+    return options.selectLinkSharesConnection && open.size > 0 ? Promise.all(open).then(read) : read();
+  }
 
   async function getLink(id: string) {
-    if (options.selectLink) {
-      const writes = settledWrites();
-      if (writes) await writes;
-      const row = await options.selectLink(id);
+    const { selectLink } = options;
+    if (selectLink) {
+      const row = await afterWrites(() => selectLink(id));
       return row && fromRow(row);
     }
     return one(links().where('id', '=', id));
@@ -148,12 +149,8 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
   return {
     getLink,
     async findLinkByProviderId(provider, providerLinkId) {
-      let row: LinksTable | undefined;
-      if (options.selectLinkByProviderLink) {
-        const writes = settledWrites();
-        if (writes) await writes;
-        row = await options.selectLinkByProviderLink(provider, providerLinkId);
-      } else row = (await byProviderLink(db, provider, providerLinkId)).rows[0];
+      const { selectLinkByProviderLink: prepared } = options;
+      const row = prepared ? await afterWrites(() => prepared(provider, providerLinkId)) : (await byProviderLink(db, provider, providerLinkId)).rows[0];
       return row && fromRow(row);
     },
     findLinkByMerchantReference(reference) {
@@ -301,12 +298,8 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
     ...outboxMethods,
 
     async hasEvent(provider, dedupeKey) {
-      let expiresAt: number | bigint | undefined;
-      if (options.selectEventExpiry) {
-        const writes = settledWrites();
-        if (writes) await writes;
-        expiresAt = await options.selectEventExpiry(provider, dedupeKey);
-      } else expiresAt = (await selectEvent(db, provider, dedupeKey)).rows[0]?.expires_at;
+      const { selectEventExpiry: prepared } = options;
+      const expiresAt = prepared ? await afterWrites(() => prepared(provider, dedupeKey)) : (await selectEvent(db, provider, dedupeKey)).rows[0]?.expires_at;
       return expiresAt !== undefined && Number(expiresAt) > now();
     },
     async recordEvent(provider, dedupeKey, ttlMs) {

@@ -33,19 +33,25 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+let timer;
+const end = () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+};
+// A checkpoint that fails (a disk error, say) ends the worker: the process then checkpoints as SQLite does.
 const checkpoint = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (err) {
-    parentPort.postMessage({ error: String(err && err.message) });
+    return true;
+  } catch {
+    end();
+    return false;
   }
 };
-const timer = setInterval(checkpoint, workerData.intervalMs);
+timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => {
-  clearInterval(timer);
-  checkpoint();
-  db.close();
-  parentPort.close();
+  if (checkpoint()) end();
 });
 parentPort.postMessage({ ready: true });
 `;
@@ -70,8 +76,8 @@ export function startCheckpointer(sqlite: SQLite.Database, path: string, interva
   const fallBack = () => {
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
   };
-  worker.on('message', (message: { ready?: boolean; error?: string }) => {
-    if (message.ready && !stopping && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  worker.on('message', () => {
+    if (!stopping && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
   });
   worker.on('error', fallBack);
   const exited = new Promise<void>((resolve) =>
