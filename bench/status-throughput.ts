@@ -59,6 +59,8 @@ export async function benchStatusThroughput(engine: Engine): Promise<BenchRow[]>
     await new Promise((r) => server!.once('listening', r));
     const bareUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/links/${minted.id}`;
 
+    // Issue 16 sets the target on SQLite; Postgres, a query per read to a server on the same cores, is reported.
+    const judged = engine.name.startsWith('SQLite');
     const rows: BenchRow[] = [];
     for (const [label, headers] of [
       ['200', {}],
@@ -96,9 +98,9 @@ export async function benchStatusThroughput(engine: Engine): Promise<BenchRow[]>
         value: `${Math.round(mean(rounds.map((r) => r.ours.rps)))} req/s (p99 ${Math.max(...rounds.map((r) => r.ours.p99))} ms)`,
         baseline: `bare Express ${Math.round(mean(rounds.map((r) => r.base.rps)))} req/s`,
         ratio: `${fmt(ratio)} (rounds ${rounds.map((r) => fmt(r.ours.rps / r.base.rps)).join(', ')})`,
-        target: `≥ ${TARGET_RATIO} of bare Express`,
-        verdict: ratio >= TARGET_RATIO ? 'met' : 'missed',
-        shortfall: missedBy(ratio, TARGET_RATIO, '×', true),
+        target: judged ? `≥ ${TARGET_RATIO} of bare Express` : `report (SQLite's is ≥ ${TARGET_RATIO})`,
+        verdict: !judged ? 'info' : ratio >= TARGET_RATIO ? 'met' : 'missed',
+        shortfall: judged ? missedBy(ratio, TARGET_RATIO, '×', true) : undefined,
         note,
       });
     }

@@ -13,16 +13,21 @@ export interface BenchRow {
   note?: string;
 }
 
-/** The table, then one paragraph per missed target: by how much, and what its profile shows. */
+/** The table, then one paragraph per missed target (by how much, and what its profile shows) and per reported row with a note. */
 export function renderTable(rows: BenchRow[]): string {
   const head = '| bench | measure | value | baseline | ratio | target | verdict |\n|---|---|---|---|---|---|---|\n';
   const table = head + rows.map((r) => `| ${r.bench} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.verdict} |`).join('\n') + '\n';
   const missed = rows.filter((r) => r.verdict === 'missed');
-  if (missed.length === 0) return table;
-  const lines = missed.map(
-    (r) => `- **${r.bench}, ${r.measure}** (${r.target}): missed${r.shortfall ? ` by ${r.shortfall}` : ''}.${r.note ? ` ${r.note}` : ' No profile taken by this bench.'}`,
-  );
-  return `${table}\nMissed targets:\n\n${lines.join('\n')}\n`;
+  const reported = rows.filter((r) => r.verdict === 'info' && r.note);
+  let text = table;
+  if (missed.length > 0) {
+    const lines = missed.map(
+      (r) => `- **${r.bench}, ${r.measure}** (${r.target}): missed${r.shortfall ? ` by ${r.shortfall}` : ''}.${r.note ? ` ${r.note}` : ' No profile taken by this bench.'}`,
+    );
+    text += `\nMissed targets:\n\n${lines.join('\n')}\n`;
+  }
+  if (reported.length > 0) text += `\nReported rows:\n\n${reported.map((r) => `- **${r.bench}, ${r.measure}** (${r.target}): ${r.note}`).join('\n')}\n`;
+  return text;
 }
 
 /**

@@ -67,8 +67,9 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+  // Providers are called over node:http unless a fetch is injected (providers/wire.ts); merchant events use fetch.
   const adapters: Partial<Record<string, ProviderAdapter>> = {
-    ...createAdapters(config, { fetch: fetchImpl, now, onCall: createProviderCallHandler(metrics, logger), log: logger }),
+    ...createAdapters(config, { fetch: deps.fetch, now, onCall: createProviderCallHandler(metrics, logger), log: logger }),
     ...deps.adapters,
   };
   const dispatcher = createDispatcher({

@@ -30,8 +30,9 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The misbehaving provider: each test sets `answer`; the fake counts requests, bytes sent and closed answers. */
 async function startFakeProvider() {
-  const state: { answer: Handler; requests: number; bytesSent: number; closed: number } = {
+  const state: { answer: Handler; requests: number; bytesSent: number; closed: number; connections: number } = {
     answer: (_req, res) => res.end('{}'),
+    connections: 0,
     requests: 0,
     bytesSent: 0,
     closed: 0,
@@ -52,6 +53,7 @@ async function startFakeProvider() {
     req.resume();
     req.on('end', () => state.answer(req, res));
   });
+  server.on('connection', () => (state.connections += 1));
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo; // listen() on a TCP port always gives an AddressInfo
@@ -141,7 +143,6 @@ function client(fake: Fake, overrides: Partial<ProviderHttpOptions> = {}) {
     baseUrl: fake.url,
     headers: () => ({ authorization: `Basic ${Buffer.from(`rzp_test_abc123:${SECRETS.keySecret}`).toString('base64')}` }),
     timeoutMs: DEADLINE_MS,
-    fetch: (input, init) => fetch(input, init),
     describeError: (body) => z.object({ error: z.object({ code: z.string() }) }).safeParse(body).data?.error.code,
     onCall: (call) => calls.push(call),
     ...overrides,
@@ -186,244 +187,275 @@ after(async () => {
   await fake.close();
 });
 
-describe('createProviderHttp against a misbehaving provider', () => {
-  it('(a) cuts a drip (headers at once, a byte every 200 ms) at the deadline as provider_timeout, and lets the socket go', async (t) => {
-    fake.reset(drip(fake));
-    const { http, calls } = client(fake);
-    const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
-    assert.equal(err.code, 'provider_timeout');
-    assert.equal(err.status, 504);
-    assert.ok(ms >= DEADLINE_MS - 50, `not before the deadline (${Math.round(ms)} ms)`);
-    assert.ok(ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
-    await until(() => fake.state.closed === 1);
-    const sentAtCut = fake.state.bytesSent;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(fake.state.bytesSent, sentAtCut, 'the provider stops sending once the proxy lets go');
-    assert.equal(calls.length, 1);
-    assert.equal(calls[0]!.errorClass, 'timeout');
-    assert.equal(calls[0]!.status, 'timeout');
-    assert.equal(calls[0]!.requestId, REQUEST_ID, 'the headers had come, so the request id is known');
-    t.diagnostic(`drip cut after ${Math.round(ms)} ms (deadline ${DEADLINE_MS} ms)`);
-  });
+/** Both wires (providers/wire.ts): node:http, which the proxy calls providers over, and an injected fetch. */
+const WIRES: { name: string; options: Partial<ProviderHttpOptions> }[] = [
+  { name: 'node:http', options: {} },
+  { name: 'fetch', options: { fetch: (input, init) => fetch(input, init) } },
+];
 
-  it('retries an idempotent read once after a drip, each attempt with its own deadline: within 2 × deadline + 200 ms', async (t) => {
-    fake.reset(drip(fake));
-    const { http, calls } = client(fake);
-    const { err, ms } = await failure(http.request({ method: 'GET', path: '/v1/payment_links/plink_1', schema: Answer, idempotent: true }));
-    assert.equal(err.code, 'provider_timeout');
-    assert.equal(fake.state.requests, 2);
-    assert.deepEqual(
-      calls.map((c) => c.errorClass),
-      ['timeout', 'timeout'],
-    );
-    assert.ok(ms < 2 * DEADLINE_MS + 200 + 500, `ended in ${Math.round(ms)} ms`);
-    t.diagnostic(`idempotent drip: two attempts ended after ${Math.round(ms)} ms (bound ${2 * DEADLINE_MS + 200} ms + slack)`);
-  });
-
-  for (const declare of [true, false]) {
-    it(`(b) refuses a 200 MB answer ${declare ? 'with its Content-Length declared' : 'sent chunked'} as provider_bad_response, without the memory`, async (t) => {
-      // Warm up the read path (allocator arenas, undici's buffers) so the measurement sees only this answer.
-      fake.reset(json(200, jsonOfSize(DEFAULT_MAX_BODY_BYTES)));
-      await client(fake).http.request({ method: 'GET', path: '/warm', schema: Padded });
-
-      fake.reset(flood(fake, 200 * MiB, declare));
-      const { http, calls } = client(fake, { timeoutMs: 10_000 });
-      const before = rss();
+for (const wire of WIRES) {
+  describe(`createProviderHttp against a misbehaving provider, over ${wire.name}`, () => {
+    it('(a) cuts a drip (headers at once, a byte every 200 ms) at the deadline as provider_timeout, and lets the socket go', async (t) => {
+      fake.reset(drip(fake));
+      const { http, calls } = client(fake, wire.options);
       const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
-      const grown = rss() - before;
-      assert.equal(err.code, 'provider_bad_response');
-      assert.equal(err.status, 502);
-      assert.match(err.detail ?? '', /more than 1048576 bytes/);
-      assert.ok(!JSON.stringify(err.toJSON()).includes(MARKER), 'no provider bytes in the problem');
+      assert.equal(err.code, 'provider_timeout');
+      assert.equal(err.status, 504);
+      assert.ok(ms >= DEADLINE_MS - 50, `not before the deadline (${Math.round(ms)} ms)`);
       assert.ok(ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
-      assert.ok(grown < 20 * MiB, `RSS grew ${(grown / MiB).toFixed(1)} MiB`);
       await until(() => fake.state.closed === 1);
-      assert.ok(fake.state.bytesSent < 32 * MiB, `the provider got to send only ${(fake.state.bytesSent / MiB).toFixed(1)} MiB`);
-      assert.equal(calls[0]!.errorClass, 'too_large');
-      assert.equal(calls[0]!.status, 200);
-      t.diagnostic(
-        `200 MB ${declare ? 'declared' : 'chunked'}: cut after ${Math.round(ms)} ms, RSS +${(grown / MiB).toFixed(1)} MiB, ` +
-          `provider sent ${(fake.state.bytesSent / MiB).toFixed(1)} MiB before the socket closed`,
-      );
-    });
-  }
-
-  it('(c) cuts an endless fast chunked answer at the cap, long before the deadline', async () => {
-    fake.reset(flood(fake, undefined, false));
-    const { http, calls } = client(fake, { timeoutMs: 10_000 });
-    const { err, ms } = await failure(http.request({ method: 'GET', path: '/v1/payment_links', schema: Answer }));
-    assert.equal(err.code, 'provider_bad_response');
-    assert.ok(ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
-    await until(() => fake.state.closed === 1);
-    const sentAtCut = fake.state.bytesSent;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(fake.state.bytesSent, sentAtCut, 'nothing more is sent once the socket is closed');
-    assert.equal(fake.state.requests, 1, 'an answer too large is not retried');
-    assert.equal(calls[0]!.errorClass, 'too_large');
-  });
-
-  it('(c) cuts an endless answer that stays under the cap at the deadline, as provider_timeout', async () => {
-    fake.reset(drip(fake));
-    const { http } = client(fake, { maxBodyBytes: 10 * MiB });
-    const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
-    assert.equal(err.code, 'provider_timeout');
-    assert.ok(ms < BOUND_MS);
-  });
-
-  it('(d) gives provider_timeout when the headers never come', async () => {
-    fake.reset(silent);
-    const { http, calls } = client(fake);
-    const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
-    assert.equal(err.code, 'provider_timeout');
-    assert.ok(ms >= DEADLINE_MS - 50 && ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
-    await until(() => fake.state.closed === 1);
-    assert.equal(calls[0]!.errorClass, 'timeout');
-    assert.equal(calls[0]!.requestId, undefined, 'no headers, no request id');
-  });
-
-  it('(e) still parses a normal JSON answer, and reports it without an error class', async () => {
-    fake.reset(json(200, '{"ok":true}'));
-    const { http, calls } = client(fake);
-    assert.deepEqual(await http.request({ method: 'GET', path: '/v1/payment_links/plink_1', query: { expand: 'payments' }, schema: Answer }), {
-      ok: true,
-    });
-    assert.equal(calls.length, 1);
-    assert.equal(calls[0]!.status, 200);
-    assert.equal(calls[0]!.errorClass, undefined);
-    assert.equal(calls[0]!.path, '/v1/payment_links/plink_1');
-    assert.equal(calls[0]!.requestId, REQUEST_ID);
-  });
-
-  for (const declare of [true, false]) {
-    it(`(e) takes an answer of exactly the cap and refuses one byte more (${declare ? 'Content-Length' : 'chunked'})`, async () => {
-      const send = (body: string): Handler => (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', ...(declare && { 'content-length': String(Buffer.byteLength(body)) }) });
-        // Chunked: written in pieces, so the cap is checked across chunks, not on one buffer.
-        for (let i = 0; i < body.length; i += 100_000) res.write(body.slice(i, i + 100_000));
-        res.end();
-      };
-      const atCap = jsonOfSize(DEFAULT_MAX_BODY_BYTES);
-      fake.reset(send(atCap));
-      const read = await client(fake).http.request({ method: 'GET', path: '/cap', schema: Padded });
-      assert.equal(read.pad.length, DEFAULT_MAX_BODY_BYTES - '{"pad":""}'.length);
-
-      fake.reset(send(jsonOfSize(DEFAULT_MAX_BODY_BYTES + 1)));
-      const { err } = await failure(client(fake).http.request({ method: 'GET', path: '/cap', schema: Padded }));
-      assert.equal(err.code, 'provider_bad_response');
-    });
-  }
-
-  it('honours a smaller maxBodyBytes', async () => {
-    fake.reset(json(200, jsonOfSize(2_000)));
-    const { err } = await failure(client(fake, { maxBodyBytes: 1_000 }).http.request({ method: 'GET', path: '/small', schema: Padded }));
-    assert.match(err.detail ?? '', /more than 1000 bytes/);
-  });
-});
-
-describe('createProviderHttp classifies each failure for operators', () => {
-  const cases: { name: string; answer: () => Handler; errorClass: string; status: ProviderCallRecord['status']; code: string; providerCode?: string }[] = [
-    {
-      name: 'a 5xx with an error body',
-      answer: () => json(500, JSON.stringify({ error: { code: 'SERVER_ERROR', description: MARKER } })),
-      errorClass: 'http_5xx',
-      status: 500,
-      code: 'provider_unavailable',
-      providerCode: 'SERVER_ERROR',
-    },
-    {
-      name: 'a 4xx',
-      answer: () => json(400, JSON.stringify({ error: { code: 'BAD_REQUEST_ERROR', description: MARKER } })),
-      errorClass: 'http_4xx',
-      status: 400,
-      code: 'provider_rejected',
-      providerCode: 'BAD_REQUEST_ERROR',
-    },
-    { name: 'a 200 that is not JSON', answer: () => json(200, `<h1>${MARKER}</h1>`), errorClass: 'bad_json', status: 200, code: 'provider_bad_response' },
-    { name: 'a 200 of the wrong shape', answer: () => json(200, JSON.stringify({ [MARKER]: 1 })), errorClass: 'bad_shape', status: 200, code: 'provider_bad_response' },
-    {
-      name: 'a socket closed before any answer',
-      answer: () => (req) => req.socket.destroy(),
-      errorClass: 'reset',
-      status: 'network_error',
-      code: 'provider_unavailable',
-    },
-    {
-      name: 'a socket closed in the middle of the body',
-      answer: () => (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-        res.write('{"ok":');
-        setTimeout(() => req.socket.destroy(), 20);
-      },
-      errorClass: 'reset',
-      status: 'network_error',
-      code: 'provider_unavailable',
-    },
-  ];
-  for (const c of cases) {
-    it(`${c.name} → ${c.errorClass}`, async () => {
-      fake.reset(c.answer());
-      const { http, calls } = client(fake);
-      const { err } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
-      assert.equal(err.code, c.code);
-      assert.ok(!JSON.stringify(err.toJSON()).includes(MARKER));
+      const sentAtCut = fake.state.bytesSent;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(fake.state.bytesSent, sentAtCut, 'the provider stops sending once the proxy lets go');
       assert.equal(calls.length, 1);
-      assert.equal(calls[0]!.errorClass, c.errorClass);
-      assert.equal(calls[0]!.status, c.status);
-      assert.equal(calls[0]!.providerCode, c.providerCode);
+      assert.equal(calls[0]!.errorClass, 'timeout');
+      assert.equal(calls[0]!.status, 'timeout');
+      assert.equal(calls[0]!.requestId, REQUEST_ID, 'the headers had come, so the request id is known');
+      t.diagnostic(`drip cut after ${Math.round(ms)} ms (deadline ${DEADLINE_MS} ms)`);
     });
-  }
 
-  it('a port nobody listens on → refused', async () => {
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => closed.once('listening', resolve));
-    const { port } = closed.address() as AddressInfo; // a TCP listener always has an AddressInfo
-    await new Promise((resolve) => closed.close(resolve));
-    const calls: ProviderCallRecord[] = [];
-    const http = createProviderHttp({
-      provider: 'xendit',
-      baseUrl: `http://127.0.0.1:${port}`,
-      headers: () => ({}),
-      timeoutMs: DEADLINE_MS,
-      fetch: (input, init) => fetch(input, init),
-      describeError: () => undefined,
-      onCall: (call) => calls.push(call),
+    it('retries an idempotent read once after a drip, each attempt with its own deadline: within 2 × deadline + 200 ms', async (t) => {
+      fake.reset(drip(fake));
+      const { http, calls } = client(fake, wire.options);
+      const { err, ms } = await failure(http.request({ method: 'GET', path: '/v1/payment_links/plink_1', schema: Answer, idempotent: true }));
+      assert.equal(err.code, 'provider_timeout');
+      assert.equal(fake.state.requests, 2);
+      assert.deepEqual(
+        calls.map((c) => c.errorClass),
+        ['timeout', 'timeout'],
+      );
+      assert.ok(ms < 2 * DEADLINE_MS + 200 + 500, `ended in ${Math.round(ms)} ms`);
+      t.diagnostic(`idempotent drip: two attempts ended after ${Math.round(ms)} ms (bound ${2 * DEADLINE_MS + 200} ms + slack)`);
     });
-    const { err } = await failure(http.request({ method: 'GET', path: '/v2/invoices', schema: Answer }));
-    assert.equal(err.code, 'provider_unavailable');
-    assert.equal(calls[0]!.errorClass, 'refused');
+
+    for (const declare of [true, false]) {
+      it(`(b) refuses a 200 MB answer ${declare ? 'with its Content-Length declared' : 'sent chunked'} as provider_bad_response, without the memory`, async (t) => {
+        // Warm up the read path (allocator arenas, undici's buffers) so the measurement sees only this answer.
+        fake.reset(json(200, jsonOfSize(DEFAULT_MAX_BODY_BYTES)));
+        await client(fake, wire.options).http.request({ method: 'GET', path: '/warm', schema: Padded });
+
+        fake.reset(flood(fake, 200 * MiB, declare));
+        const { http, calls } = client(fake, {
+        ...wire.options, timeoutMs: 10_000 });
+        const before = rss();
+        const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
+        const grown = rss() - before;
+        assert.equal(err.code, 'provider_bad_response');
+        assert.equal(err.status, 502);
+        assert.match(err.detail ?? '', /more than 1048576 bytes/);
+        assert.ok(!JSON.stringify(err.toJSON()).includes(MARKER), 'no provider bytes in the problem');
+        assert.ok(ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
+        assert.ok(grown < 20 * MiB, `RSS grew ${(grown / MiB).toFixed(1)} MiB`);
+        await until(() => fake.state.closed === 1);
+        assert.ok(fake.state.bytesSent < 32 * MiB, `the provider got to send only ${(fake.state.bytesSent / MiB).toFixed(1)} MiB`);
+        assert.equal(calls[0]!.errorClass, 'too_large');
+        assert.equal(calls[0]!.status, 200);
+        t.diagnostic(
+          `200 MB ${declare ? 'declared' : 'chunked'}: cut after ${Math.round(ms)} ms, RSS +${(grown / MiB).toFixed(1)} MiB, ` +
+            `provider sent ${(fake.state.bytesSent / MiB).toFixed(1)} MiB before the socket closed`,
+        );
+      });
+    }
+
+    it('(c) cuts an endless fast chunked answer at the cap, long before the deadline', async () => {
+      fake.reset(flood(fake, undefined, false));
+      const { http, calls } = client(fake, {
+        ...wire.options, timeoutMs: 10_000 });
+      const { err, ms } = await failure(http.request({ method: 'GET', path: '/v1/payment_links', schema: Answer }));
+      assert.equal(err.code, 'provider_bad_response');
+      assert.ok(ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
+      await until(() => fake.state.closed === 1);
+      const sentAtCut = fake.state.bytesSent;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(fake.state.bytesSent, sentAtCut, 'nothing more is sent once the socket is closed');
+      assert.equal(fake.state.requests, 1, 'an answer too large is not retried');
+      assert.equal(calls[0]!.errorClass, 'too_large');
+    });
+
+    it('(c) cuts an endless answer that stays under the cap at the deadline, as provider_timeout', async () => {
+      fake.reset(drip(fake));
+      const { http } = client(fake, {
+        ...wire.options, maxBodyBytes: 10 * MiB });
+      const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
+      assert.equal(err.code, 'provider_timeout');
+      assert.ok(ms < BOUND_MS);
+    });
+
+    it('(d) gives provider_timeout when the headers never come', async () => {
+      fake.reset(silent);
+      const { http, calls } = client(fake, wire.options);
+      const { err, ms } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
+      assert.equal(err.code, 'provider_timeout');
+      assert.ok(ms >= DEADLINE_MS - 50 && ms < BOUND_MS, `ended in ${Math.round(ms)} ms`);
+      await until(() => fake.state.closed === 1);
+      assert.equal(calls[0]!.errorClass, 'timeout');
+      assert.equal(calls[0]!.requestId, undefined, 'no headers, no request id');
+    });
+
+    it('(e) still parses a normal JSON answer, and reports it without an error class', async () => {
+      fake.reset(json(200, '{"ok":true}'));
+      const { http, calls } = client(fake, wire.options);
+      assert.deepEqual(await http.request({ method: 'GET', path: '/v1/payment_links/plink_1', query: { expand: 'payments' }, schema: Answer }), {
+        ok: true,
+      });
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0]!.status, 200);
+      assert.equal(calls[0]!.errorClass, undefined);
+      assert.equal(calls[0]!.path, '/v1/payment_links/plink_1');
+      assert.equal(calls[0]!.requestId, REQUEST_ID);
+    });
+
+    for (const declare of [true, false]) {
+      it(`(e) takes an answer of exactly the cap and refuses one byte more (${declare ? 'Content-Length' : 'chunked'})`, async () => {
+        const send = (body: string): Handler => (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json', ...(declare && { 'content-length': String(Buffer.byteLength(body)) }) });
+          // Chunked: written in pieces, so the cap is checked across chunks, not on one buffer.
+          for (let i = 0; i < body.length; i += 100_000) res.write(body.slice(i, i + 100_000));
+          res.end();
+        };
+        const atCap = jsonOfSize(DEFAULT_MAX_BODY_BYTES);
+        fake.reset(send(atCap));
+        const read = await client(fake, wire.options).http.request({ method: 'GET', path: '/cap', schema: Padded });
+        assert.equal(read.pad.length, DEFAULT_MAX_BODY_BYTES - '{"pad":""}'.length);
+
+        fake.reset(send(jsonOfSize(DEFAULT_MAX_BODY_BYTES + 1)));
+        const { err } = await failure(client(fake, wire.options).http.request({ method: 'GET', path: '/cap', schema: Padded }));
+        assert.equal(err.code, 'provider_bad_response');
+      });
+    }
+
+    it('honours a smaller maxBodyBytes', async () => {
+      fake.reset(json(200, jsonOfSize(2_000)));
+      const { err } = await failure(client(fake, {
+        ...wire.options, maxBodyBytes: 1_000 }).http.request({ method: 'GET', path: '/small', schema: Padded }));
+      assert.match(err.detail ?? '', /more than 1000 bytes/);
+    });
   });
 
-  it('a name that does not resolve → dns (ENOTFOUND and EAI_AGAIN, as undici wraps them)', async () => {
-    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+  describe(`createProviderHttp classifies each failure for operators, over ${wire.name}`, () => {
+    const cases: { name: string; answer: () => Handler; errorClass: string; status: ProviderCallRecord['status']; code: string; providerCode?: string }[] = [
+      {
+        name: 'a 5xx with an error body',
+        answer: () => json(500, JSON.stringify({ error: { code: 'SERVER_ERROR', description: MARKER } })),
+        errorClass: 'http_5xx',
+        status: 500,
+        code: 'provider_unavailable',
+        providerCode: 'SERVER_ERROR',
+      },
+      {
+        name: 'a 4xx',
+        answer: () => json(400, JSON.stringify({ error: { code: 'BAD_REQUEST_ERROR', description: MARKER } })),
+        errorClass: 'http_4xx',
+        status: 400,
+        code: 'provider_rejected',
+        providerCode: 'BAD_REQUEST_ERROR',
+      },
+      { name: 'a 200 that is not JSON', answer: () => json(200, `<h1>${MARKER}</h1>`), errorClass: 'bad_json', status: 200, code: 'provider_bad_response' },
+      { name: 'a 200 of the wrong shape', answer: () => json(200, JSON.stringify({ [MARKER]: 1 })), errorClass: 'bad_shape', status: 200, code: 'provider_bad_response' },
+      {
+        // Neither wire follows one: the credentials would go with it to wherever it points.
+        name: 'a redirect',
+        answer: () => json(302, '', { location: `http://127.0.0.1:1/${MARKER}` }),
+        errorClass: 'network',
+        status: 'network_error',
+        code: 'provider_unavailable',
+      },
+      {
+        name: 'a socket closed before any answer',
+        answer: () => (req) => req.socket.destroy(),
+        errorClass: 'reset',
+        status: 'network_error',
+        code: 'provider_unavailable',
+      },
+      {
+        name: 'a socket closed in the middle of the body',
+        answer: () => (req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+          res.write('{"ok":');
+          setTimeout(() => req.socket.destroy(), 20);
+        },
+        errorClass: 'reset',
+        status: 'network_error',
+        code: 'provider_unavailable',
+      },
+    ];
+    for (const c of cases) {
+      it(`${c.name} → ${c.errorClass}`, async () => {
+        fake.reset(c.answer());
+        const { http, calls } = client(fake, wire.options);
+        const { err } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
+        assert.equal(err.code, c.code);
+        assert.ok(!JSON.stringify(err.toJSON()).includes(MARKER));
+        assert.equal(calls.length, 1);
+        assert.equal(calls[0]!.errorClass, c.errorClass);
+        assert.equal(calls[0]!.status, c.status);
+        assert.equal(calls[0]!.providerCode, c.providerCode);
+      });
+    }
+
+    it('a port nobody listens on → refused', async () => {
+      const closed = createServer();
+      closed.listen(0, '127.0.0.1');
+      await new Promise<void>((resolve) => closed.once('listening', resolve));
+      const { port } = closed.address() as AddressInfo; // a TCP listener always has an AddressInfo
+      await new Promise((resolve) => closed.close(resolve));
       const calls: ProviderCallRecord[] = [];
       const http = createProviderHttp({
         provider: 'xendit',
-        baseUrl: 'http://api.provider.invalid',
+        baseUrl: `http://127.0.0.1:${port}`,
         headers: () => ({}),
         timeoutMs: DEADLINE_MS,
-        // The shape Node's fetch rejects with; a real lookup would depend on this machine's resolver.
-        fetch: async () => {
-          throw new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code} api.provider.invalid`), { code }) });
-        },
+        ...wire.options,
         describeError: () => undefined,
         onCall: (call) => calls.push(call),
       });
-      await failure(http.request({ method: 'GET', path: '/v2/invoices', schema: Answer }));
-      assert.equal(calls[0]!.errorClass, 'dns');
-    }
-  });
-
-  it('a reporting sink that throws does not fail the call', async () => {
-    fake.reset(json(200, '{"ok":true}'));
-    const { http } = client(fake, {
-      onCall: () => {
-        throw new Error('metrics broke');
-      },
+      const { err } = await failure(http.request({ method: 'GET', path: '/v2/invoices', schema: Answer }));
+      assert.equal(err.code, 'provider_unavailable');
+      assert.equal(calls[0]!.errorClass, 'refused');
     });
-    assert.deepEqual(await http.request({ method: 'GET', path: '/x', schema: Answer }), { ok: true });
+
+    // The shape fetch rejects with, from a double: a real lookup would depend on this machine's resolver.
+    it('a name that does not resolve → dns (ENOTFOUND and EAI_AGAIN, as undici wraps them)', { skip: wire.name !== 'fetch' }, async () => {
+      for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+        const calls: ProviderCallRecord[] = [];
+        const http = createProviderHttp({
+          provider: 'xendit',
+          baseUrl: 'http://api.provider.invalid',
+          headers: () => ({}),
+          timeoutMs: DEADLINE_MS,
+          // The shape Node's fetch rejects with; a real lookup would depend on this machine's resolver.
+          fetch: async () => {
+            throw new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code} api.provider.invalid`), { code }) });
+          },
+          describeError: () => undefined,
+          onCall: (call) => calls.push(call),
+        });
+        await failure(http.request({ method: 'GET', path: '/v2/invoices', schema: Answer }));
+        assert.equal(calls[0]!.errorClass, 'dns');
+      }
+    });
+
+    // The node wire's own agents; fetch's pool is undici's, and may open a second connection.
+    it('calls one after another share a kept-alive connection', { skip: wire.name !== 'node:http' }, async () => {
+      fake.reset(json(200, '{"ok":true}'));
+      const { http } = client(fake, wire.options);
+      const before = fake.state.connections;
+      for (let i = 0; i < 5; i++) assert.deepEqual(await http.request({ method: 'GET', path: '/x', schema: Answer }), { ok: true });
+      assert.ok(fake.state.connections - before <= 1, `${fake.state.connections - before} new connections for 5 calls`);
+    });
+
+    it('a reporting sink that throws does not fail the call', async () => {
+      fake.reset(json(200, '{"ok":true}'));
+      const { http } = client(fake, {
+        ...wire.options,
+        onCall: () => {
+          throw new Error('metrics broke');
+        },
+      });
+      assert.deepEqual(await http.request({ method: 'GET', path: '/x', schema: Answer }), { ok: true });
+    });
   });
-});
+}
 
 describe('POST /v1/links against a misbehaving provider', () => {
   const logs = captureLogs();

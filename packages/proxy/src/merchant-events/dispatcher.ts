@@ -133,6 +133,11 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function post(endpoint: WebhookEndpoint, id: string, payload: string): Promise<AttemptResult & { retryAfterMs?: number }> {
     const at = new Date(now());
     const started = performance.now();
+    // A timer cleared once the answer's status is in, not `AbortSignal.timeout`, which stays armed (with what
+    // listens to it) for the whole timeout after every delivery.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    timer.unref();
     try {
       const response = await fetchImpl(endpoint.url, {
         method: 'POST',
@@ -145,7 +150,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         },
         body: payload,
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: controller.signal,
       });
       // The answer's body is not ours to read: only its status counts. Not awaited: under a fetch interceptor
       // (msw) the cancel of an empty body resolves only when the request's signal ends.
@@ -164,6 +169,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     } catch (err) {
       const durationMs = performance.now() - started;
       return { endpointId: endpoint.id, url: endpoint.url, statusCode: null, durationMs, ok: false, error: describeFailure(err, timeoutMs) };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

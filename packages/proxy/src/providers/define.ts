@@ -15,7 +15,7 @@ import { type StatusWordReader, type UNKNOWN_STATUS_READING, createStatusWordRea
 import type { ProviderAdapter, ProviderCapabilities } from './types.ts';
 
 export interface ProviderDeps {
-  fetch: typeof fetch;
+  fetch?: typeof fetch;
   now: () => number;
   onCall?: (call: ProviderCallRecord) => void;
   /** Where an adapter reports what an operator should see (an unknown status word); the proxy's logger. */
@@ -60,7 +60,7 @@ export interface ProviderEndpoint {
 
 /** What an adapter's operations are built with, made once per adapter from its definition and the deps. */
 export interface AdapterKit {
-  fetch: typeof fetch;
+  fetch?: typeof fetch;
   onCall?: (call: ProviderCallRecord) => void;
   log?: ProviderDeps['log'];
   /** The clock: the injected one, else `Date.now`. */

@@ -17,6 +17,7 @@
 import type { z } from 'zod';
 import { Problem } from '../problems.ts';
 import type { ProviderName } from '../contract.ts';
+import { BodyTooLarge, type Wire, type WireAnswer, fetchWire, nodeWire } from './wire.ts';
 
 /** 1 MiB: the largest answer any adapter reads is a list page of links, a few tens of KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -30,7 +31,8 @@ export interface ProviderHttpOptions {
   timeoutMs: number;
   /** The largest answer read, in bytes; a larger one fails as `provider_bad_response`. Default 1 MiB. */
   maxBodyBytes?: number;
-  fetch: typeof fetch;
+  /** Calls go through this `fetch` when given (tests' doubles); else over node:http's kept-alive sockets (wire.ts). */
+  fetch?: typeof fetch;
   /** Reads the provider's error body into a short code for logs; must not throw. */
   describeError: (body: unknown) => string | undefined;
   onCall?: (call: ProviderCallRecord) => void;
@@ -98,6 +100,7 @@ const REQUEST_ID_HEADERS = ['x-razorpay-request-id', 'request-id', 'x-request-id
 
 export function createProviderHttp(options: ProviderHttpOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
+  const wire: Wire = options.fetch ? fetchWire(options.fetch) : nodeWire();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeoutProblem = () =>
     new Problem(504, 'provider_timeout', `${options.provider} did not answer within ${options.timeoutMs} ms`);
@@ -110,7 +113,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     const headers = await options.headers();
     const started = performance.now();
     const deadline = startDeadline(options.timeoutMs);
-    let response: Response | undefined;
+    let response: WireAnswer | undefined;
     let requestId: string | undefined;
 
     const report = (status: ProviderCallRecord['status'], errorClass?: ProviderErrorClass, providerCode?: string) => {
@@ -141,8 +144,9 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     try {
       try {
         response = await deadline.race(
-          options.fetch(url, {
+          wire({
             method: req.method,
+            url,
             headers: {
               accept: 'application/json',
               ...(req.body !== undefined && { 'content-type': 'application/json' }),
@@ -150,18 +154,17 @@ export function createProviderHttp(options: ProviderHttpOptions) {
             },
             body: req.body === undefined ? undefined : JSON.stringify(req.body),
             signal: deadline.signal,
-            redirect: 'error',
           }),
         );
       } catch (err) {
         if (deadline.expired) throw failed('timeout', timeoutProblem());
         throw failed(classifyNetworkError(err), new Problem(502, 'provider_unavailable', `${options.provider} could not be reached`, { cause: err }));
       }
-      requestId = readRequestId(response.headers);
+      requestId = readRequestId(response);
 
       let text: string;
       try {
-        text = await readCapped(response, maxBodyBytes, deadline);
+        text = await readCapped(response, maxBodyBytes);
       } catch (err) {
         if (err instanceof BodyTooLarge) {
           throw failed('too_large', new Problem(502, 'provider_bad_response', `${options.provider} answered with more than ${maxBodyBytes} bytes`));
@@ -214,8 +217,6 @@ export function createProviderHttp(options: ProviderHttpOptions) {
 
 export type ProviderHttp = ReturnType<typeof createProviderHttp>;
 
-type Deadline = ReturnType<typeof startDeadline>;
-
 /** One attempt's clock: aborts the request when `ms` passes; `abort()` stops it sooner (a failure already known). */
 function startDeadline(ms: number) {
   const controller = new AbortController();
@@ -247,44 +248,14 @@ function startDeadline(ms: number) {
   };
 }
 
-class BodyTooLarge extends Error {}
-
-/**
- * Reads the body as UTF-8 text, at most `maxBytes` of it. The reader is cancelled when the deadline passes (a
- * pending read then ends, whatever the fetch implementation does with its signal) and when the cap is passed,
- * so no more of the socket is read. Reads are not raced one by one against the deadline: that would keep one
- * callback per chunk alive until the deadline, and a provider sending 1-byte chunks would make that a leak.
- */
-async function readCapped(response: Response, maxBytes: number, deadline: Deadline): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? '');
+/** The body, at most `maxBytes`: a declared `Content-Length` over the cap is refused before a byte is read. */
+async function readCapped(response: WireAnswer, maxBytes: number): Promise<string> {
+  const declared = Number(response.header('content-length') ?? '');
   if (Number.isFinite(declared) && declared > maxBytes) {
-    void response.body?.cancel().catch(() => undefined);
+    response.discard();
     throw new BodyTooLarge();
   }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const stop = () => void reader.cancel().catch(() => undefined);
-  deadline.signal.addEventListener('abort', stop, { once: true });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) throw new BodyTooLarge();
-      chunks.push(value);
-    }
-  } catch (err) {
-    stop();
-    throw err;
-  } finally {
-    deadline.signal.removeEventListener('abort', stop);
-  }
-  // A cancelled reader ends like a complete body; only the clock tells them apart.
-  if (deadline.expired) throw new DOMException('deadline passed while reading the body', 'TimeoutError');
-  // TextDecoder drops a leading BOM and replaces invalid bytes, as `Response.text()` did.
-  return new TextDecoder().decode(Buffer.concat(chunks, size));
+  return response.text(maxBytes);
 }
 
 function isNetworkClass(errorClass: ProviderErrorClass): boolean {
@@ -317,9 +288,9 @@ function collectCauses(err: unknown, codes: Set<string>, messages: string[], dep
 }
 
 /** The first request-id header present, if it looks like an id: a hostile value must not inject into a log line. */
-function readRequestId(headers: Headers): string | undefined {
+function readRequestId(response: WireAnswer): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name)?.trim();
+    const value = response.header(name)?.trim();
     if (value) return /^[\w.:/+=-]{1,128}$/.test(value) ? value : undefined;
   }
   return undefined;
@@ -329,13 +300,13 @@ function isTransient(err: unknown): boolean {
   return err instanceof ProviderError && (err.code === 'provider_unavailable' || err.code === 'provider_timeout' || err.code === 'rate_limited');
 }
 
-function mapFailure(provider: ProviderName, response: Response): Problem {
+function mapFailure(provider: ProviderName, response: WireAnswer): Problem {
   const status = response.status;
   if (status === 401 || status === 403) {
     return new Problem(502, 'provider_auth_failed', `${provider} refused the proxy's credentials; check its key configuration`);
   }
   if (status === 429) {
-    const retryAfter = Number(response.headers.get('retry-after'));
+    const retryAfter = Number(response.header('retry-after'));
     return new Problem(503, 'rate_limited', `${provider} is rate limiting this account`, {
       retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : 5,
     });

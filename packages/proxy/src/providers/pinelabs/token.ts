@@ -31,7 +31,7 @@ export function createPinelabsTokenSource(options: {
   clientId: string;
   clientSecret: Secret;
   timeoutMs: number;
-  fetch: typeof fetch;
+  fetch?: typeof fetch;
   now: () => number;
   onCall?: (call: ProviderCallRecord) => void;
 }): PinelabsTokenSource {

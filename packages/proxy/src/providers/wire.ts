@@ -1,0 +1,170 @@
+/**
+ * How one provider call goes over the network (http.ts owns the deadline, the cap and what a failure means):
+ * - `nodeWire()`, the default: `node:http`/`node:https` over kept-alive sockets per provider. A mint's provider
+ *   call is most of its time, and `fetch` costs it ~0.3 ms more on loopback than a plain request (WHATWG
+ *   objects, web streams; issue 16's mint bench), and keeps each request's objects alive past a young
+ *   collection, so a burst of mints leaves the heap larger than it needs (decision 0020);
+ * - `fetchWire(fetch)`, when a `fetch` is injected (tests' doubles, an operator's own): as before.
+ * Both refuse a redirect (`redirect: 'error'` in fetch's terms: the proxy never follows one to another host with
+ * its credentials), let the deadline's signal stop the request and the body, and give the body back capped.
+ */
+// The modules, not their named exports: `http.request` is read at each call, so an interceptor that replaces it
+// (msw's, in tests) is seen; a named import is bound once, when this module loads.
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+
+export interface WireRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  /** Ends the request, and any read of its body, when it aborts (the deadline). */
+  signal: AbortSignal;
+}
+
+export interface WireAnswer {
+  status: number;
+  ok: boolean;
+  /** A response header by its lower-case name. */
+  header(name: string): string | undefined;
+  /** The body as UTF-8 text (a leading BOM dropped), at most `maxBytes` of it: `BodyTooLarge` past that. */
+  text(maxBytes: number): Promise<string>;
+  /** Stops reading the body and lets the connection go (an answer refused unread). */
+  discard(): void;
+}
+
+export type Wire = (request: WireRequest) => Promise<WireAnswer>;
+
+export class BodyTooLarge extends Error {}
+
+/** Fetch's redirect statuses: with `redirect: 'error'` each one fails the request as a network error. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * An idle kept-alive socket is closed after this long: under the 5 s that Node's servers and many proxies keep
+ * an idle connection (undici's default is 4 s too), so a request is not sent on a socket the other end is closing.
+ */
+const IDLE_SOCKET_MS = 4_000;
+
+let shared: Wire | undefined;
+
+/** The process's one node wire: its agents pool sockets per host, as fetch's global dispatcher did. */
+export function nodeWire(): Wire {
+  return (shared ??= createNodeWire());
+}
+
+function createNodeWire(): Wire {
+  // Idle sockets are unref'd by the agents: they do not keep the process alive.
+  const agents = {
+    http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  };
+  return ({ method, url, headers, body, signal }) =>
+    new Promise<WireAnswer>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const request = (secure ? https : http).request(url, {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: secure ? agents.https : agents.http,
+        signal,
+      });
+      // Kept for the request's whole life: an error after the answer (the deadline's abort, a reset) is read by
+      // the body's reader, and must not be an unhandled 'error' event.
+      request.on('error', reject);
+      request.once('response', (response) => {
+        response.on('error', () => undefined);
+        if (REDIRECT_STATUSES.has(response.statusCode ?? 0)) {
+          request.destroy();
+          reject(new TypeError('fetch failed', { cause: new Error('unexpected redirect') }));
+          return;
+        }
+        resolve(nodeAnswer(request, response, signal));
+      });
+      request.end(body);
+    });
+}
+
+function nodeAnswer(request: ClientRequest, response: IncomingMessage, signal: AbortSignal): WireAnswer {
+  const status = response.statusCode ?? 0;
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    header(name) {
+      const value = response.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    discard: () => void request.destroy(),
+    text: (maxBytes) =>
+      new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let settled = false;
+        const settle = (err: unknown, text?: string) => {
+          if (settled) return;
+          settled = true;
+          response.removeListener('data', onData);
+          if (err !== undefined) {
+            // The socket is not given back with a body half read.
+            request.destroy();
+            reject(err);
+          } else resolve(text!);
+        };
+        const onData = (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > maxBytes) return settle(new BodyTooLarge());
+          chunks.push(chunk);
+        };
+        const cut = () => (signal.aborted ? signal.reason : Object.assign(new Error('the answer ended early'), { code: 'ECONNRESET' }));
+        if (response.destroyed) return settle(cut());
+        response.on('data', onData);
+        response.once('end', () => settle(undefined, new TextDecoder().decode(Buffer.concat(chunks, size))));
+        response.once('error', (err) => settle(err));
+        // A close before the end: the connection was cut (or the deadline ended the request).
+        response.once('close', () => {
+          if (!response.complete) settle(cut());
+        });
+      }),
+  };
+}
+
+/** The injected `fetch`, as http.ts used it before the node wire (decision 0020). */
+export function fetchWire(fetchImpl: typeof fetch): Wire {
+  return async ({ method, url, headers, body, signal }) => {
+    const response = await fetchImpl(url, { method, headers, body, signal, redirect: 'error' });
+    let reading: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    return {
+      status: response.status,
+      ok: response.ok,
+      header: (name) => response.headers.get(name) ?? undefined,
+      discard: () => void (reading ? reading.cancel() : response.body?.cancel())?.catch(() => undefined),
+      async text(maxBytes) {
+        if (!response.body) return '';
+        const reader = response.body.getReader();
+        reading = reader;
+        // Reads are not raced one by one against the deadline: that would keep one callback per chunk alive until
+        // the deadline, and a provider sending 1-byte chunks would make that a leak. The reader is cancelled instead.
+        const stop = () => void reader.cancel().catch(() => undefined);
+        signal.addEventListener('abort', stop, { once: true });
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            size += value.byteLength;
+            if (size > maxBytes) throw new BodyTooLarge();
+            chunks.push(value);
+          }
+        } catch (err) {
+          stop();
+          throw err;
+        } finally {
+          signal.removeEventListener('abort', stop);
+        }
+        // A cancelled reader ends like a complete body; only the signal tells them apart.
+        if (signal.aborted) throw signal.reason;
+        return new TextDecoder().decode(Buffer.concat(chunks, size));
+      },
+    };
+  };
+}
