@@ -183,7 +183,7 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
           'Per webhook the store runs two reads (dedupe, the link by its provider id, which the compare-and-set write then takes as read) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
           'delivery claims (at most one per 5 ms) and the attempts\' state and history lines are batched across webhooks, and WAL checkpoints run in a worker thread (decisions 0012, 0016; group commit across concurrent link writes was tried and measured within noise, not landed). ' +
           'Each webhook also makes three socket writes on this VM\'s slow syscalls: the answer, the merchant event\'s POST, and for a quarter of them an SSE frame. ' +
-          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016). What would close it: group commit across webhooks, the merchant events posted over node:http keep-alive instead of fetch; ' +
+          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: group commit across webhooks; ' +
           'past that, a second event loop, which on SQLite (one instance per file) the proxy does not have.',
       },
     ];

@@ -35,6 +35,7 @@ import type { Store } from './store/types.ts';
 import { VERSION } from './version.ts';
 
 export interface AppDeps {
+  /** Provider calls and merchant events through this `fetch` (tests); by default they go over node:http (wire.ts). */
   fetch?: typeof fetch;
   now?: () => number;
   logger?: Logger;
@@ -66,8 +67,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics });
-  const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
-  // Providers are called over node:http unless a fetch is injected (providers/wire.ts); merchant events use fetch.
+  // Providers and merchant events go over node:http unless a fetch is injected (wire.ts).
   const adapters: Partial<Record<string, ProviderAdapter>> = {
     ...createAdapters(config, { fetch: deps.fetch, now, onCall: createProviderCallHandler(metrics, logger), log: logger }),
     ...deps.adapters,
@@ -77,7 +77,7 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
     endpoints: config.webhooks,
     now,
     log: logger,
-    fetch: fetchImpl,
+    fetch: deps.fetch,
     timeoutMs: config.webhookTimeoutMs,
     retryScheduleMs: config.webhookRetryScheduleMs,
     testMode: config.testMode,

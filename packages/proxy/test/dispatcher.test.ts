@@ -81,6 +81,57 @@ async function fixture(answer: (index: number) => Answer, schedule: number[]) {
 }
 
 describe('merchant events dispatcher', () => {
+  it('takes a redirect as the answer, without following it: a failed attempt recorded as its status', async () => {
+    const other = await startReceiver({ secrets: [newWebhookSecret()] });
+    const f = await fixture((i) => (i === 0 ? { status: 302, headers: { location: other.url } } : 204), [5_000]);
+    try {
+      await f.pay();
+      await f.dispatcher.flush();
+      const d = await f.delivery();
+      assert.equal(d.state, 'pending');
+      assert.deepEqual(
+        d.history.map((h) => [h.statusCode, h.error]),
+        [[302, 'HTTP 302']],
+      );
+      assert.equal(other.deliveries.length, 0, 'the event did not follow the redirect');
+    } finally {
+      await f.close();
+      await other.close();
+    }
+  });
+
+  it('records a receiver that is not listening as connection refused', async () => {
+    const f = await fixture(() => 204, [5_000]);
+    try {
+      await f.receiver.close();
+      await f.pay();
+      await f.dispatcher.flush();
+      assert.deepEqual(
+        (await f.delivery()).history.map((h) => [h.statusCode, h.error]),
+        [[null, 'connection refused']],
+      );
+    } finally {
+      await f.dispatcher.stop();
+      await f.store.close();
+    }
+  });
+
+  it('sends attempt after attempt over one kept-alive connection, an answer with a body included', async () => {
+    const f = await fixture((i) => (i < 2 ? { status: 503, headers: { 'content-type': 'text/plain' }, body: 'busy, try later' } : 204), [1_000, 1_000]);
+    try {
+      await f.pay();
+      for (let i = 0; i < 3; i++) {
+        await f.dispatcher.flush();
+        f.clock.t += 1_000;
+      }
+      assert.equal(f.receiver.deliveries.length, 3);
+      assert.equal((await f.delivery()).state, 'delivered');
+      assert.equal(f.receiver.connections, 1);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('waits at least Retry-After on a 429 or 503, even when the schedule says sooner', async () => {
     const f = await fixture((i) => (i === 0 ? { status: 503, headers: { 'retry-after': '120' } } : i === 1 ? { status: 429, headers: { 'retry-after': '2' } } : 204), [5_000, 5_000, 5_000]);
     try {

@@ -5,7 +5,12 @@
  * go, and each failure is one `warn` line an operator can act on, with no secret and no provider bytes in it.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { z } from 'zod';
@@ -178,6 +183,20 @@ function rss(): number {
 }
 
 const MiB = 1024 * 1024;
+
+/** A certificate for 127.0.0.1 that nothing trusts, made by openssl for this run; undefined without openssl. */
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'pay-link-tls-'));
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    return { key: readFileSync(key), cert: readFileSync(cert) };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 let fake: Fake;
 before(async () => {
@@ -436,6 +455,36 @@ for (const wire of WIRES) {
     });
 
     // The node wire's own agents; fetch's pool is undici's, and may open a second connection.
+    it('refuses a provider whose TLS certificate is not trusted, before sending it anything', async (t) => {
+      const cert = selfSignedCertificate();
+      if (!cert) return t.skip('openssl is not installed (apt-get install openssl)');
+      let requests = 0;
+      const server = createTlsServer(cert, (_req, res) => {
+        requests += 1;
+        res.end('{"ok":true}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const calls: ProviderCallRecord[] = [];
+        const http = createProviderHttp({
+          provider: 'razorpay',
+          baseUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          headers: () => ({ authorization: `Basic ${SECRETS.keySecret}` }),
+          timeoutMs: DEADLINE_MS,
+          ...wire.options,
+          describeError: () => undefined,
+          onCall: (call) => calls.push(call),
+        });
+        const { err } = await failure(http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }));
+        assert.equal(err.code, 'provider_unavailable');
+        assert.equal(calls[0]!.errorClass, 'network');
+        assert.equal(requests, 0, 'no request (and no credential) reached the server');
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
     it('calls one after another share a kept-alive connection', { skip: wire.name !== 'node:http' }, async () => {
       fake.reset(json(200, '{"ok":true}'));
       const { http } = client(fake, wire.options);

@@ -20,7 +20,7 @@ export interface Delivery {
 }
 
 /** What to answer: a status (with headers), or `hang` (never answer, until the test ends). */
-export type Answer = number | { status: number; headers?: Record<string, string> } | 'hang';
+export type Answer = number | { status: number; headers?: Record<string, string>; body?: string } | 'hang';
 
 export async function startReceiver(options: { secrets: string[]; answer?: (delivery: Delivery, index: number) => Answer }) {
   const deliveries: Delivery[] = [];
@@ -54,16 +54,22 @@ export async function startReceiver(options: { secrets: string[]; answer?: (deli
         hanging.add(res);
         return;
       }
-      const { status, headers: extra } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+      const { status, headers: extra, body: text } = typeof answer === 'number' ? { status: answer, headers: {}, body: undefined } : answer;
       res.writeHead(status, extra);
-      res.end();
+      res.end(text);
     });
   });
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pay-link`;
   return {
     url,
     deliveries,
+    /** TCP connections the proxy opened to this receiver so far. */
+    get connections() {
+      return connections;
+    },
     /** Deliveries the library verified, one per `webhook-id` (a receiver that dedupes). */
     unique(): Delivery[] {
       const seen = new Set<string>();

@@ -21,6 +21,7 @@ import { Webhook } from 'standardwebhooks';
 import type { TestEvent } from '../contract.ts';
 import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt, EndpointState, RecordedAttempt, Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
+import { fetchWire, nodeWire } from '../wire.ts';
 import { type WebhookEndpoint, printableUrl } from './endpoints.ts';
 
 export interface DispatcherDeps {
@@ -28,6 +29,7 @@ export interface DispatcherDeps {
   endpoints: readonly WebhookEndpoint[];
   now: () => number;
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
+  /** Events are posted through this `fetch` when given (tests' stand-in merchants); else over node:http (wire.ts). */
   fetch?: typeof fetch;
   timeoutMs: number;
   retryScheduleMs: readonly number[];
@@ -64,7 +66,7 @@ const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
 export function createDispatcher(deps: DispatcherDeps) {
   const { store, now, log, timeoutMs } = deps;
-  const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+  const wire = deps.fetch ? fetchWire(deps.fetch) : nodeWire();
   const pollMs = deps.pollMs ?? 1_000;
   const concurrency = deps.concurrency ?? 16;
   // A holder that died is taken over once its lease lapses: a little after the attempt's own timeout.
@@ -133,14 +135,15 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function post(endpoint: WebhookEndpoint, id: string, payload: string): Promise<AttemptResult & { retryAfterMs?: number }> {
     const at = new Date(now());
     const started = performance.now();
-    // A timer cleared once the answer's status is in, not `AbortSignal.timeout`, which stays armed (with what
-    // listens to it) for the whole timeout after every delivery.
+    // One timer for the attempt, cleared once the answer is done with (not `AbortSignal.timeout`, which stays
+    // armed for the whole timeout after every delivery).
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     timer.unref();
     try {
-      const response = await fetchImpl(endpoint.url, {
+      const response = await wire({
         method: 'POST',
+        url: new URL(endpoint.url),
         headers: {
           'content-type': 'application/json',
           'user-agent': `pay-link/${VERSION} (+https://github.com/pay-link)`,
@@ -152,10 +155,10 @@ export function createDispatcher(deps: DispatcherDeps) {
         redirect: 'manual',
         signal: controller.signal,
       });
-      // The answer's body is not ours to read: only its status counts. Not awaited: under a fetch interceptor
-      // (msw) the cancel of an empty body resolves only when the request's signal ends.
-      void response.body?.cancel().catch(() => undefined);
       const durationMs = performance.now() - started;
+      // The answer's body is not ours to read: only its status counts. It is read off the wire (a small one), so
+      // the connection carries the next event; the attempt's timer bounds a body that trickles.
+      void response.release().finally(() => clearTimeout(timer));
       const ok = response.status >= 200 && response.status < 300;
       return {
         endpointId: endpoint.id,
@@ -164,13 +167,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         durationMs,
         ok,
         error: ok ? null : `HTTP ${response.status}`,
-        retryAfterMs: response.status === 429 || response.status === 503 ? retryAfter(response.headers.get('retry-after'), now()) : undefined,
+        retryAfterMs: response.status === 429 || response.status === 503 ? retryAfter(response.header('retry-after') ?? null, now()) : undefined,
       };
     } catch (err) {
+      clearTimeout(timer);
       const durationMs = performance.now() - started;
       return { endpointId: endpoint.id, url: endpoint.url, statusCode: null, durationMs, ok: false, error: describeFailure(err, timeoutMs) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -372,9 +374,10 @@ export function retryAfter(header: string | null, nowMs: number): number | undef
 }
 
 function describeFailure(err: unknown, timeoutMs: number): string {
-  const error = err as Error & { cause?: { code?: string } };
+  // fetch wraps the system error in its cause; node:http's carries the code itself.
+  const error = err as Error & { code?: string; cause?: { code?: string } };
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const code = error.cause?.code;
+  const code = error.cause?.code ?? error.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
   if (code === 'ECONNRESET') return 'connection reset';

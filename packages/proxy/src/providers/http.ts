@@ -17,7 +17,7 @@
 import type { z } from 'zod';
 import { Problem } from '../problems.ts';
 import type { ProviderName } from '../contract.ts';
-import { BodyTooLarge, type Wire, type WireAnswer, fetchWire, nodeWire } from './wire.ts';
+import { BodyTooLarge, type Wire, type WireAnswer, fetchWire, nodeWire } from '../wire.ts';
 
 /** 1 MiB: the largest answer any adapter reads is a list page of links, a few tens of KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

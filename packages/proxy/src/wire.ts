@@ -1,12 +1,14 @@
 /**
- * How one provider call goes over the network (http.ts owns the deadline, the cap and what a failure means):
- * - `nodeWire()`, the default: `node:http`/`node:https` over kept-alive sockets per provider. A mint's provider
- *   call is most of its time, and `fetch` costs it ~0.3 ms more on loopback than a plain request (WHATWG
- *   objects, web streams; issue 16's mint bench), and keeps each request's objects alive past a young
- *   collection, so a burst of mints leaves the heap larger than it needs (decision 0020);
+ * How the proxy's own requests go over the network: provider calls (providers/http.ts owns their deadline, cap
+ * and what a failure means) and merchant events (merchant-events/dispatcher.ts).
+ * - `nodeWire()`, the default: `node:http`/`node:https` over kept-alive sockets. A mint's provider call is most
+ *   of its time, and `fetch` costs it ~0.3 ms more on loopback than a plain request (WHATWG objects, web
+ *   streams; issue 16's mint bench), and keeps each request's objects alive past a young collection, so a burst
+ *   of mints leaves the heap larger than it needs (decision 0020);
  * - `fetchWire(fetch)`, when a `fetch` is injected (tests' doubles, an operator's own): as before.
- * Both refuse a redirect (`redirect: 'error'` in fetch's terms: the proxy never follows one to another host with
- * its credentials), let the deadline's signal stop the request and the body, and give the body back capped.
+ * Neither follows a redirect: by default one fails the request (`redirect: 'error'` in fetch's terms: provider
+ * credentials must not follow it elsewhere); with `redirect: 'manual'` the 3xx is the answer. The request's
+ * signal stops the request and any read of its body, and bodies come back capped.
  */
 // The modules, not their named exports: `http.request` is read at each call, so an interceptor that replaces it
 // (msw's, in tests) is seen; a named import is bound once, when this module loads.
@@ -20,6 +22,8 @@ export interface WireRequest {
   body?: string;
   /** Ends the request, and any read of its body, when it aborts (the deadline). */
   signal: AbortSignal;
+  /** `error` (the default): a redirect fails the request as a network error; `manual`: it is the answer. */
+  redirect?: 'error' | 'manual';
 }
 
 export interface WireAnswer {
@@ -31,11 +35,19 @@ export interface WireAnswer {
   text(maxBytes: number): Promise<string>;
   /** Stops reading the body and lets the connection go (an answer refused unread). */
   discard(): void;
+  /**
+   * Reads the body to its end and drops it, so the connection can carry the next request; one longer than
+   * `maxBytes` ends the connection instead. Settles when the body is done with; never rejects.
+   */
+  release(maxBytes?: number): Promise<void>;
 }
 
 export type Wire = (request: WireRequest) => Promise<WireAnswer>;
 
 export class BodyTooLarge extends Error {}
+
+/** The most of an unread body `release` reads to keep its connection. */
+const RELEASE_BYTES = 64 * 1024;
 
 /** Fetch's redirect statuses: with `redirect: 'error'` each one fails the request as a network error. */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -59,7 +71,7 @@ function createNodeWire(): Wire {
     http: new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
-  return ({ method, url, headers, body, signal }) =>
+  return ({ method, url, headers, body, signal, redirect = 'error' }) =>
     new Promise<WireAnswer>((resolve, reject) => {
       const secure = url.protocol === 'https:';
       const request = (secure ? https : http).request(url, {
@@ -73,7 +85,7 @@ function createNodeWire(): Wire {
       request.on('error', reject);
       request.once('response', (response) => {
         response.on('error', () => undefined);
-        if (REDIRECT_STATUSES.has(response.statusCode ?? 0)) {
+        if (redirect === 'error' && REDIRECT_STATUSES.has(response.statusCode ?? 0)) {
           request.destroy();
           reject(new TypeError('fetch failed', { cause: new Error('unexpected redirect') }));
           return;
@@ -94,6 +106,19 @@ function nodeAnswer(request: ClientRequest, response: IncomingMessage, signal: A
       return Array.isArray(value) ? value.join(', ') : value;
     },
     discard: () => void request.destroy(),
+    release: (maxBytes = RELEASE_BYTES) =>
+      new Promise<void>((resolve) => {
+        // Even a body already parsed (`complete`) must be read out: the socket goes back to the pool at its end.
+        if (response.destroyed || response.readableEnded) return resolve();
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > maxBytes) request.destroy();
+        });
+        response.once('end', () => resolve());
+        response.once('close', () => resolve());
+        response.resume();
+      }),
     text: (maxBytes) =>
       new Promise<string>((resolve, reject) => {
         const chunks: Buffer[] = [];
@@ -129,14 +154,17 @@ function nodeAnswer(request: ClientRequest, response: IncomingMessage, signal: A
 
 /** The injected `fetch`, as http.ts used it before the node wire (decision 0020). */
 export function fetchWire(fetchImpl: typeof fetch): Wire {
-  return async ({ method, url, headers, body, signal }) => {
-    const response = await fetchImpl(url, { method, headers, body, signal, redirect: 'error' });
+  return async ({ method, url, headers, body, signal, redirect = 'error' }) => {
+    const response = await fetchImpl(url, { method, headers, body, signal, redirect });
     let reading: ReadableStreamDefaultReader<Uint8Array> | undefined;
     return {
       status: response.status,
       ok: response.ok,
       header: (name) => response.headers.get(name) ?? undefined,
       discard: () => void (reading ? reading.cancel() : response.body?.cancel())?.catch(() => undefined),
+      // Not awaited: under a fetch interceptor (msw) the cancel of an empty body resolves only when the request's
+      // signal ends.
+      release: async () => void response.body?.cancel().catch(() => undefined),
       async text(maxBytes) {
         if (!response.body) return '';
         const reader = response.body.getReader();
