@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { newWebhookSecret } from '../packages/proxy/src/merchant-events/endpoints.ts';
+import { type Stack, startStack } from '../scripts/stack.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const receiverFile = fileURLToPath(new URL('./merchant-receiver.ts', import.meta.url));
@@ -61,6 +62,34 @@ export async function startMerchant(): Promise<MerchantProcess> {
     async stop() {
       child.stdin.end();
       await exited;
+    },
+  };
+}
+
+/**
+ * A bench's demo stack on free ports, rate limits off, on `databaseUrl`, its events sent to a merchant's server in
+ * a process of its own; `close` stops both.
+ */
+export async function startStackWithMerchant(databaseUrl: string): Promise<{ stack: Stack; merchant: MerchantProcess; close(): Promise<void> }> {
+  const merchant = await startMerchant();
+  const stack = await startStack({
+    demoPort: 0,
+    proxyPort: 0,
+    simulatorPort: 0,
+    logLevel: 'silent',
+    rateLimits: false,
+    databaseUrl,
+    merchantEndpoint: { url: merchant.url, secret: merchant.secret },
+  }).catch(async (err: unknown) => {
+    await merchant.stop();
+    throw err;
+  });
+  return {
+    stack,
+    merchant,
+    async close() {
+      await stack.close();
+      await merchant.stop();
     },
   };
 }

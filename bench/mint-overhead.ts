@@ -3,9 +3,8 @@
  * directly to the simulator, paired and interleaved so drift hits both. Reports median and p99 of the difference.
  */
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
-import { startStack } from '../scripts/stack.ts';
 import type { Engine } from './engines.ts';
-import { startMerchant } from './merchant-process.ts';
+import { startStackWithMerchant } from './merchant-process.ts';
 import { profileOf, summarize } from './profile.ts';
 import { type BenchRow, fmt, missedBy, quantile } from './table.ts';
 
@@ -17,16 +16,8 @@ const PROFILED = 200;
 const TARGET = { sqlite: { median: 1, p99: 5 }, postgres: { median: 2.5 } };
 
 export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
-  const merchant = process.env.PROBE_INPROC ? undefined : await startMerchant();
-  const stack = await startStack({
-    demoPort: 0,
-    proxyPort: 0,
-    simulatorPort: 0,
-    logLevel: 'silent',
-    rateLimits: false,
-    databaseUrl: engine.databaseUrl,
-    ...(merchant && { merchantEndpoint: { url: merchant.url, secret: merchant.secret } }),
-  });
+  // The merchant's server in a process of its own, as a merchant's is: each mint's event is posted there.
+  const { stack, close } = await startStackWithMerchant(engine.databaseUrl);
   try {
     const auth = `Basic ${Buffer.from(`${DEMO_CREDENTIALS.razorpay.keyId}:${DEMO_CREDENTIALS.razorpay.keySecret}`).toString('base64')}`;
     const simulatorApi = `${stack.simulatorUrl.replace('localhost', '127.0.0.1')}/razorpay/v1/payment_links`;
@@ -120,7 +111,6 @@ export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    await stack.close();
-    await merchant?.stop();
+    await close();
   }
 }

@@ -21,9 +21,8 @@ import { performance as perf } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CREDENTIALS } from '@pay-link/simulator';
-import { startStack } from '../scripts/stack.ts';
 import type { Engine } from './engines.ts';
-import { startMerchant } from './merchant-process.ts';
+import { startStackWithMerchant } from './merchant-process.ts';
 import { profileOf, summarize } from './profile.ts';
 import { type BenchRow, fmt, missedBy } from './table.ts';
 import type { RecordedDelivery } from './webhook-sender.ts';
@@ -46,19 +45,7 @@ interface Sent {
 }
 
 export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]> {
-  const merchant = await startMerchant();
-  const stack = await startStack({
-    demoPort: 0,
-    proxyPort: 0,
-    simulatorPort: 0,
-    logLevel: 'silent',
-    rateLimits: false,
-    databaseUrl: engine.databaseUrl,
-    merchantEndpoint: { url: merchant.url, secret: merchant.secret },
-  }).catch(async (err: unknown) => {
-    await merchant.stop();
-    throw err;
-  });
+  const { stack, merchant, close } = await startStackWithMerchant(engine.databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), 'pay-link-bench-'));
   const servers: Server[] = [];
   const watchers: Socket[] = [];
@@ -148,7 +135,7 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
     // How long the proxy's event loop was busy per webhook: the one thread all of it runs on, whatever else the box runs.
     const busyUs = (perf.eventLoopUtilization(loopBefore).active * 1000) / WEBHOOKS;
     const timedOut = await Promise.race([allHeard.then(() => false), sleep(10_000).then(() => true)]);
-    // The proxy's process (with the simulator and the merchant's backend in it, idle but for the events) under the
+    // The proxy's process (with the simulator in it, idle; the merchant's server is a process of its own) under the
     // profiler, on webhooks of their own: what each one costs, by where the CPU went. First the measured run's
     // merchant events go out, or their backlog would be counted against these.
     const queued = async () => ((await stack.proxy.proxy.metrics.registry.getSingleMetric('paylink_merchant_event_queue_depth')?.get())?.values[0]?.value ?? 0);
@@ -191,8 +178,7 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
     for (const socket of watchers) socket.destroy();
     for (const server of servers) server.close();
     rmSync(dir, { recursive: true, force: true });
-    await stack.close();
-    await merchant.stop();
+    await close();
   }
 }
 
