@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { startCheckpointer } from '../src/store/sqlite-checkpointer.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/types.ts';
 import { link } from './store/kit.ts';
@@ -44,6 +46,31 @@ describe('SQLite checkpoints', () => {
       await reopened.close();
     }
   });
+
+  // A worker that took over and then ends: one whose checkpoint threw (a disk error), one that simply exits.
+  for (const [how, ending] of [
+    ['throws', "setTimeout(() => { throw new Error('disk I/O error'); }, 100);"],
+    ['exits', 'setTimeout(() => parentPort.close(), 100);'],
+  ] as const) {
+    it(`hands checkpoints back to SQLite when its worker ${how}`, async () => {
+      const path = join(dir, `fallback-${how}.db`);
+      const sqlite = new Database(path);
+      sqlite.pragma('journal_mode = WAL');
+      const pages = () => sqlite.pragma('wal_autocheckpoint', { simple: true });
+      const script = `const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ ready: true }); ${ending}`;
+      const checkpointer = startCheckpointer(sqlite, path, 100, script)!;
+      try {
+        const deadline = Date.now() + 5_000;
+        while (pages() === 1_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.equal(pages(), 16_000, 'while the worker runs, the process keeps only a far larger safety net');
+        while (pages() !== 1_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        assert.equal(pages(), 1_000, "once it is gone, SQLite's own automatic checkpoint is back");
+      } finally {
+        await checkpointer.stop();
+        sqlite.close();
+      }
+    });
+  }
 
   it('runs no worker for a private in-memory database, and closes as before', async () => {
     const store = await openSqliteStore(':memory:');

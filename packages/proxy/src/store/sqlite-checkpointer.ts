@@ -61,11 +61,12 @@ parentPort.postMessage({ ready: true });
  * automatic checkpoint is raised while the worker runs and restored if it stops. Answers `undefined` (SQLite's
  * own checkpoints stay) for a private in-memory database.
  */
-export function startCheckpointer(sqlite: SQLite.Database, path: string, intervalMs = 100): Checkpointer | undefined {
+export function startCheckpointer(sqlite: SQLite.Database, path: string, intervalMs = 100, script = WORKER): Checkpointer | undefined {
   if (path === ':memory:') return undefined;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   let stopping = false;
-  const worker = new Worker(WORKER, {
+  // `script`: the worker's code; tests give one that fails, to see the process fall back.
+  const worker = new Worker(script, {
     eval: true,
     workerData: { driver, path, intervalMs },
     // Not the parent's `--import tsx`: the worker runs plain JavaScript.
