@@ -18,7 +18,8 @@ export function renderTable(rows: BenchRow[]): string {
   const head = '| bench | measure | value | baseline | ratio | target | verdict |\n|---|---|---|---|---|---|---|\n';
   const table = head + rows.map((r) => `| ${r.bench} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.verdict} |`).join('\n') + '\n';
   const missed = rows.filter((r) => r.verdict === 'missed');
-  const reported = rows.filter((r) => r.verdict === 'info' && r.note);
+  // Rows reported beside a target (Postgres next to SQLite's), with what their profile shows.
+  const reported = rows.filter((r) => r.verdict === 'info' && r.target.startsWith('report') && r.note);
   let text = table;
   if (missed.length > 0) {
     const lines = missed.map(

@@ -276,7 +276,7 @@ async function measure(kind: 'proxy' | 'bare', n: number, compiled?: string): Pr
 }
 
 /** The proxy's environment: the demo's Razorpay products, Razorpay at the simulator, no rate limits (one client address). */
-function proxyEnv(simulatorUrl: string, dir: string): Record<string, string> {
+export function proxyEnv(simulatorUrl: string, dir: string): Record<string, string> {
   const demo = JSON.parse(readFileSync(join(root, 'demo', 'shop.json'), 'utf8')) as { products: { provider?: string }[] };
   const catalog = join(dir, 'shop.json');
   writeFileSync(catalog, JSON.stringify({ products: demo.products.filter((p) => p.provider === 'razorpay') }));
@@ -299,7 +299,7 @@ function proxyEnv(simulatorUrl: string, dir: string): Record<string, string> {
 }
 
 /** `compiled`: the directory of a compiled build (`compileTarget`): the target runs on plain node, no TypeScript loader. */
-function startTarget(kind: TargetKind, env: Record<string, string> = {}, compiled?: string) {
+export function startTarget(kind: TargetKind, env: Record<string, string> = {}, compiled?: string) {
   const args = compiled ? [join(compiled, 'watchers-target.mjs')] : ['--import', 'tsx', targetFile];
   const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...targetFlags, ...args, kind, String(HEARTBEAT_MS)], {
     cwd: root,
