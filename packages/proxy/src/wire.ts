@@ -28,7 +28,6 @@ export interface WireRequest {
 
 export interface WireAnswer {
   status: number;
-  ok: boolean;
   /** A response header by its lower-case name. */
   header(name: string): string | undefined;
   /** The body as UTF-8 text (a leading BOM dropped), at most `maxBytes` of it: `BodyTooLarge` past that. */
@@ -46,6 +45,11 @@ export type Wire = (request: WireRequest) => Promise<WireAnswer>;
 
 export class BodyTooLarge extends Error {}
 
+/** A 2xx: what fetch calls `ok`. */
+export function succeeded(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 /** The most of an unread body `release` reads to keep its connection. */
 const RELEASE_BYTES = 64 * 1024;
 
@@ -56,7 +60,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * An idle kept-alive socket is closed after this long: under the 5 s that Node's servers and many proxies keep
  * an idle connection (undici's default is 4 s too), so a request is not sent on a socket the other end is closing.
  */
-const IDLE_SOCKET_MS = 4_000;
+export const IDLE_SOCKET_MS = 4_000;
 
 let shared: Wire | undefined;
 
@@ -100,7 +104,6 @@ function nodeAnswer(request: ClientRequest, response: IncomingMessage, signal: A
   const status = response.statusCode ?? 0;
   return {
     status,
-    ok: status >= 200 && status < 300,
     header(name) {
       const value = response.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
@@ -159,7 +162,6 @@ export function fetchWire(fetchImpl: typeof fetch): Wire {
     let reading: ReadableStreamDefaultReader<Uint8Array> | undefined;
     return {
       status: response.status,
-      ok: response.ok,
       header: (name) => response.headers.get(name) ?? undefined,
       discard: () => void (reading ? reading.cancel() : response.body?.cancel())?.catch(() => undefined),
       // Not awaited: under a fetch interceptor (msw) the cancel of an empty body resolves only when the request's

@@ -22,6 +22,7 @@ import {
   createProviderHttp,
 } from '../src/providers/http.ts';
 import type { RunningProxy } from '../src/server.ts';
+import { IDLE_SOCKET_MS } from '../src/wire.ts';
 import { SECRETS, captureLogs, postJson, startTestProxy, testConfig } from './helpers.ts';
 
 const DEADLINE_MS = 500;
@@ -452,6 +453,19 @@ for (const wire of WIRES) {
         await failure(http.request({ method: 'GET', path: '/v2/invoices', schema: Answer }));
         assert.equal(calls[0]!.errorClass, 'dns');
       }
+    });
+
+    // The agents close a socket idle for IDLE_SOCKET_MS; one waiting on a slow answer is not idle, and is kept.
+    it('waits for an answer slower than the idle-socket timeout, within the deadline', { skip: wire.name !== 'node:http' }, async () => {
+      fake.reset((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"ok":');
+        const timer = setTimeout(() => res.end('true}'), IDLE_SOCKET_MS + 500);
+        fake.timers.add(timer);
+      });
+      const { http, calls } = client(fake, { ...wire.options, timeoutMs: IDLE_SOCKET_MS + 3_000 });
+      assert.deepEqual(await http.request({ method: 'POST', path: '/v1/payment_links', body: {}, schema: Answer }), { ok: true });
+      assert.equal(calls[0]!.errorClass, undefined);
     });
 
     // The node wire's own agents; fetch's pool is undici's, and may open a second connection.

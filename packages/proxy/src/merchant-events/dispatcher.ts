@@ -21,7 +21,7 @@ import { Webhook } from 'standardwebhooks';
 import type { TestEvent } from '../contract.ts';
 import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt, EndpointState, RecordedAttempt, Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
-import { fetchWire, nodeWire } from '../wire.ts';
+import { fetchWire, nodeWire, succeeded } from '../wire.ts';
 import { type WebhookEndpoint, printableUrl } from './endpoints.ts';
 
 export interface DispatcherDeps {
@@ -159,7 +159,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       // The answer's body is not ours to read: only its status counts. It is read off the wire (a small one), so
       // the connection carries the next event; the attempt's timer bounds a body that trickles.
       void response.release().finally(() => clearTimeout(timer));
-      const ok = response.status >= 200 && response.status < 300;
+      const ok = succeeded(response.status);
       return {
         endpointId: endpoint.id,
         url: endpoint.url,

@@ -17,7 +17,7 @@
 import type { z } from 'zod';
 import { Problem } from '../problems.ts';
 import type { ProviderName } from '../contract.ts';
-import { BodyTooLarge, type Wire, type WireAnswer, fetchWire, nodeWire } from '../wire.ts';
+import { BodyTooLarge, type Wire, type WireAnswer, fetchWire, nodeWire, succeeded } from '../wire.ts';
 
 /** 1 MiB: the largest answer any adapter reads is a list page of links, a few tens of KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -178,11 +178,11 @@ export function createProviderHttp(options: ProviderHttpOptions) {
         body = text === '' ? undefined : JSON.parse(text);
       } catch {
         body = undefined;
-        if (response.ok) {
+        if (succeeded(response.status)) {
           throw failed('bad_json', new Problem(502, 'provider_bad_response', `${options.provider} answered with something other than JSON`));
         }
       }
-      if (!response.ok) {
+      if (!succeeded(response.status)) {
         const providerCode = safeDescribe(options.describeError, body);
         throw failed(response.status >= 500 ? 'http_5xx' : 'http_4xx', mapFailure(options.provider, response), providerCode);
       }
