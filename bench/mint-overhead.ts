@@ -121,8 +121,8 @@ export async function benchMintOverhead(engine: Engine): Promise<BenchRow[]> {
       note =
         `CPU per (direct + proxied) pair, ${PROFILED} pairs profiled in this process (the client and the proxy; the simulator and the merchant's server run in their own): ${summarize(profile, PROFILED)}. ` +
         `The proxy adds a loopback HTTP exchange (the direct call is one: ${fmt(quantile(sort(directs), 0.5))} ms median, the simulator's work included), ` +
-        'the store write with its merchant event, and its own route; its provider call is already a kept-alive node:http request (decision 0020). ' +
-        'What would close it: the link and its event in one cheaper commit (or group commit across mints), and the mint route served ahead of Express.';
+        'the store write with its merchant event (on SQLite its commit shared with writes asked for at once, decision 0016), and its own route; its provider call is already a kept-alive node:http request (decision 0020). ' +
+        'What would close it: the mint route served ahead of Express, and fewer socket writes.';
     }
     return [
       {

@@ -168,9 +168,9 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
           `CPU per webhook in the proxy's process (${PROFILED} more, profiled; the simulator, idle, shares it; the merchant's server runs in its own): ${summarize(profile, PROFILED)}. ` +
           `In the measured run the event loop was busy ${fmt(busyUs, 0)} µs per webhook. At ${TARGET_PER_S}/s one core has ${fmt(1e6 / TARGET_PER_S, 0)} µs per webhook for all of it; the bare receiver alone takes ${fmt(1e6 / perS(base), 0)} µs of wall time per webhook here. ` +
           'Per webhook the store runs two reads (dedupe, the link by its provider id, which the compare-and-set write then takes as read) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
-          'delivery claims (at most one per 5 ms) and the attempts\' state and history lines are batched across webhooks, and WAL checkpoints run in a worker thread (decisions 0012, 0016; group commit across concurrent link writes was tried and measured within noise, not landed). ' +
+          'delivery claims (at most one per 10 ms) and the attempts\' state and history lines are batched across webhooks, WAL checkpoints run in a worker thread, and on SQLite the writes asked for together share one commit, each in a savepoint (group commit; decisions 0012, 0016). ' +
           'Each webhook also makes three socket writes on this VM\'s slow syscalls: the answer, the merchant event\'s POST, and for a quarter of them an SSE frame. ' +
-          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: group commit across webhooks; ' +
+          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: wider delivery-claim spacing under a burst (each claim is a write of its own), fewer socket writes; ' +
           'past that, a second event loop, which on SQLite (one instance per file) the proxy does not have.',
       },
     ];

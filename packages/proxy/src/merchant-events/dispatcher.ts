@@ -60,7 +60,7 @@ export const FAILING_AFTER_MS = 24 * 3_600_000;
  * its predecessor's delivery), and a stream of webhooks is claimed in batches. An event written after a quiet
  * spell is claimed at once.
  */
-const CLAIM_SPACING_MS = 5;
+export const CLAIM_SPACING_MS = 10;
 /** The longest `Retry-After` honoured; a longer one is read as this. */
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 

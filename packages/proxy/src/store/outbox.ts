@@ -44,6 +44,12 @@ export function createOutbox(
     skipLocked?: boolean;
     /** The store's write transaction (store/sql.ts: the engine's own, or the query builder's). */
     transaction: <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T>;
+    /**
+     * `transaction` shares one commit among the writes asked for together (SQLite's group commit): the claim,
+     * a write of its own, goes through it too, and reads its events there. Elsewhere (Postgres) it would only add
+     * a round trip for `begin` and one for `commit`.
+     */
+    sharedCommits?: boolean;
   },
 ): Outbox {
   const { transaction } = options;
@@ -235,9 +241,12 @@ export function createOutbox(
 
     async claimDeliveries(holder, endpointIds, at, leaseMs, limit): Promise<ClaimedDelivery[]> {
       if (endpointIds.length === 0 || limit <= 0) return [];
-      const taken = (await claimDue(db, holder, [...endpointIds], at, at + leaseMs, limit)).rows;
+      const claim = async (trx: QueryTarget) => {
+        const rows = (await claimDue(trx, holder, [...endpointIds], at, at + leaseMs, limit)).rows;
+        return { taken: rows, events: rows.length === 0 ? [] : (await eventsById(trx, [...new Set(rows.map((t) => t.event_id))])).rows };
+      };
+      const { taken, events } = await (options.sharedCommits ? transaction(claim) : claim(db));
       if (taken.length === 0) return [];
-      const events = (await eventsById(db, [...new Set(taken.map((t) => t.event_id))])).rows;
       const byId = new Map(events.map((e) => [e.id, e]));
       return taken
         .sort((a, b) => int(a.next_attempt_at) - int(b.next_attempt_at) || int(a.created_at) - int(b.created_at))

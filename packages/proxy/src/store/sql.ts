@@ -77,6 +77,8 @@ export interface SqlStoreOptions {
    * connection, held from the query builder meanwhile); the query builder's `transaction()` when absent.
    */
   transaction?: <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T>;
+  /** `transaction` shares its commit among the writes asked for together (SQLite's group commit, decision 0016). */
+  sharedCommits?: boolean;
   /** The engine takes `FOR UPDATE SKIP LOCKED` (Postgres): concurrent delivery claims take different rows. */
   skipLocked?: boolean;
   /** `selectLink…` run on the connection transactions use (SQLite's one), so they must wait for them. */
@@ -87,7 +89,7 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
   const { now, feed } = options;
   const links = () => db.selectFrom('links').selectAll();
   const transaction = options.transaction ?? (<T>(work: (trx: QueryTarget) => Promise<T>) => db.transaction().execute(work));
-  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked, transaction });
+  const { purgeEvents: _purge, writeEvents, ...outboxMethods } = createOutbox(db, { skipLocked: options.skipLocked, transaction, sharedCommits: options.sharedCommits });
   const outbox = { ...outboxMethods, purgeEvents: _purge };
 
   async function one(query: ReturnType<typeof links>): Promise<LinkRecord | undefined> {

@@ -12,6 +12,7 @@ import { type Compilable, type CompiledQuery, Kysely, type QueryResult, SqliteDi
 import type { QueryTarget } from './compiled.ts';
 import type { Database, LinksTable } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { groupCommits, prepareGroupStatements } from './sqlite-group-commit.ts';
 import { NO_FEED, StoreError, createSqlStore, migrate } from './sql.ts';
 import type { Store } from './types.ts';
 
@@ -40,7 +41,6 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
   const selectByProviderLink = sqlite.prepare<[string, string], LinksTable>('select * from links where provider = ? and provider_link_id = ?');
   const selectEventExpiry = sqlite.prepare<[string, string], number>('select expires_at from webhook_events where provider = ? and dedupe_key = ?').pluck();
   const checkpointer = startCheckpointer(sqlite, path);
-  const statements = { begin: sqlite.prepare('begin'), commit: sqlite.prepare('commit'), rollback: sqlite.prepare('rollback') };
   /** The statements of a write transaction, run as Kysely's SQLite driver runs them, without its per-query set-up. */
   const direct: QueryTarget = {
     async executeQuery<R>(query: CompiledQuery<R> | Compilable<R>): Promise<QueryResult<R>> {
@@ -52,21 +52,10 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
     },
   };
   return createSqlStore(db, {
-    // The connection is held from the query builder for the whole transaction, as its own `transaction()` does;
-    // inside, each statement runs straight on it: a webhook's write is six statements, and the builder's set-up of
+    // Each statement straight on the connection: a webhook's write is six statements, and the builder's set-up of
     // each (its connection lock, its executor) was a tenth of the proxy's CPU per webhook (decision 0016).
-    transaction: (work) =>
-      db.connection().execute(async () => {
-        statements.begin.run();
-        try {
-          const result = await work(direct);
-          statements.commit.run();
-          return result;
-        } catch (err) {
-          if (sqlite.inTransaction) statements.rollback.run();
-          throw err;
-        }
-      }),
+    transaction: groupCommits(db, sqlite, prepareGroupStatements(sqlite), direct),
+    sharedCommits: true,
     now: options.now ?? Date.now,
     feed: NO_FEED,
     close: async () => {

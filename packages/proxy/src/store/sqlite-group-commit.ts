@@ -1,0 +1,117 @@
+/**
+ * Group commit for SQLite's write transactions (decision 0016): the writes asked for together share one commit.
+ */
+import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { QueryTarget } from './compiled.ts';
+import type { Database } from './schema.ts';
+
+/** The statements a group runs around its writes, prepared once (`prepareGroupStatements`). */
+export type GroupStatements = Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'undo', Pick<SQLite.Statement, 'run'>>;
+
+export function prepareGroupStatements(sqlite: SQLite.Database): GroupStatements {
+  return {
+    begin: sqlite.prepare('begin'),
+    commit: sqlite.prepare('commit'),
+    rollback: sqlite.prepare('rollback'),
+    savepoint: sqlite.prepare('savepoint one'),
+    release: sqlite.prepare('release one'),
+    undo: sqlite.prepare('rollback to one'),
+  };
+}
+
+/** The most write transactions one commit carries. */
+export const GROUP_MAX = 64;
+
+interface Queued {
+  work: (trx: QueryTarget) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Write transactions with their commits shared (group commit, decision 0016). A transaction asked for while
+ * another runs waits, as the query builder's lock made it wait before; those waiting, and those asked for until
+ * the event loop's next turn, then run one after another in one SQLite transaction, each in a savepoint of its
+ * own, and one commit ends them all. Each caller hears its outcome only after that commit: a write answered is a
+ * write committed. One whose work fails rolls back to its savepoint and fails alone; a commit that fails (a full
+ * disk) fails every write in it, and none of them is stored. On this VM a commit writes each WAL frame with its
+ * own syscall, ~60 µs, most of a webhook's store time; concurrent webhooks touch the same few index pages, so a
+ * group of them writes little more than one would.
+ *
+ * The connection is held from the query builder for the whole group, as its own `transaction()` holds it, so no
+ * other query runs inside it; the prepared reads beside the builder wait for open writes (sql.ts `afterWrites`).
+ */
+export function groupCommits(
+  db: Kysely<Database>,
+  sqlite: SQLite.Database,
+  statements: GroupStatements,
+  direct: QueryTarget,
+): <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T> {
+  const queue: Queued[] = [];
+  let running = false;
+
+  async function runGroup(): Promise<void> {
+    let done: [Queued, unknown][] = [];
+    try {
+      statements.begin.run();
+      let waited = false;
+      for (let size = 0; size < GROUP_MAX; size++) {
+        if (queue.length === 0 && !waited) {
+          // Writes asked for in this turn of the event loop (the other webhooks read off the same poll) join.
+          waited = true;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const next = queue.shift();
+        if (!next) break;
+        statements.savepoint.run();
+        try {
+          done.push([next, await next.work(direct)]);
+          statements.release.run();
+        } catch (err) {
+          if (done.at(-1)?.[0] === next) done.pop();
+          next.reject(err);
+          if (sqlite.inTransaction) {
+            statements.undo.run();
+            statements.release.run();
+          } else {
+            // SQLite ended the whole transaction itself (an I/O error, a full disk): what the group held is gone.
+            for (const [lost] of done) lost.reject(err);
+            done = [];
+            statements.begin.run();
+          }
+        }
+      }
+      statements.commit.run();
+    } catch (err) {
+      // A commit that failed (or a statement around the writes): none of the group's writes is stored.
+      if (sqlite.inTransaction) statements.rollback.run();
+      for (const [lost] of done) lost.reject(err);
+      return;
+    }
+    for (const [queued, value] of done) queued.resolve(value);
+  }
+
+  function drain(): void {
+    running = true;
+    db.connection()
+      .execute(async () => {
+        while (queue.length > 0) await runGroup();
+      })
+      .catch((err: unknown) => {
+        // The connection itself failed (its `begin` refused): every write waiting fails with it.
+        for (const queued of queue.splice(0)) queued.reject(err);
+      })
+      .finally(() => {
+        running = false;
+        if (queue.length > 0) drain();
+      });
+  }
+
+  return <T>(work: (trx: QueryTarget) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!running) drain();
+    });
+}
+
