@@ -161,3 +161,46 @@ describe('limits on a store with shared counters (Postgres: Store.rateLimiter)',
     }
   });
 });
+
+describe('the client address behind a reverse proxy (PAY_LINK_TRUST_PROXY), on the routes ahead of Express and on Express', () => {
+  const id = 'pl_AAAAAAAAAAAAAAAAAAAAAA';
+  // The status read and the SSE stream for their plain paths are served ahead of Express; with a trailing slash the
+  // status read is Express's route. All three share the read limit.
+  const paths = [`/v1/links/${id}`, `/v1/links/${id}/events`, `/v1/links/${id}/`];
+  const read = async (base: string, path: string, forwardedFor?: string) => {
+    const res = await fetch(`${base}${path}`, { headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+    await res.text();
+    return res.status;
+  };
+  const exhaust = async (base: string, forwardedFor: string) => {
+    for (let i = 0; i < 100; i++) if ((await read(base, paths[0]!, forwardedFor)) === 429) return;
+    assert.fail('the read limit never answered 429');
+  };
+
+  it('trusting the proxy in front: each forwarded address has its own limit, on every route alike', async () => {
+    const behind = await startTestProxy(testConfig({ PAY_LINK_RATE_READ_PER_MINUTE: '60', PAY_LINK_TRUST_PROXY: 'loopback' }));
+    try {
+      await exhaust(behind.url, '203.0.113.7');
+      for (const path of paths) {
+        assert.equal(await read(behind.url, path, '203.0.113.7'), 429, `${path}: the limited address`);
+        assert.notEqual(await read(behind.url, path, '203.0.113.8'), 429, `${path}: another forwarded address`);
+        assert.notEqual(await read(behind.url, path), 429, `${path}: the proxy's own address, no header`);
+      }
+    } finally {
+      await behind.close();
+    }
+  });
+
+  it('trusting no proxy (the default): X-Forwarded-For is ignored, so a client cannot dodge its limit by sending one', async () => {
+    const direct = await startTestProxy(testConfig({ PAY_LINK_RATE_READ_PER_MINUTE: '60' }));
+    try {
+      await exhaust(direct.url, '203.0.113.7');
+      for (const path of paths) {
+        assert.equal(await read(direct.url, path, '203.0.113.8'), 429, `${path}: another header, the same socket address`);
+        assert.equal(await read(direct.url, path), 429, `${path}: no header`);
+      }
+    } finally {
+      await direct.close();
+    }
+  });
+});

@@ -53,6 +53,9 @@ export function beforeExpress(app: Express, options: { allowedOrigins: readonly 
       }
     },
     clientKey(req) {
+      // Without X-Forwarded-For, `req.ip` is the socket's address whatever `trust proxy` says (proxy-addr trusts
+      // nothing past the last hop): the same answer without building a view of the request (~15 µs a webhook).
+      if (req.headers['x-forwarded-for'] === undefined) return clientKey(req);
       // `req.ip` is a getter of the app's request prototype; a view of this request lends it what it reads.
       return clientKey(Object.create(app.request, { headers: { value: req.headers }, socket: { value: req.socket }, connection: { value: req.socket } }));
     },
