@@ -4,6 +4,9 @@
  * failure takes with it. The store kit (test/store/kit.ts) runs every store behaviour over it as well.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, type QueryResult, SqliteDialect } from 'kysely';
@@ -132,10 +135,45 @@ describe('SQLite group commit', () => {
     assert.equal(sqlite.inTransaction, false);
   });
 
-  it('a query through the builder waits for the group and sees all of it or none of it', async () => {
+  it('a query through the builder runs before a group whose turn has not come, or after it: never inside it', async () => {
+    const count = async () => (await db.executeQuery<{ n: number }>(CompiledQuery.raw('select count(*) as n from t'))).rows[0]!.n;
     const writes = Promise.all(['a', 'b', 'c', 'd'].map((v) => transaction(insert(v))));
-    const { rows } = await db.executeQuery<{ n: number }>(CompiledQuery.raw('select count(*) as n from t'));
-    assert.equal(rows[0]!.n, 4, 'the builder had to wait for the group that held the connection');
+    assert.equal(await count(), 0, 'asked in the same turn as the writes: it goes first');
     await writes;
+    assert.equal(await count(), 4);
+  });
+
+  it("never holds SQLite's write lock across a turn of the event loop: two connections to one file in one process write at once", { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pay-link-group-'));
+    const opened: { sqlite: SQLite.Database; db: Kysely<Database> }[] = [];
+    try {
+      const writers = [0, 1].map(() => {
+        const conn = new SQLite(join(dir, 'shared.db'));
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('busy_timeout = 5000');
+        conn.exec('create table if not exists t (id integer primary key, v text not null unique)');
+        const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+        opened.push({ sqlite: conn, db: kysely });
+        const run: QueryTarget = {
+          async executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
+            conn.prepare(query.sql).run(query.parameters);
+            return { rows: [] };
+          },
+        };
+        return groupCommits(kysely, conn, prepareGroupStatements(conn), run);
+      });
+      const started = performance.now();
+      // Interleaved, as two stores' webhooks would be: had a group held the lock while it waited for its turn, the
+      // other connection's `begin … insert` would wait in SQLite's busy handler, blocking this thread for 5 s, then fail.
+      const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => writers[i % 2]!(insert(`w${i}`))));
+      const ms = performance.now() - started;
+      assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+      // Generous for a noisy machine, far below the 5 s a blocked busy handler would take.
+      assert.ok(ms < 2_000, `took ${ms.toFixed(0)} ms`);
+      assert.equal((opened[0]!.sqlite.prepare('select count(*) as n from t').get() as { n: number }).n, 40);
+    } finally {
+      for (const { db: kysely } of opened) await kysely.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

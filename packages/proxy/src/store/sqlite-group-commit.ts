@@ -30,17 +30,22 @@ interface Queued {
 }
 
 /**
- * Write transactions with their commits shared (group commit, decision 0016). A transaction asked for while
- * another runs waits, as the query builder's lock made it wait before; those waiting, and those asked for until
- * the event loop's next turn, then run one after another in one SQLite transaction, each in a savepoint of its
- * own, and one commit ends them all. Each caller hears its outcome only after that commit: a write answered is a
- * write committed. One whose work fails rolls back to its savepoint and fails alone; a commit that fails (a full
- * disk) fails every write in it, and none of them is stored. On this VM a commit writes each WAL frame with its
- * own syscall, ~60 µs, most of a webhook's store time; concurrent webhooks touch the same few index pages, so a
- * group of them writes little more than one would.
+ * Write transactions with their commits shared (group commit, decision 0016). A transaction asked for waits for
+ * the event loop's next turn (`setImmediate`); then the writes asked for by then (the other webhooks read off the
+ * same poll) run one after another in one SQLite transaction, each in a savepoint of its own, and one commit ends
+ * them all. Each caller hears its outcome only after that commit: a write answered is a write committed. One
+ * whose work fails rolls back to its savepoint and fails alone; a commit that fails (a full disk) fails every
+ * write in it, and none of them is stored. On this VM a commit writes each WAL frame with its own syscall, ~60 µs,
+ * most of a webhook's store time; concurrent webhooks touch the same few index pages, so a group of them writes
+ * little more than one would.
  *
- * The connection is held from the query builder for the whole group, as its own `transaction()` holds it, so no
- * other query runs inside it; the prepared reads beside the builder wait for open writes (sql.ts `afterWrites`).
+ * The wait comes before `begin`, never inside the transaction: a group runs in one macrotask (its writes' work
+ * only ever awaits these statements, which better-sqlite3 runs synchronously), so SQLite's write lock is never
+ * held across a turn of the event loop. Another connection to the file in this process (a second store, as the
+ * tests' second instance) would otherwise wait in SQLite's busy handler, which blocks the very thread the group
+ * needs to commit. The connection is held from the query builder for the group (its driver's lock, as its own
+ * `transaction()` takes it), so no other query runs inside it; the prepared reads beside the builder wait for open
+ * writes (sql.ts `afterWrites`).
  */
 export function groupCommits(
   db: Kysely<Database>,
@@ -49,21 +54,15 @@ export function groupCommits(
   direct: QueryTarget,
 ): <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T> {
   const queue: Queued[] = [];
-  let running = false;
+  let scheduled = false;
 
   async function runGroup(): Promise<void> {
     let done: [Queued, unknown][] = [];
     try {
       statements.begin.run();
-      let waited = false;
-      for (let size = 0; size < GROUP_MAX; size++) {
-        if (queue.length === 0 && !waited) {
-          // Writes asked for in this turn of the event loop (the other webhooks read off the same poll) join.
-          waited = true;
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        const next = queue.shift();
-        if (!next) break;
+      // Writes asked for while these run (from their own work) join, up to the cap.
+      for (let size = 0; size < GROUP_MAX && queue.length > 0; size++) {
+        const next = queue.shift()!;
         statements.savepoint.run();
         try {
           done.push([next, await next.work(direct)]);
@@ -92,26 +91,27 @@ export function groupCommits(
     for (const [queued, value] of done) queued.resolve(value);
   }
 
-  function drain(): void {
-    running = true;
-    db.connection()
-      .execute(async () => {
-        while (queue.length > 0) await runGroup();
-      })
-      .catch((err: unknown) => {
-        // The connection itself failed (its `begin` refused): every write waiting fails with it.
-        for (const queued of queue.splice(0)) queued.reject(err);
-      })
-      .finally(() => {
-        running = false;
-        if (queue.length > 0) drain();
-      });
+  function schedule(): void {
+    scheduled = true;
+    setImmediate(() => {
+      // The builder's own lock on its one connection, taken below its `connection()` (which builds a new query
+      // builder around the connection each time, for a callback that does not use it).
+      db.getExecutor()
+        .provideConnection(runGroup)
+        .catch((err: unknown) => {
+          // The connection itself failed (its `begin` refused): every write waiting fails with it.
+          for (const queued of queue.splice(0)) queued.reject(err);
+        })
+        .finally(() => {
+          scheduled = false;
+          if (queue.length > 0) schedule();
+        });
+    });
   }
 
   return <T>(work: (trx: QueryTarget) => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!running) drain();
+      if (!scheduled) schedule();
     });
 }
-
