@@ -18,7 +18,8 @@ let sqlite: SQLite.Database;
 let db: Kysely<Database>;
 let commits: number;
 let failNextCommit: Error | undefined;
-let transaction: ReturnType<typeof groupCommits>;
+let transaction: ReturnType<typeof groupCommits>['transaction'];
+let flush: () => Promise<void>;
 
 beforeEach(() => {
   sqlite = new SQLite(':memory:');
@@ -49,7 +50,7 @@ beforeEach(() => {
       return { rows: [] };
     },
   };
-  transaction = groupCommits(db, sqlite, statements, direct);
+  ({ transaction, flush } = groupCommits(db, sqlite, statements, direct));
 });
 afterEach(async () => {
   await db.destroy();
@@ -135,6 +136,16 @@ describe('SQLite group commit', () => {
     assert.equal(sqlite.inTransaction, false);
   });
 
+  it('flush settles once the writes asked for so far are committed, so a store can close without losing them', async () => {
+    await flush();
+    let answered = 0;
+    const writes = ['a', 'b', 'c'].map((v) => transaction(insert(v)).then(() => (answered += 1)));
+    await flush();
+    assert.equal(answered, 3);
+    assert.deepEqual(stored(), ['a', 'b', 'c']);
+    await Promise.all(writes);
+  });
+
   it('a query through the builder runs before a group whose turn has not come, or after it: never inside it', async () => {
     const count = async () => (await db.executeQuery<{ n: number }>(CompiledQuery.raw('select count(*) as n from t'))).rows[0]!.n;
     const writes = Promise.all(['a', 'b', 'c', 'd'].map((v) => transaction(insert(v))));
@@ -160,7 +171,7 @@ describe('SQLite group commit', () => {
             return { rows: [] };
           },
         };
-        return groupCommits(kysely, conn, prepareGroupStatements(conn), run);
+        return groupCommits(kysely, conn, prepareGroupStatements(conn), run).transaction;
       });
       const started = performance.now();
       // Interleaved, as two stores' webhooks would be: had a group held the lock while it waited for its turn, the

@@ -20,6 +20,13 @@ export function prepareGroupStatements(sqlite: SQLite.Database): GroupStatements
   };
 }
 
+export interface GroupCommits {
+  /** Runs `work` in the next group; answers once the group's commit has (or has not) stored it. */
+  transaction<T>(work: (trx: QueryTarget) => Promise<T>): Promise<T>;
+  /** Settles once every write asked for so far has been committed or failed (before closing the connection). */
+  flush(): Promise<void>;
+}
+
 /** The most write transactions one commit carries. */
 export const GROUP_MAX = 64;
 
@@ -52,9 +59,10 @@ export function groupCommits(
   sqlite: SQLite.Database,
   statements: GroupStatements,
   direct: QueryTarget,
-): <T>(work: (trx: QueryTarget) => Promise<T>) => Promise<T> {
+): GroupCommits {
   const queue: Queued[] = [];
   let scheduled = false;
+  const idle: (() => void)[] = [];
 
   async function runGroup(): Promise<void> {
     let done: [Queued, unknown][] = [];
@@ -104,14 +112,18 @@ export function groupCommits(
         })
         .finally(() => {
           scheduled = false;
-          if (queue.length > 0) schedule();
+          if (queue.length > 0) return schedule();
+          for (const resolve of idle.splice(0)) resolve();
         });
     });
   }
 
-  return <T>(work: (trx: QueryTarget) => Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!scheduled) schedule();
-    });
+  return {
+    transaction: <T>(work: (trx: QueryTarget) => Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (!scheduled) schedule();
+      }),
+    flush: () => (scheduled ? new Promise<void>((resolve) => idle.push(resolve)) : Promise.resolve()),
+  };
 }
