@@ -18,7 +18,7 @@ import type { Engine } from './engines.ts';
 import { startMerchant } from './merchant-process.ts';
 import { profileOf, summarize } from './profile.ts';
 import { type BenchRow, fmt, missedBy, quantile } from './table.ts';
-import { freePort } from './watchers-target.ts';
+import { freePort } from '../packages/proxy/test/postgres.ts';
 import { proxyEnv, startTarget } from './watchers.ts';
 
 /** Pairs measured: the p99 of 400 was their 4th-worst, which one noisy moment on a shared two-core box decided. */

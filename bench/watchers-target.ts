@@ -222,7 +222,7 @@ async function pool(count: number, task: () => Promise<unknown>): Promise<void> 
 }
 
 /** The proxy's config takes a port, not 0: borrow a free one. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createNetServer();
     probe.once('error', reject);

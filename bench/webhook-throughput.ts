@@ -70,7 +70,7 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
     let heard = 0;
     const allHeard = new Promise<void>((resolve) => {
       // Spread over the rounds, so each round's webhooks reach watchers.
-      for (const link of minted.slice(WARMUP, WARMUP + MEASURED).filter((_, i) => i % (MEASURED / WATCHERS) === 0)) {
+      for (const link of Array.from({ length: WATCHERS }, (_, i) => minted[WARMUP + Math.floor((i * MEASURED) / WATCHERS)]!)) {
         const socket = connect(port, '127.0.0.1');
         watchers.push(socket);
         socket.write(`GET /v1/links/${link.id}/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
@@ -198,7 +198,7 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
           'Per webhook the store runs two reads (dedupe, the link by its provider id, which the compare-and-set write then takes as read) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
           'delivery claims (at most one per 10 ms) and the attempts\' state and history lines are batched across webhooks, WAL checkpoints run in a worker thread, and on SQLite the writes asked for together share one commit, each in a savepoint (group commit; decisions 0012, 0016). ' +
           'Each webhook also makes three socket writes on this VM\'s slow syscalls: the answer, the merchant event\'s POST, and for a quarter of them an SSE frame. ' +
-          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: wider delivery-claim spacing under a burst (each claim is a write of its own), fewer socket writes; ' +
+          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: fewer socket writes and allocations per webhook (the schema parse of its payload, the helmet headers on the answer, the shape keys of the compiled queries), and a fresh event handed to the dispatcher that wrote it without a claim; ' +
           'past that, a second event loop, which on SQLite (one instance per file) the proxy does not have.',
       },
     ];

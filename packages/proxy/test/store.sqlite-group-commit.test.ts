@@ -75,7 +75,7 @@ describe('SQLite group commit', () => {
     assert.deepEqual(stored(), ['a', 'b', 'c']);
   });
 
-  it('a write asked for while a group runs joins it until the next turn, or waits for the next group', async () => {
+  it('a write asked for while a group runs (from a write\'s own work) joins that group', async () => {
     // The first write's work asks for another (as a webhook read off the same poll would): it joins the group.
     const nested = transaction(async (trx) => {
       void transaction(insert('joined'));

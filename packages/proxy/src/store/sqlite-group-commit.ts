@@ -73,10 +73,10 @@ export function groupCommits(
         const next = queue.shift()!;
         statements.savepoint.run();
         try {
-          done.push([next, await next.work(direct)]);
+          const value = await next.work(direct);
           statements.release.run();
+          done.push([next, value]);
         } catch (err) {
-          if (done.at(-1)?.[0] === next) done.pop();
           next.reject(err);
           if (sqlite.inTransaction) {
             statements.undo.run();
