@@ -68,6 +68,29 @@ describe('compiledOnce', () => {
     await db.destroy();
   });
 
+  test('plain values and nested ones of one query: each shape built once, and they never share a compiled form', async () => {
+    const db = open();
+    await db.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('n', 'integer').addColumn('note', 'text').execute();
+    await db.insertInto('items').values([{ id: 'a', n: 1, note: null }, { id: 'b', n: 2, note: null }, { id: 'c', n: 3, note: null }]).execute();
+    let builds = 0;
+    const byIds = compiledOnce((first: string, more: string[]) => {
+      builds++;
+      return db.selectFrom('items').select('id').where((eb) => eb.or([eb('id', '=', first), eb('id', 'in', more)])).orderBy('id');
+    });
+    const byId = compiledOnce((id: string, n: number) => {
+      builds++;
+      return db.selectFrom('items').select('id').where('id', '=', id).where('n', '=', n);
+    });
+    for (let i = 0; i < 5; i++) assert.deepEqual((await byId(db, 'b', 2)).rows, [{ id: 'b' }]);
+    assert.deepEqual((await byId(db, 'b', 3)).rows, []);
+    assert.equal(builds, 1, 'plain values: one shape, built once');
+    assert.deepEqual((await byIds(db, 'a', ['c'])).rows.map((r) => r.id), ['a', 'c']);
+    assert.deepEqual((await byIds(db, 'b', ['a', 'c'])).rows.map((r) => r.id), ['a', 'b', 'c']);
+    assert.deepEqual((await byIds(db, 'c', ['a'])).rows.map((r) => r.id), ['a', 'c']);
+    assert.equal(builds, 3, 'nested values: one build per length of the list');
+    await db.destroy();
+  });
+
   test('runs inside a transaction on the transaction', async () => {
     const db = open();
     await db.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('n', 'integer').addColumn('note', 'text').execute();
