@@ -68,7 +68,7 @@ describe('compiledOnce', () => {
     await db.destroy();
   });
 
-  test('plain values and nested ones of one query: each shape built once, and they never share a compiled form', async () => {
+  test('plain values build their query once; nested values build it once per length of their list', async () => {
     const db = open();
     await db.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('n', 'integer').addColumn('note', 'text').execute();
     await db.insertInto('items').values([{ id: 'a', n: 1, note: null }, { id: 'b', n: 2, note: null }, { id: 'c', n: 3, note: null }]).execute();
