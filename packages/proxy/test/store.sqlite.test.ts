@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { describeStore } from './store/kit.ts';
@@ -37,4 +38,42 @@ describeStore('sqlite', {
       },
     };
   },
+});
+
+describe('sqlite: the delivery claim under a backlog', () => {
+  // The claim's choice (store/outbox.ts): pending, due, earliest by (next_attempt_at, created_at), a few at a time.
+  const due = `select event_id from deliveries where state = 'pending' and next_attempt_at <= 5 and lease_until <= 5 order by next_attempt_at, created_at limit 16`;
+  const planOf = (sqlite: SQLite.Database) => (sqlite.prepare(`explain query plan ${due}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+  const dueIndex = (sqlite: SQLite.Database) => (sqlite.prepare(`select name from pragma_index_info('deliveries_due') order by seqno`).all() as { name: string }[]).map((r) => r.name);
+
+  it('reads the due deliveries in the index\'s order, so a claim stops at its limit instead of sorting every pending row', async () => {
+    const path = join(dir, `case-${++cases}.db`);
+    await (await openSqliteStore(path)).close();
+    const sqlite = new SQLite(path);
+    try {
+      assert.deepEqual(dueIndex(sqlite), ['state', 'next_attempt_at', 'created_at']);
+      const plan = planOf(sqlite);
+      assert.match(plan, /USING INDEX deliveries_due/);
+      assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('gives a database made before the claim\'s order was indexed (migrations 0001 and 0002 only) the index when it opens', async () => {
+    const path = join(dir, `case-${++cases}.db`);
+    await (await openSqliteStore(path)).close();
+    const old = new SQLite(path);
+    old.exec(`drop index deliveries_due; create index deliveries_due on deliveries (state, next_attempt_at); delete from kysely_migration where name = '0003_deliveries_due_order'`);
+    assert.match(planOf(old), /TEMP B-TREE/, 'the old index sorts the tie-break');
+    old.close();
+    await (await openSqliteStore(path)).close();
+    const sqlite = new SQLite(path);
+    try {
+      assert.deepEqual(dueIndex(sqlite), ['state', 'next_attempt_at', 'created_at']);
+      assert.doesNotMatch(planOf(sqlite), /TEMP B-TREE/);
+    } finally {
+      sqlite.close();
+    }
+  });
 });
