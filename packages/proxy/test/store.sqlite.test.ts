@@ -1,11 +1,11 @@
 /**
  * The store kit (test/store/kit.ts) against SQLite: each case a new database file in a temp dir, a second
- * instance being a second connection to the same file.
+ * instance being a second connection to the same file; then what only this engine shows: the claim's plan.
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite.ts';
@@ -41,7 +41,8 @@ describeStore('sqlite', {
 });
 
 describe('sqlite: the delivery claim under a backlog', () => {
-  // The claim's choice (store/outbox.ts): pending, due, earliest by (next_attempt_at, created_at), a few at a time.
+  // The shape of the claim's choice (store/outbox.ts `claimDue`, copied: its text is the query builder's): pending,
+  // due, earliest by (next_attempt_at, created_at), a few at a time. The kit checks the claim's answers on both engines.
   const due = `select event_id from deliveries where state = 'pending' and next_attempt_at <= 5 and lease_until <= 5 order by next_attempt_at, created_at limit 16`;
   const planOf = (sqlite: SQLite.Database) => (sqlite.prepare(`explain query plan ${due}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
   const dueIndex = (sqlite: SQLite.Database) => (sqlite.prepare(`select name from pragma_index_info('deliveries_due') order by seqno`).all() as { name: string }[]).map((r) => r.name);
