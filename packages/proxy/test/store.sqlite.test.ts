@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { claimDueQuery } from '../src/store/outbox.ts';
+import type { Database } from '../src/store/schema.ts';
 import { openSqliteStore } from '../src/store/sqlite.ts';
 import { describeStore } from './store/kit.ts';
 
@@ -41,10 +44,12 @@ describeStore('sqlite', {
 });
 
 describe('sqlite: the delivery claim under a backlog', () => {
-  // The shape of the claim's choice (store/outbox.ts `claimDue`, copied: its text is the query builder's): pending,
-  // due, earliest by (next_attempt_at, created_at), a few at a time. The kit checks the claim's answers on both engines.
-  const due = `select event_id from deliveries where state = 'pending' and next_attempt_at <= 5 and lease_until <= 5 order by next_attempt_at, created_at limit 16`;
-  const planOf = (sqlite: SQLite.Database) => (sqlite.prepare(`explain query plan ${due}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+  // The claim's own statement (store/outbox.ts), as the dispatcher runs it: how SQLite plans it over this file.
+  const planOf = (sqlite: SQLite.Database) => {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const { sql, parameters } = claimDueQuery(db)('holder', ['ep'], 5, 10, 16).compile();
+    return (sqlite.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[]).map((r) => r.detail).join('; ');
+  };
   const dueIndex = (sqlite: SQLite.Database) => (sqlite.prepare(`select name from pragma_index_info('deliveries_due') order by seqno`).all() as { name: string }[]).map((r) => r.name);
 
   it('reads the due deliveries in the index\'s order, so a claim stops at its limit instead of sorting every pending row', async () => {

@@ -72,50 +72,7 @@ export function createOutbox(
   const insertAttempt = compiledOnce((row: DeliveryAttemptsTable) =>
     db.insertInto('delivery_attempts').values(row).onConflict((oc) => oc.columns(['event_id', 'endpoint_id', 'attempt']).doNothing()),
   );
-  const claimDue = compiledOnce((holder: string, endpointIds: string[], at: number, leaseUntil: number, limit: number) => {
-    let due = db
-      .selectFrom('deliveries as d')
-      .select(['d.event_id', 'd.endpoint_id'])
-      .where('d.state', '=', 'pending')
-      .where('d.next_attempt_at', '<=', at)
-      .where('d.lease_until', '<=', at)
-      .where('d.endpoint_id', 'in', endpointIds)
-      // The earliest pending delivery of its link to its endpoint: a link's events go in order. Asked as "its
-      // position is the least pending one", a subquery per candidate that both engines run on the partial index
-      // (endpoint, link, position); as `not exists (… position < …)` Postgres without planner statistics (a new
-      // database, a burst before autovacuum's first look) made it an anti join that compared every pending row
-      // with every other: 2.4 s a claim at 4,000 pending, so a burst's events trickled out at a few a second.
-      .where((eb) =>
-        eb(
-          'd.link_position',
-          '=',
-          eb
-            .selectFrom('deliveries as p')
-            .select((e) => e.fn.min('p.link_position').as('first'))
-            .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
-            .whereRef('p.link_id', '=', 'd.link_id')
-            .where('p.state', '=', 'pending'),
-        ),
-      )
-      .orderBy('d.next_attempt_at')
-      .orderBy('d.created_at')
-      .limit(limit);
-    // Postgres: claimers at once each take other rows instead of queueing on the same ones.
-    if (options.skipLocked) due = due.forUpdate().skipLocked();
-    // One statement: the lease is taken only where it is still free (a claimer that lost the race for a row
-    // re-checks these conditions on it and skips it), so each delivery goes to one claimer. A CTE, so Postgres
-    // runs the limited choice once (inside `IN (…)` it may run it again per row and take more than `limit`).
-    return db
-      .with('due', () => due)
-      .updateTable('deliveries')
-      .from('due')
-      .set({ lease_holder: holder, lease_until: leaseUntil })
-      .whereRef('deliveries.event_id', '=', 'due.event_id')
-      .whereRef('deliveries.endpoint_id', '=', 'due.endpoint_id')
-      .where('deliveries.state', '=', 'pending')
-      .where('deliveries.lease_until', '<=', at)
-      .returning(['deliveries.event_id', 'deliveries.endpoint_id', 'deliveries.link_id', 'deliveries.attempts', 'deliveries.retry_base', 'deliveries.next_attempt_at', 'deliveries.created_at']);
-  });
+  const claimDue = compiledOnce(claimDueQuery(db, options.skipLocked));
   const eventsById = compiledOnce((ids: string[]) => db.selectFrom('events').select(['id', 'type', 'payload', 'created_at']).where('id', 'in', ids));
 
   /**
@@ -341,6 +298,57 @@ export function createOutbox(
       await db.deleteFrom('deliveries').where('event_id', 'in', old).execute();
       await db.deleteFrom('events').where('id', 'in', old).execute();
     },
+  };
+}
+
+/**
+ * The delivery claim (`claimDeliveries`): the earliest due deliveries, leased to `holder`. Exported for the plan
+ * test (store.sqlite.test.ts), which reads how the engine runs this very statement.
+ */
+export function claimDueQuery(db: Kysely<Database>, skipLocked?: boolean) {
+  return (holder: string, endpointIds: string[], at: number, leaseUntil: number, limit: number) => {
+    let due = db
+      .selectFrom('deliveries as d')
+      .select(['d.event_id', 'd.endpoint_id'])
+      .where('d.state', '=', 'pending')
+      .where('d.next_attempt_at', '<=', at)
+      .where('d.lease_until', '<=', at)
+      .where('d.endpoint_id', 'in', endpointIds)
+      // The earliest pending delivery of its link to its endpoint: a link's events go in order. Asked as "its
+      // position is the least pending one", a subquery per candidate that both engines run on the partial index
+      // (endpoint, link, position); as `not exists (… position < …)` Postgres without planner statistics (a new
+      // database, a burst before autovacuum's first look) made it an anti join that compared every pending row
+      // with every other: 2.4 s a claim at 4,000 pending, so a burst's events trickled out at a few a second.
+      .where((eb) =>
+        eb(
+          'd.link_position',
+          '=',
+          eb
+            .selectFrom('deliveries as p')
+            .select((e) => e.fn.min('p.link_position').as('first'))
+            .whereRef('p.endpoint_id', '=', 'd.endpoint_id')
+            .whereRef('p.link_id', '=', 'd.link_id')
+            .where('p.state', '=', 'pending'),
+        ),
+      )
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.created_at')
+      .limit(limit);
+    // Postgres: claimers at once each take other rows instead of queueing on the same ones.
+    if (skipLocked) due = due.forUpdate().skipLocked();
+    // One statement: the lease is taken only where it is still free (a claimer that lost the race for a row
+    // re-checks these conditions on it and skips it), so each delivery goes to one claimer. A CTE, so Postgres
+    // runs the limited choice once (inside `IN (…)` it may run it again per row and take more than `limit`).
+    return db
+      .with('due', () => due)
+      .updateTable('deliveries')
+      .from('due')
+      .set({ lease_holder: holder, lease_until: leaseUntil })
+      .whereRef('deliveries.event_id', '=', 'due.event_id')
+      .whereRef('deliveries.endpoint_id', '=', 'due.endpoint_id')
+      .where('deliveries.state', '=', 'pending')
+      .where('deliveries.lease_until', '<=', at)
+      .returning(['deliveries.event_id', 'deliveries.endpoint_id', 'deliveries.link_id', 'deliveries.attempts', 'deliveries.retry_base', 'deliveries.next_attempt_at', 'deliveries.created_at']);
   };
 }
 
