@@ -20,3 +20,24 @@ export function randomToken(bytes: number): string {
   used += bytes;
   return token;
 }
+
+/** base64url's 64 characters in ASCII order, so text order of what is written in them is numeric order. */
+const SORTED = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+/** Characters of the time prefix: 8 × 6 bits = 48 bits of milliseconds, past the year 10000. */
+const TIME_CHARS = 8;
+
+/**
+ * A random token led by the time `at` (ms since the epoch): eight characters whose text order is time order, then
+ * `randomToken(bytes)`. Ids made this way land at the right-hand end of the indexes keyed by them, so a burst of
+ * new rows shares a few index pages instead of dirtying a random page each (decision 0016). Unique as
+ * `randomToken` is; the prefix only says roughly when it was made, which the row holding it says anyway.
+ */
+export function timeOrderedToken(at: number, bytes: number): string {
+  let ms = Number.isFinite(at) && at > 0 ? Math.floor(at) : 0;
+  let prefix = '';
+  for (let i = 0; i < TIME_CHARS; i++) {
+    prefix = SORTED[ms % 64]! + prefix;
+    ms = Math.floor(ms / 64);
+  }
+  return prefix + randomToken(bytes);
+}

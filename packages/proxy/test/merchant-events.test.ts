@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { LinkView, PaymentLinkEvent } from '../src/contract.ts';
+import { EVENT_ID } from '../src/contract/ids.ts';
 import { newWebhookSecret } from '../src/merchant-events/endpoints.ts';
 import type { RunningProxy } from '../src/server.ts';
 import { captureLogs, createMockServer, eventually, postJson, razorpayHandlers, razorpayWebhook, signRazorpay, startTestProxy, testConfig } from './helpers.ts';
@@ -234,6 +235,9 @@ describe('merchant events', () => {
         return got;
       });
       assert.equal(delivery!.signature.split(' ').length, 2);
+      // `evt_`, eight characters of its time (sorting as time: random-token.ts) and 22 random ones.
+      assert.match(delivery!.id, EVENT_ID);
+      assert.match(delivery!.id, /^evt_[A-Za-z0-9_-]{30}$/);
       const { Webhook } = await import('standardwebhooks');
       const headers = { 'webhook-id': delivery!.id, 'webhook-timestamp': delivery!.timestamp, 'webhook-signature': delivery!.signature };
       for (const secret of [oldSecret, newSecret]) assert.equal((new Webhook(secret).verify(delivery!.body, headers) as PaymentLinkEvent).type, 'payment_link.paid');

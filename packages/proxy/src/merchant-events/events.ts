@@ -9,7 +9,7 @@
  *   payment that raises the amount paid is another `payment_link.partially_paid`. A late payment after an
  *   expiry is a `payment_link.paid` after the `payment_link.expired`.
  */
-import { randomToken } from '../random-token.ts';
+import { timeOrderedToken } from '../random-token.ts';
 import type { EventType, PaymentLinkEvent, Purchase } from '../contract.ts';
 import type { EventsOf, LinkRecord, NewEvent } from '../store/types.ts';
 import type { WebhookEndpoint } from './endpoints.ts';
@@ -25,8 +25,12 @@ const STATUS_EVENTS: Partial<Record<LinkRecord['status'], EventType>> = {
 /** Positions per link version: room for several events from one write (created + paid). */
 const POSITIONS_PER_VERSION = 8;
 
-export function newEventId(): string {
-  return `evt_${randomToken(16)}`;
+/**
+ * A new event's id: `evt_`, its time `at` in eight characters that sort as time, and 16 random bytes. Events,
+ * their deliveries and their attempts are keyed by it, so new ones share the ends of those indexes (decision 0016).
+ */
+export function newEventId(at: number): string {
+  return `evt_${timeOrderedToken(at, 16)}`;
 }
 
 /** The event types a change from `before` to `after` makes, in order. */
@@ -89,7 +93,7 @@ export function merchantEvents(options: { endpoints: readonly WebhookEndpoint[];
     eventTypesOf(before, after).forEach((type, index) => {
       const to = endpoints.filter((e) => e.events.includes(type)).map((e) => e.id);
       if (type === 'payment_link.created' && to.length === 0) return;
-      const id = newEventId();
+      const id = newEventId(at);
       events.push({
         id,
         linkId: after.id,
