@@ -25,12 +25,14 @@ interface Setup {
   close(): Promise<void>;
 }
 
-async function setup(options: { answer?: (d: Delivery, i: number) => Answer; env?: Record<string, string>; secrets?: string[] } = {}): Promise<Setup> {
+async function setup(
+  options: { answer?: (d: Delivery, i: number) => Answer; env?: Record<string, string>; secrets?: string[]; url?: (receiverUrl: string) => string } = {},
+): Promise<Setup> {
   const secrets = options.secrets ?? [newWebhookSecret()];
   const receiver = await startReceiver({ secrets, answer: options.answer });
   const { lines, logger } = captureLogs();
   const config = testConfig({
-    PAY_LINK_WEBHOOK_URL: receiver.url,
+    PAY_LINK_WEBHOOK_URL: options.url?.(receiver.url) ?? receiver.url,
     PAY_LINK_WEBHOOK_SECRET: secrets.join(','),
     PAY_LINK_WEBHOOK_RETRY_SCHEDULE: '50ms,50ms,50ms,50ms',
     PAY_LINK_WEBHOOK_TIMEOUT_MS: '300',
@@ -260,6 +262,33 @@ describe('merchant events', () => {
       assert.equal((s.receiver.deliveries[0]!.event as unknown as { type: string }).type, 'webhook.test');
       const text = JSON.stringify(await (await admin(s, '/webhooks')).json());
       assert.ok(!text.includes('whsec_'), 'no secret in the answer');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('merchant events to a URL with credentials', () => {
+  it('sends them as Basic auth, and shows the URL without them or its query in the admin API and the logs', async () => {
+    const password = 'pa55-word-not-shown';
+    const token = 'query-token-not-shown';
+    const s = await setup({ url: (u) => `${u.replace('http://', `http://shop:${password}@`)}?token=${token}`, answer: (_d, i) => (i === 0 ? 503 : 204) });
+    try {
+      const { providerLink } = await mint(s);
+      await webhook(s, 'payment_link.paid', { ...providerLink, status: 'paid', amount_paid: providerLink.amount }, 'rzp_evt_1');
+      // The first answer was a 503: the retry is the same request, credentials and all.
+      await eventually(async () => assert.equal(s.receiver.deliveries.length, 2));
+      assert.equal(s.receiver.unique().length, 1);
+      for (const d of s.receiver.deliveries) assert.equal(d.authorization, `Basic ${Buffer.from(`shop:${password}`).toString('base64')}`);
+      const shown = `${s.receiver.url}?…`;
+      const list = (await (await admin(s, '/webhooks')).json()) as { endpoints: { url: string }[] };
+      assert.equal(list.endpoints[0]!.url, shown);
+      const events = (await (await admin(s, '/events')).json()) as { events: { deliveries: { url: string }[] }[] };
+      assert.equal(events.events[0]!.deliveries[0]!.url, shown);
+      const test = (await (await admin(s, '/webhooks/test', { method: 'POST' })).json()) as { results: { url: string }[] };
+      assert.equal(test.results[0]!.url, shown);
+      const everything = [JSON.stringify(list), JSON.stringify(events), JSON.stringify(test), ...s.logs].join('\n');
+      assert.ok(!everything.includes(password) && !everything.includes(token), 'no credential or query value in an answer or a log line');
     } finally {
       await s.close();
     }

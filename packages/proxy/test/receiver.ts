@@ -17,6 +17,8 @@ export interface Delivery {
   verified: boolean;
   event?: PaymentLinkEvent;
   at: number;
+  /** The request's `Authorization` header, if it had one (an endpoint URL with credentials sends Basic). */
+  authorization?: string;
 }
 
 /** What to answer: a status (with headers), or `hang` (never answer, until the test ends). */
@@ -47,7 +49,7 @@ export async function startReceiver(options: { secrets: string[]; answer?: (deli
           // try the next secret
         }
       }
-      const delivery: Delivery = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body, verified, event, at: Date.now() };
+      const delivery: Delivery = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body, verified, event, at: Date.now(), authorization: req.headers.authorization };
       const index = deliveries.push(delivery) - 1;
       const answer = options.answer?.(delivery, index) ?? (verified ? 204 : 401);
       if (answer === 'hang') {

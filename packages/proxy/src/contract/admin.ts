@@ -163,7 +163,7 @@ const DeliveryAttempt = z.object({
 
 const EventDelivery = z.object({
   endpoint: z.string().describe('The endpoint id (`ep_…`, from `GET /v1/admin/webhooks`).'),
-  url: z.string().nullable().describe("The endpoint's URL; `null` for an endpoint no longer configured."),
+  url: z.string().nullable().describe("The endpoint's URL as the logs show it: without credentials, and a query shown as `?…` (some receivers carry a token there); `null` for an endpoint no longer configured."),
   state: DeliveryState,
   attempts: z.number().int().min(0),
   nextAttemptAt: dateTime.nullable().describe('When the next attempt is due, while pending.'),
@@ -195,7 +195,7 @@ export type AdminEventPage = z.infer<typeof AdminEventPage>;
 export const AdminWebhookEndpoint = z
   .object({
     id: z.string().describe('Stable across restarts and instances (a digest of the URL).'),
-    url: z.url(),
+    url: z.url().describe("The endpoint's URL as the logs show it: without credentials, and a query shown as `?…` (some receivers carry a token there)."),
     events: z.array(EventType).describe('The event types it receives.'),
     enabled: z.boolean().describe('`false` once it answered 410 Gone, until enabled again.'),
     disabledAt: dateTime.nullable(),
@@ -215,7 +215,7 @@ export type AdminWebhookList = z.infer<typeof AdminWebhookList>;
 export const WebhookTestResult = z
   .object({
     endpoint: z.string(),
-    url: z.url(),
+    url: z.url().describe("The endpoint's URL as the logs show it: without credentials, and a query shown as `?…` (some receivers carry a token there)."),
     ok: z.boolean().describe('Whether it answered 2xx.'),
     statusCode: z.number().int().nullable().describe('`null` when it did not answer.'),
     durationMs: z.number().int().min(0),

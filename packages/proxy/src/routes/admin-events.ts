@@ -17,6 +17,7 @@ import {
   type WebhookTestReport,
 } from '../contract.ts';
 import type { Dispatcher } from '../merchant-events/dispatcher.ts';
+import { printableUrl } from '../merchant-events/endpoints.ts';
 import { Problem, invalidRequest, parseRequest, requireJson } from '../problems.ts';
 import type { StoredEvent, Store } from '../store/types.ts';
 
@@ -24,7 +25,8 @@ type Audited = (action: string, handler: RequestHandler) => RequestHandler;
 
 export function adminEventRoutes(router: Router, deps: { store: Store; dispatcher: Dispatcher; audited: Audited; now: () => number; endpoints: readonly { id: string; url: string }[] }): void {
   const { store, dispatcher, audited, now } = deps;
-  const urlOf = new Map(deps.endpoints.map((e) => [e.id, e.url]));
+  // Shown as the logs show it (without credentials or the query's values, which some receivers use for a token).
+  const urlOf = new Map(deps.endpoints.map((e) => [e.id, printableUrl(e.url)]));
   // An empty body is "all endpoints"; a body is JSON.
   const optionalJson: RequestHandler[] = [
     (req, res, next) => {
@@ -103,7 +105,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
       res.json({
         endpoints: endpoints.map((e) => ({
           id: e.id,
-          url: e.url,
+          url: printableUrl(e.url),
           events: e.events as EventType[],
           enabled: e.disabledAt === null,
           disabledAt: e.disabledAt === null ? null : new Date(e.disabledAt).toISOString(),
@@ -124,7 +126,7 @@ export function adminEventRoutes(router: Router, deps: { store: Store; dispatche
       const endpoint = chosen(req.body);
       const results = await dispatcher.sendTest(endpoint);
       res.json({
-        results: results.map((r) => ({ endpoint: r.endpointId, url: r.url, ok: r.ok, statusCode: r.statusCode, durationMs: Math.round(r.durationMs), error: r.error })),
+        results: results.map((r) => ({ endpoint: r.endpointId, url: printableUrl(r.url), ok: r.ok, statusCode: r.statusCode, durationMs: Math.round(r.durationMs), error: r.error })),
       } satisfies WebhookTestReport);
     }),
   );
