@@ -155,9 +155,25 @@ function nodeAnswer(request: ClientRequest, response: IncomingMessage, signal: A
   };
 }
 
+/**
+ * A URL's credentials (`https://user:pass@…`, as a merchant may write its endpoint) as the `Authorization: Basic`
+ * header `node:http` makes of them, and the URL without them: `fetch` refuses to make a request of a URL that holds
+ * credentials, so under an injected `fetch` every delivery to such an endpoint failed. A header already given wins.
+ */
+export function credentialsAsHeader(url: URL, headers: Record<string, string>): { url: URL; headers: Record<string, string> } {
+  if (url.username === '' && url.password === '') return { url, headers };
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) return { url: bare, headers };
+  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  return { url: bare, headers: { ...headers, authorization: `Basic ${basic}` } };
+}
+
 /** The injected `fetch`, as http.ts used it before the node wire (decision 0020). */
 export function fetchWire(fetchImpl: typeof fetch): Wire {
-  return async ({ method, url, headers, body, signal, redirect = 'error' }) => {
+  return async ({ method, url: asked, headers: given, body, signal, redirect = 'error' }) => {
+    const { url, headers } = credentialsAsHeader(asked, given);
     const response = await fetchImpl(url, { method, headers, body, signal, redirect });
     let reading: ReadableStreamDefaultReader<Uint8Array> | undefined;
     return {

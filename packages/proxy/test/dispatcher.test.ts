@@ -15,14 +15,15 @@ import { type Answer, startReceiver } from './receiver.ts';
 
 const HOUR = 3_600_000;
 
-async function fixture(answer: (index: number) => Answer, schedule: number[]) {
+async function fixture(answer: (index: number) => Answer, schedule: number[], options: { url?: (receiverUrl: string) => string; fetch?: typeof fetch } = {}) {
   const secret = newWebhookSecret();
   const receiver = await startReceiver({ secrets: [secret], answer: (_d, i) => answer(i) });
   // Near the real time: the receiver verifies webhook-timestamp against its own clock (5 minutes either way).
   const clock = { t: Date.now() };
   const now = () => clock.t;
   const store = await openSqliteStore(':memory:', { now });
-  const endpoint = { id: endpointId(receiver.url), url: receiver.url, secrets: [new Secret(secret)], events: ['payment_link.paid' as const] };
+  const url = options.url?.(receiver.url) ?? receiver.url;
+  const endpoint = { id: endpointId(url), url, secrets: [new Secret(secret)], events: ['payment_link.paid' as const] };
   const warnings: { obj: object; msg: string }[] = [];
   const failing: boolean[] = [];
   const dispatcher = createDispatcher({
@@ -34,6 +35,7 @@ async function fixture(answer: (index: number) => Answer, schedule: number[]) {
     retryScheduleMs: schedule,
     testMode: true,
     onFailing: (_id, isFailing) => failing.push(isFailing),
+    fetch: options.fetch,
   });
   const events = merchantEvents({ endpoints: [endpoint], testMode: true, now });
   const link: LinkRecord = {
@@ -97,6 +99,22 @@ describe('merchant events dispatcher', () => {
     } finally {
       await f.close();
       await other.close();
+    }
+  });
+
+  it("sends an endpoint URL's credentials as Basic auth over either wire, node:http's or an injected fetch", async () => {
+    const withCredentials = (u: string) => u.replace('http://', 'http://shop%40example:p%3Ass@');
+    const expected = `Basic ${Buffer.from('shop@example:p:ss').toString('base64')}`;
+    for (const injected of [undefined, globalThis.fetch]) {
+      const f = await fixture(() => 204, [5_000], { url: withCredentials, fetch: injected });
+      try {
+        await f.pay();
+        await f.dispatcher.flush();
+        assert.equal((await f.delivery()).state, 'delivered', injected ? 'under fetch' : 'under node:http');
+        assert.equal(f.receiver.deliveries[0]!.authorization, expected);
+      } finally {
+        await f.close();
+      }
     }
   });
 
