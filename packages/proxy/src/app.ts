@@ -93,8 +93,8 @@ export function createApp(config: ProxyConfig, deps: AppDeps & { store: Store })
     now,
     log: logger,
     staleAfterMs: deps.staleAfterMs,
-    events: merchantEvents({ endpoints: config.webhooks, testMode: config.testMode, now }),
-    eventsWritten: () => dispatcher.kick(),
+    // Each write's events are offered to this instance's dispatcher (store/types.ts `DeliveryHandOff`).
+    events: merchantEvents({ endpoints: config.webhooks, testMode: config.testMode, now, handOff: dispatcher.handOff }),
   });
   dispatcher.start();
   // Per client address; shared by every instance when the store is Postgres, in memory on SQLite.

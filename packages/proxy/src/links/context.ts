@@ -23,10 +23,11 @@ export interface LinkServiceDeps {
    * read at `staleAfterMs`; this is the safety net for a lost webhook nobody asks about.
    */
   watchedStaleAfterMs?: number;
-  /** The merchant events each link write makes (merchant-events/events.ts), written in its transaction. */
+  /**
+   * The merchant events each link write makes (merchant-events/events.ts), written in its transaction; the
+   * dispatcher hears of them from the store once committed (store/types.ts `DeliveryHandOff`).
+   */
   events?: EventsOf;
-  /** Called after a write that may have made merchant events: the dispatcher looks at once. */
-  eventsWritten?: () => void;
 }
 
 export interface LinkContext extends LinkServiceDeps {

@@ -100,7 +100,6 @@ export function createMinter(ctx: LinkContext) {
     // The store's unique constraints: Pine Labs answers a reused reference with the link it already has; another
     // instance may have minted this purchase's link meanwhile.
     const { record, inserted } = await store.insertLink(linkRecord(id, ref, state, price), ctx.events);
-    if (inserted) ctx.eventsWritten?.();
     await rememberAliases(ctx, record, state);
     if (!inserted) {
       if (record.providerLinkId !== state.providerLinkId) await cancelOrphan(adapter, state.providerLinkId, record);
@@ -150,7 +149,6 @@ export function createMinter(ctx: LinkContext) {
   /** Takes in a link found at the provider by its reference: a record under a new id, unless one exists. */
   async function adopt(state: ProviderLinkState, reference: string, price: ResolvedPrice, id = newLinkId()): Promise<LinkRecord> {
     const { record, inserted } = await store.insertLink(linkRecord(id, reference, state, price), ctx.events);
-    if (inserted) ctx.eventsWritten?.();
     await rememberAliases(ctx, record, state);
     if (inserted) log.info({ linkId: id, provider: price.provider, status: record.status }, 'link recovered from the provider by its reference');
     return record;

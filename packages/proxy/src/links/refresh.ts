@@ -58,7 +58,6 @@ export function createRefresher(ctx: LinkContext, feed: Pick<ChangeFeed, 'publis
     }, ctx.events, seen, known);
     if (next) await rememberAliases(ctx, next, state);
     if (next && changed) {
-      ctx.eventsWritten?.();
       log.info({ linkId: id, status: next.status, seq: next.seq }, 'link status changed');
       await feed.publish(next);
     }

@@ -12,14 +12,17 @@
  * - `410 Gone` disables the endpoint (a warn log; its deliveries wait, nothing is dropped) until an operator
  *   enables it again. An endpoint failing for a day is reported as failing (a warn log and a metric) and keeps
  *   being tried: never disabled silently.
- * - Woken at once by a write on this instance (`kick`), and every `pollMs` for the rest: retries that came due,
- *   events written by other instances, deliveries a dead holder left.
+ * - A fresh event written on this instance is offered to it in the write (`handOff`): with room, its delivery is
+ *   leased here there and then, and sent as soon as the write commits, without a claim.
+ * - Woken at once by a write on this instance that left deliveries in the outbox, and after each delivery sent
+ *   (its link's next event may be due now); every `pollMs` for the rest: retries that came due, events written by
+ *   other instances, deliveries a dead holder left.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
 import type { TestEvent } from '../contract.ts';
-import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt, EndpointState, RecordedAttempt, Store } from '../store/types.ts';
+import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryHandOff, EndpointState, RecordedAttempt, Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
 import { fetchWire, nodeWire, succeeded } from '../wire.ts';
 import { type WebhookEndpoint, printableUrl } from './endpoints.ts';
@@ -82,6 +85,8 @@ export function createDispatcher(deps: DispatcherDeps) {
   let again = false;
   let stopped = true;
   const inFlight = new Set<Promise<void>>();
+  /** Slots held for deliveries being written leased to this holder (`handOff`), not yet in flight. */
+  let reserved = 0;
 
   /**
    * The endpoints' state as the store has it (another instance may have seen a 410): written once (the rows made),
@@ -237,6 +242,43 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
+  /** Sends `delivery` (this holder's lease), in flight until recorded; `after` runs once it is done. */
+  function send(delivery: ClaimedDelivery, after?: () => void): void {
+    const task = deliver(delivery)
+      .catch((err: unknown) => log.warn({ eventId: delivery.eventId, err: (err as Error).message }, 'recording a merchant event delivery failed'))
+      .finally(() => {
+        inFlight.delete(task);
+        after?.();
+      });
+    inFlight.add(task);
+  }
+
+  /**
+   * Fresh events written on this instance, offered as they are written (decision 0016, "Fresh events handed to the
+   * dispatcher"): a delivery there is room for is leased here in the write itself and sent once it commits, without
+   * a claim; the rest are claimed as before.
+   */
+  const handOff: DeliveryHandOff = {
+    holder,
+    leaseMs,
+    reserve(endpointId) {
+      if (stopped || !byId.has(endpointId) || states.get(endpointId)?.disabledAt != null) return false;
+      if (inFlight.size + reserved >= concurrency) return false;
+      reserved += 1;
+      return true;
+    },
+    release(count) {
+      reserved = Math.max(0, reserved - count);
+    },
+    written(taken, waiting) {
+      reserved = Math.max(0, reserved - taken.length);
+      // Sent even if stopping meanwhile: they are leased here, and `stop` waits for what is in flight. Each one
+      // done, a claim follows (as after a claimed one): it may have been what its link's next event waited for.
+      for (const delivery of taken) send(delivery, kick);
+      if (waiting > 0) kick();
+    },
+  };
+
   /** When the last claim was made (`performance.now()`): the next waits until `CLAIM_SPACING_MS` after it. */
   let claimedAt = -Infinity;
 
@@ -246,7 +288,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     for (;;) {
       // Read each round: a 410 in this round disables its endpoint for the next.
       const enabled = deps.endpoints.filter((e) => states.get(e.id)?.disabledAt == null).map((e) => e.id);
-      const room = concurrency - inFlight.size;
+      const room = concurrency - inFlight.size - reserved;
       // Claims in batches (when half the slots are free, or all are): a claim is one query over the pending
       // deliveries (and, on SQLite, a commit), and one per finished delivery would make a backlog's drain a query
       // per event. At most one claim per `CLAIM_SPACING_MS`, whether or not deliveries are in flight: under a
@@ -261,12 +303,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
       const claimed = claimable ? await store.claimDeliveries(holder, enabled, now(), leaseMs, room) : [];
       if (claimable) claimedAt = performance.now();
-      for (const delivery of claimed) {
-        const task = deliver(delivery)
-          .catch((err: unknown) => log.warn({ eventId: delivery.eventId, err: (err as Error).message }, 'recording a merchant event delivery failed'))
-          .finally(() => inFlight.delete(task));
-        inFlight.add(task);
-      }
+      for (const delivery of claimed) send(delivery);
       if (inFlight.size === 0) return;
       // A finished delivery may make its link's next event due: claim again after each one.
       await Promise.race(inFlight);
@@ -287,6 +324,11 @@ export function createDispatcher(deps: DispatcherDeps) {
     return running;
   }
 
+  /** Something was written or sent: look now rather than at the next poll. */
+  function kick(): void {
+    if (!stopped) void tick();
+  }
+
   function schedule(): void {
     if (stopped) return;
     timer = setTimeout(() => void tick().finally(schedule), pollMs);
@@ -295,6 +337,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
   return {
     holder,
+    handOff,
     /** Starts delivering (deliveries left by a restart are picked up at once). */
     start(): void {
       if (deps.endpoints.length === 0 || !stopped) return;
@@ -309,10 +352,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       await running?.catch(() => undefined);
       await Promise.allSettled([...inFlight]);
     },
-    /** Something was written: look now rather than at the next poll. */
-    kick(): void {
-      if (!stopped) void tick();
-    },
+    kick,
     /** Delivers everything due now (tests, `drain` on shutdown). */
     flush: tick,
 
@@ -330,7 +370,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       if (!byId.has(endpointId)) return false;
       await store.updateEndpoint(endpointId, { disabledAt: null, disabledReason: null });
       await refreshStates(true);
-      this.kick();
+      kick();
       return true;
     },
 

@@ -11,7 +11,7 @@
  */
 import { timeOrderedToken } from '../random-token.ts';
 import type { EventType, PaymentLinkEvent, Purchase } from '../contract.ts';
-import type { EventsOf, LinkRecord, NewEvent } from '../store/types.ts';
+import type { DeliveryHandOff, EventsOf, LinkRecord, NewEvent } from '../store/types.ts';
 import type { WebhookEndpoint } from './endpoints.ts';
 
 const STATUS_EVENTS: Partial<Record<LinkRecord['status'], EventType>> = {
@@ -85,8 +85,14 @@ export function eventBody(id: string, type: EventType, at: number, record: LinkR
  * The `EventsOf` the core hands the store with every link write. An event goes to the endpoints subscribed to
  * its type; `payment_link.created` is written only when one is (it is the only one nobody gets by default).
  */
-export function merchantEvents(options: { endpoints: readonly WebhookEndpoint[]; testMode: boolean; now: () => number }): EventsOf {
-  const { endpoints, testMode, now } = options;
+export function merchantEvents(options: {
+  endpoints: readonly WebhookEndpoint[];
+  testMode: boolean;
+  now: () => number;
+  /** This instance's dispatcher, offered the deliveries as they are written (`DeliveryHandOff`). */
+  handOff?: DeliveryHandOff;
+}): EventsOf {
+  const { endpoints, testMode, now, handOff } = options;
   return (before, after) => {
     const at = now();
     const events: NewEvent[] = [];
@@ -102,6 +108,7 @@ export function merchantEvents(options: { endpoints: readonly WebhookEndpoint[];
         payload: JSON.stringify(eventBody(id, type, at, after, testMode)),
         createdAt: at,
         endpoints: to,
+        ...(handOff ? { handOff } : {}),
       });
     });
     return events;

@@ -8,7 +8,7 @@
  * again, with the same `webhook-id`. A link's events go to an endpoint in order: a delivery is due only when no
  * earlier one of its link to that endpoint is still pending.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type QueryTarget, compiledOnce } from './compiled.ts';
 import type { Database, DeliveriesTable, DeliveryAttemptsTable, EventsTable } from './schema.ts';
 import type {
@@ -32,9 +32,21 @@ type OutboxMethods = Pick<
   'listEvents' | 'getEvent' | 'claimDeliveries' | 'recordAttempt' | 'recordAttempts' | 'resendEvent' | 'outboxStats' | 'syncEndpoints' | 'updateEndpoint'
 >;
 
+/** Events a write has written, and the deliveries leased to this instance's dispatcher with them. */
+export interface WrittenEvents {
+  /** The write committed: the leased deliveries go to the dispatcher, which hears of the rest. */
+  committed(): void;
+  /** The write did not commit (rolled back, or its commit failed): the slots held for it are given back. */
+  abandoned(): void;
+}
+
 export interface Outbox extends OutboxMethods {
-  /** Writes events and their pending deliveries; called inside the transaction of the change they describe. */
-  writeEvents(trx: QueryTarget, events: readonly NewEvent[]): Promise<void>;
+  /**
+   * Writes events and their pending deliveries; called inside the transaction of the change they describe. A
+   * delivery the event's `handOff` has room for is written leased to it when it is its link's earliest pending one
+   * to its endpoint (`DeliveryHandOff`); the caller says whether the write committed.
+   */
+  writeEvents(trx: QueryTarget, events: readonly NewEvent[]): Promise<WrittenEvents>;
   purgeEvents(before: number): Promise<void>;
 }
 
@@ -59,6 +71,26 @@ export function createOutbox(
   );
   const insertDeliveries = compiledOnce((rows: DeliveriesTable[]) =>
     db.insertInto('deliveries').values(rows).onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing()),
+  );
+  // The same, each row leased as it says only if no delivery of its link to its endpoint is pending: then it is the
+  // earliest (its link's writes come one after another, each after the last committed), and it may go at once.
+  // Asked in the insert itself, on the claim's partial index: no statement more than an unleased write.
+  const insertLeasedDeliveries = compiledOnce((rows: DeliveriesTable[]) =>
+    db
+      .insertInto('deliveries')
+      .values(
+        rows.map((row) => {
+          const waits = sql`exists (select 1 from deliveries p where p.endpoint_id = ${row.endpoint_id} and p.link_id = ${row.link_id} and p.state = 'pending')`;
+          return {
+            ...row,
+            lease_holder: sql<string | null>`case when ${waits} then null else ${row.lease_holder} end`,
+            // A cast, or Postgres would type the parameter as the `0`'s integer and refuse a time in ms.
+            lease_until: sql<number>`case when ${waits} then 0 else cast(${row.lease_until} as bigint) end`,
+          };
+        }),
+      )
+      .onConflict((oc) => oc.columns(['event_id', 'endpoint_id']).doNothing())
+      .returning(['endpoint_id', 'lease_holder']),
   );
   const setDelivery = compiledOnce((set: Partial<DeliveriesTable>, eventId: string, endpointId: string, attempt: number) =>
     db
@@ -138,37 +170,83 @@ export function createOutbox(
 
   return {
     async writeEvents(trx, events) {
-      for (const event of events) {
-        const written = (
-          await insertEvent(trx, {
-            id: event.id,
-            link_id: event.linkId,
-            link_position: event.linkPosition,
-            type: event.type,
-            payload: event.payload,
-            created_at: event.createdAt,
-          })
-        ).rows[0];
-        if (!written || event.endpoints.length === 0) continue;
-        await insertDeliveries(
-          trx,
-          event.endpoints.map((endpointId) => ({
-            event_id: event.id,
-            endpoint_id: endpointId,
-            link_id: event.linkId,
-            link_position: event.linkPosition,
-            state: 'pending',
-            attempts: 0,
-            retry_base: 0,
-            next_attempt_at: event.createdAt,
-            lease_holder: null,
-            lease_until: 0,
-            delivered_at: null,
-            created_at: event.createdAt,
-          })),
-        );
+      const taken: ClaimedDelivery[] = [];
+      let waiting = 0;
+      let held = 0;
+      const handOff = events.find((e) => e.handOff)?.handOff;
+      try {
+        for (const event of events) {
+          const written = (
+            await insertEvent(trx, {
+              id: event.id,
+              link_id: event.linkId,
+              link_position: event.linkPosition,
+              type: event.type,
+              payload: event.payload,
+              created_at: event.createdAt,
+            })
+          ).rows[0];
+          if (!written || event.endpoints.length === 0) continue;
+          const leaseUntil = event.createdAt + (handOff?.leaseMs ?? 0);
+          const rows = event.endpoints.map((endpointId): DeliveriesTable => {
+            const leased = handOff?.reserve(endpointId) === true;
+            if (leased) held += 1;
+            return {
+              event_id: event.id,
+              endpoint_id: endpointId,
+              link_id: event.linkId,
+              link_position: event.linkPosition,
+              state: 'pending',
+              attempts: 0,
+              retry_base: 0,
+              next_attempt_at: event.createdAt,
+              lease_holder: leased ? handOff!.holder : null,
+              lease_until: leased ? leaseUntil : 0,
+              delivered_at: null,
+              created_at: event.createdAt,
+            };
+          });
+          if (!rows.some((row) => row.lease_holder !== null)) {
+            await insertDeliveries(trx, rows);
+            waiting += rows.length;
+            continue;
+          }
+          const leased = (await insertLeasedDeliveries(trx, rows)).rows.filter((row) => row.lease_holder !== null);
+          waiting += rows.length - leased.length;
+          for (const row of leased) {
+            taken.push({
+              eventId: event.id,
+              endpointId: row.endpoint_id,
+              linkId: event.linkId,
+              type: event.type,
+              payload: event.payload,
+              createdAt: event.createdAt,
+              attempts: 0,
+              retryBase: 0,
+            });
+          }
+        }
+      } catch (err) {
+        handOff?.release(held);
+        throw err;
       }
+      // Slots held for deliveries that wait their turn are free again at once; the leased keep theirs to commit.
+      handOff?.release(held - taken.length);
+      let told = false;
+      return {
+        committed() {
+          if (told) return;
+          told = true;
+          if (taken.length > 0 || waiting > 0) handOff?.written(taken, waiting);
+        },
+        abandoned() {
+          if (told) return;
+          told = true;
+          handOff?.release(taken.length);
+        },
+      };
     },
+
 
     async listEvents(query: ListEventsQuery) {
       let q = db.selectFrom('events').select(['id', 'link_id', 'type', 'payload', 'created_at']);

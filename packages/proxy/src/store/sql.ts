@@ -10,9 +10,9 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import type { ProviderName } from '../contract.ts';
 import { type Database, type LinksTable, MIGRATIONS } from './schema.ts';
 import { type QueryTarget, compiledOnce } from './compiled.ts';
-import { createOutbox, decodeCursor, encodeCursor } from './outbox.ts';
+import { type WrittenEvents, createOutbox, decodeCursor, encodeCursor } from './outbox.ts';
 import type { Customer } from '../contract.ts';
-import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, PriceSource, SeenWebhook, Store } from './types.ts';
+import type { EventsOf, IdempotencyBegin, LinkPage, LinkRecord, ListLinksQuery, NewEvent, PriceSource, SeenWebhook, Store } from './types.ts';
 
 /** A database this code cannot run on (a newer schema than it knows): the start is refused with this message. */
 export class StoreError extends Error {
@@ -131,6 +131,27 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
   }
 
   /**
+   * A write that may make merchant events, in its transaction: `work` gets `events`, which writes them there. The
+   * dispatcher hears of them only once the commit has stored them (`WrittenEvents`), or has its slots back.
+   */
+  async function withEvents<T>(work: (trx: QueryTarget, events: (trx: QueryTarget, list: readonly NewEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
+    let written: WrittenEvents | undefined;
+    const record = async (trx: QueryTarget, list: readonly NewEvent[]) => {
+      written = await writeEvents(trx, list);
+    };
+    let result: T;
+    try {
+      result = await inTransaction((trx) => work(trx, record));
+    } catch (err) {
+      // A write whose work failed rolled back; one whose commit failed stored nothing.
+      (written as WrittenEvents | undefined)?.abandoned();
+      throw err;
+    }
+    (written as WrittenEvents | undefined)?.committed();
+    return result;
+  }
+
+  /**
    * A prepared read on the transactions' connection, once the transactions open now have ended: none of their
    * changes may show until committed. With none open, `read` starts in the same turn as the check, so no
    * transaction can begin in between.
@@ -162,13 +183,13 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       const stored = { ...record, version: 1 };
       const row = toRow(stored);
       const events = eventsOf?.(undefined, stored) ?? [];
-      const insert = async (trx: QueryTarget) => {
+      const insert = async (trx: QueryTarget, writeEvents?: (trx: QueryTarget, list: readonly NewEvent[]) => Promise<void>) => {
         const inserted = (await insertRow(trx, row)).rows[0];
-        if (inserted && events.length > 0) await writeEvents(trx, events);
+        if (inserted && writeEvents) await writeEvents(trx, events);
         return inserted !== undefined;
       };
       // The outbox row goes with the change it describes, or neither does (decision 0013).
-      if (await (events.length > 0 ? inTransaction(insert) : insert(db))) return { record: stored, inserted: true };
+      if (await (events.length > 0 ? withEvents(insert) : insert(db))) return { record: stored, inserted: true };
       // Which constraint it met decides which link holds the purchase.
       const existing =
         (await one(links().where('provider', '=', row.provider).where('provider_link_id', '=', row.provider_link_id))) ??
@@ -195,16 +216,16 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
         const stored = { ...next, id, version: current.version + 1 };
         const changes = changedColumns(before, toRow(stored));
         const events = eventsOf?.(current, stored) ?? [];
-        const write = async (trx: QueryTarget) => {
+        const write = async (trx: QueryTarget, writeEvents?: (trx: QueryTarget, list: readonly NewEvent[]) => Promise<void>) => {
           const result = await updateRow(trx, changes, id, current.version);
           const won = Number(result.numAffectedRows) === 1;
-          if (won && events.length > 0) await writeEvents(trx, events);
+          if (won && writeEvents && events.length > 0) await writeEvents(trx, events);
           if (won && seen) await recordSeen(trx, seen);
           return won;
         };
         // The outbox row goes with the change it describes, or neither does (decision 0013); so does the webhook's
         // dedupe record, and the three are one commit instead of three (decision 0016).
-        if (await (events.length > 0 || seen ? inTransaction(write) : write(db))) return stored;
+        if (await (events.length > 0 ? withEvents(write) : seen ? inTransaction(write) : write(db))) return stored;
         await sleep(Math.random() * Math.min(2 ** attempt, CAS_BACKOFF_MAX_MS));
       }
       throw new StoreError(`link ${id}: gave up after ${CAS_ATTEMPTS} concurrent writes won`);

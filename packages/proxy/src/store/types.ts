@@ -45,6 +45,28 @@ export interface NewEvent {
   createdAt: number;
   /** The endpoint ids it goes to (those subscribed to its type); none: it is only logged. */
   endpoints: string[];
+  /** The dispatcher on this instance, offered the event's deliveries as they are written (`DeliveryHandOff`). */
+  handOff?: DeliveryHandOff;
+}
+
+/**
+ * The dispatcher on this instance, offered the deliveries a write makes (decision 0016, "Fresh events handed to
+ * the dispatcher"). A delivery it has room for is written already leased to it, if it is the earliest pending one
+ * of its link to its endpoint, and is handed over in memory once the write has committed: it is sent without a
+ * claim. If the process dies first, the lease lapses and any instance's claim sends it.
+ */
+export interface DeliveryHandOff {
+  holder: string;
+  leaseMs: number;
+  /** Room for one more delivery to this endpoint now: a slot is held for it until `written` or `release`. */
+  reserve(endpointId: string): boolean;
+  /** Gives back `count` slots held for deliveries that were not leased (each waits its turn in the outbox). */
+  release(count: number): void;
+  /**
+   * A write committed: `taken` are leased to `holder` (their slots now used); `waiting` more of its deliveries
+   * went to the outbox unleased. Called with nothing taken for a write whose slots were released.
+   */
+  written(taken: ClaimedDelivery[], waiting: number): void;
 }
 
 /**
