@@ -34,9 +34,9 @@ type OutboxMethods = Pick<
 
 /** Events a write has written, and the deliveries leased to this instance's dispatcher with them. */
 export interface WrittenEvents {
-  /** The write committed: the leased deliveries go to the dispatcher, which hears of the rest. */
+  /** The write committed (call once): the leased deliveries go to the dispatcher, which hears of the rest. */
   committed(): void;
-  /** The write did not commit (rolled back, or its commit failed): the slots held for it are given back. */
+  /** The write did not commit (rolled back, or its commit failed; call once instead): its slots are given back. */
   abandoned(): void;
 }
 
@@ -232,16 +232,11 @@ export function createOutbox(
       }
       // Slots held for deliveries that wait their turn are free again at once; the leased keep theirs to commit.
       handOff?.release(held - taken.length);
-      let told = false;
       return {
         committed() {
-          if (told) return;
-          told = true;
           if (taken.length > 0 || waiting > 0) handOff?.written(taken, waiting);
         },
         abandoned() {
-          if (told) return;
-          told = true;
           handOff?.release(taken.length);
         },
       };

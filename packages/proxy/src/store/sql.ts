@@ -131,23 +131,20 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
   }
 
   /**
-   * A write that may make merchant events, in its transaction: `work` gets `events`, which writes them there. The
+   * A write that may make merchant events, in its transaction: `work` calls `writeEvents` if its change landed. The
    * dispatcher hears of them only once the commit has stored them (`WrittenEvents`), or has its slots back.
    */
-  async function withEvents<T>(work: (trx: QueryTarget, events: (trx: QueryTarget, list: readonly NewEvent[]) => Promise<void>) => Promise<T>): Promise<T> {
-    let written: WrittenEvents | undefined;
-    const record = async (trx: QueryTarget, list: readonly NewEvent[]) => {
-      written = await writeEvents(trx, list);
-    };
+  async function withEvents<T>(events: readonly NewEvent[], work: (trx: QueryTarget, writeEvents?: () => Promise<void>) => Promise<T>): Promise<T> {
+    const done: { written?: WrittenEvents } = {};
     let result: T;
     try {
-      result = await inTransaction((trx) => work(trx, record));
+      result = await inTransaction((trx) => work(trx, async () => void (done.written = await writeEvents(trx, events))));
     } catch (err) {
       // A write whose work failed rolled back; one whose commit failed stored nothing.
-      (written as WrittenEvents | undefined)?.abandoned();
+      done.written?.abandoned();
       throw err;
     }
-    (written as WrittenEvents | undefined)?.committed();
+    done.written?.committed();
     return result;
   }
 
@@ -183,13 +180,13 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
       const stored = { ...record, version: 1 };
       const row = toRow(stored);
       const events = eventsOf?.(undefined, stored) ?? [];
-      const insert = async (trx: QueryTarget, writeEvents?: (trx: QueryTarget, list: readonly NewEvent[]) => Promise<void>) => {
+      const insert = async (trx: QueryTarget, writeEvents?: () => Promise<void>) => {
         const inserted = (await insertRow(trx, row)).rows[0];
-        if (inserted && writeEvents) await writeEvents(trx, events);
+        if (inserted && writeEvents) await writeEvents();
         return inserted !== undefined;
       };
       // The outbox row goes with the change it describes, or neither does (decision 0013).
-      if (await (events.length > 0 ? withEvents(insert) : insert(db))) return { record: stored, inserted: true };
+      if (await (events.length > 0 ? withEvents(events, insert) : insert(db))) return { record: stored, inserted: true };
       // Which constraint it met decides which link holds the purchase.
       const existing =
         (await one(links().where('provider', '=', row.provider).where('provider_link_id', '=', row.provider_link_id))) ??
@@ -216,16 +213,16 @@ export function createSqlStore(db: Kysely<Database>, options: SqlStoreOptions): 
         const stored = { ...next, id, version: current.version + 1 };
         const changes = changedColumns(before, toRow(stored));
         const events = eventsOf?.(current, stored) ?? [];
-        const write = async (trx: QueryTarget, writeEvents?: (trx: QueryTarget, list: readonly NewEvent[]) => Promise<void>) => {
+        const write = async (trx: QueryTarget, writeEvents?: () => Promise<void>) => {
           const result = await updateRow(trx, changes, id, current.version);
           const won = Number(result.numAffectedRows) === 1;
-          if (won && writeEvents && events.length > 0) await writeEvents(trx, events);
+          if (won && writeEvents) await writeEvents();
           if (won && seen) await recordSeen(trx, seen);
           return won;
         };
         // The outbox row goes with the change it describes, or neither does (decision 0013); so does the webhook's
         // dedupe record, and the three are one commit instead of three (decision 0016).
-        if (await (events.length > 0 ? withEvents(write) : seen ? inTransaction(write) : write(db))) return stored;
+        if (await (events.length > 0 ? withEvents(events, write) : seen ? inTransaction(write) : write(db))) return stored;
         await sleep(Math.random() * Math.min(2 ** attempt, CAS_BACKOFF_MAX_MS));
       }
       throw new StoreError(`link ${id}: gave up after ${CAS_ATTEMPTS} concurrent writes won`);
