@@ -11,7 +11,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { claimDueQuery } from '../src/store/outbox.ts';
 import type { Database } from '../src/store/schema.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { openSqliteStore, tuneConnection } from '../src/store/sqlite.ts';
 import { describeStore } from './store/kit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pay-link-store-'));
@@ -78,6 +78,33 @@ describe('sqlite: the delivery claim under a backlog', () => {
     try {
       assert.deepEqual(dueIndex(sqlite), ['state', 'next_attempt_at', 'created_at']);
       assert.doesNotMatch(planOf(sqlite), /TEMP B-TREE/);
+    } finally {
+      sqlite.close();
+    }
+  });
+});
+
+describe('sqlite: the connection\'s settings', () => {
+  it('opens in WAL with synchronous=NORMAL, a busy timeout, and statement journals in memory (decisions 0012, 0016)', () => {
+    const sqlite = new SQLite(join(dir, 'settings.db'));
+    try {
+      tuneConnection(sqlite);
+      assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(sqlite.pragma('synchronous', { simple: true }), 1); // NORMAL
+      assert.equal(sqlite.pragma('busy_timeout', { simple: true }), 5000);
+      assert.equal(sqlite.pragma('temp_store', { simple: true }), 2); // MEMORY
+      // A write rolled back to its savepoint, inside a transaction that already changed its pages, as a group
+      // commit's failed write is: the journal in memory restores them.
+      sqlite.exec('create table t (id integer primary key, v text not null)');
+      sqlite.exec('begin');
+      sqlite.prepare('insert into t (v) values (?)').run('kept');
+      sqlite.exec('savepoint one');
+      sqlite.prepare('update t set v = ?').run('undone');
+      sqlite.prepare('insert into t (v) values (?)').run('undone too');
+      sqlite.exec('rollback to one');
+      sqlite.exec('release one');
+      sqlite.exec('commit');
+      assert.deepEqual(sqlite.prepare('select v from t').pluck().all(), ['kept']);
     } finally {
       sqlite.close();
     }
