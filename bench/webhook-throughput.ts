@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -46,6 +46,9 @@ interface Sent {
   ms: number;
   statuses: Record<string, number>;
   outcomes: Record<string, number>;
+  /** The share of the box's CPU busy while the round was sent (Linux only), and the generator's own CPU time. */
+  box?: number;
+  cpuMs: number;
 }
 
 export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]> {
@@ -134,33 +137,38 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
 
     // Rounds of the bare receiver and the proxy, the order alternating, so a busy spell of the box lands on both and
     // one spell cannot decide the row: its figure is the median round.
-    const rounds: { base: Sent; ours: Sent; busyMs: number; box?: number; baseBox?: number }[] = [];
+    const rounds: { base: Sent; ours: Sent; busyMs: number }[] = [];
     for (const [r, file] of roundFiles.entries()) {
       const proxied = async () => {
         const loopBefore = perf.eventLoopUtilization();
-        const boxBefore = boxTicks();
         const sent = await send(webhookUrl, file);
-        return { sent, busyMs: perf.eventLoopUtilization(loopBefore).active, box: boxShare(boxBefore) };
-      };
-      const bareRound = async () => {
-        const boxBefore = boxTicks();
-        const sent = await send(bare.url, file);
-        return { sent, box: boxShare(boxBefore) };
+        return { sent, busyMs: perf.eventLoopUtilization(loopBefore).active };
       };
       if (r % 2 === 0) {
-        const base = await bareRound();
-        const { sent, busyMs, box } = await proxied();
-        rounds.push({ base: base.sent, ours: sent, busyMs, box, baseBox: base.box });
+        const base = await send(bare.url, file);
+        const { sent, busyMs } = await proxied();
+        rounds.push({ base, ours: sent, busyMs });
       } else {
-        const { sent, busyMs, box } = await proxied();
-        const base = await bareRound();
-        rounds.push({ base: base.sent, ours: sent, busyMs, box, baseBox: base.box });
+        const { sent, busyMs } = await proxied();
+        rounds.push({ base: await send(bare.url, file), ours: sent, busyMs });
       }
     }
-    const boxBusy = (key: 'box' | 'baseBox') => {
-      const shares = rounds.map((round) => round[key]).filter((share): share is number => share !== undefined);
-      return shares.length > 0 ? `${fmt((shares.reduce((sum, share) => sum + share, 0) / shares.length) * 100, 0)} %` : 'unknown';
+    /** The box's CPU busy while a side's rounds were sent, and the load generator's share of the box meanwhile. */
+    const boxBusy = (side: 'ours' | 'base') => {
+      const sent = rounds.map((round) => round[side]);
+      const shares = sent.map((s) => s.box).filter((share): share is number => share !== undefined);
+      const generator = sent.reduce((sum, s) => sum + s.cpuMs, 0) / (sent.reduce((sum, s) => sum + s.ms, 0) * cpus);
+      const share = shares.length === sent.length ? shares.reduce((sum, each) => sum + each, 0) / shares.length : undefined;
+      return { share, text: `${share === undefined ? 'busy by an unknown share' : `${fmt(share * 100, 0)} % busy`} (the load generator ${fmt(generator * 100, 0)} % of it)` };
     };
+    const oursBox = boxBusy('ours');
+    /** Most of the box busy: the other processes' CPU is what the proxy lacks. Room left: its one event loop is the bound. */
+    const boxVerdict =
+      oursBox.share === undefined
+        ? ''
+        : oursBox.share >= 0.95
+          ? 'The box was full: the proxy\'s rate is bounded by the CPU the other two take from it, not by its own loop alone. '
+          : `The box had ${fmt((1 - oursBox.share) * cpus, 2)} CPUs to spare: the proxy's one event loop, not the box, bounds its rate. `;
     // How long the proxy's event loop was busy per webhook: the one thread all of it runs on, whatever else the box runs.
     const busyUs = (rounds.reduce((sum, round) => sum + round.busyMs, 0) * 1000) / MEASURED;
     const timedOut = await Promise.race([allHeard.then(() => false), sleep(10_000).then(() => true)]);
@@ -206,11 +214,11 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
         note:
           `CPU per webhook in the proxy's process (${PROFILED} more, profiled; the simulator, idle, shares it; the merchant's server runs in its own): ${summarize(profile, PROFILED)}. ` +
           `In the measured rounds the event loop was busy ${fmt(busyUs, 0)} µs per webhook. At ${TARGET_PER_S}/s one core has ${fmt(1e6 / TARGET_PER_S, 0)} µs per webhook for all of it; the bare receiver alone takes ${fmt(1e6 / basePerS, 0)} µs of wall time per webhook here. ` +
-          `The box's ${cpus} CPUs were ${boxBusy('box')} busy in the proxy's rounds (the proxy, the load generator, and the merchant's server, which in production is another machine, all on them) and ${boxBusy('baseBox')} in the bare receiver's (it and the load generator): where the box is near full, the proxy's rate is bounded by the CPU the other two take from it, not by its own loop alone. ` +
+          `While the proxy's rounds were sent the box's ${cpus} CPUs were ${oursBox.text}, with the proxy and the merchant's server (in production another machine) on them too; while the bare receiver's were, ${boxBusy('base').text}. ${boxVerdict}` +
           'Per webhook the store runs two reads (dedupe, the link by its provider id, which the compare-and-set write then takes as read) and one transaction of four writes (the link, its merchant event, the delivery, the dedupe record); ' +
           'a fresh event\'s delivery is handed to the dispatcher that wrote it, without a claim; delivery claims (the backlog\'s, at most one per 10 ms, each reading about as many rows as it takes, however long the backlog: the due index covers its order, migration 0003) and the attempts\' state and history lines are batched across webhooks, WAL checkpoints run in a worker thread, and on SQLite the writes asked for together share one commit, each in a savepoint whose journal stays in memory (group commit; decisions 0012, 0016). ' +
           'Each webhook also makes three socket writes on this VM\'s slow syscalls: the answer, the merchant event\'s POST, and for a quarter of them an SSE frame. ' +
-          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: on this box, more CPU than its two cores, or the merchant\'s server on a machine of its own as in production; in the proxy, fewer syscalls and allocations per webhook (the dedupe read and the link read as one statement, the schema parse of its payload, the merchant event\'s POST on a worker thread); ' +
+          'The route is served ahead of Express (decision 0015). On SQLite the write transaction\'s statements run straight on the connection, not through the query builder (decision 0016); the merchant events go over kept-alive node:http (decision 0020). What would close it: work off the one event loop onto the CPU the box has to spare (the merchant event\'s signing and POST on a worker thread), and fewer syscalls and allocations per webhook (the dedupe read and the link read as one statement, the schema parse of its payload); ' +
           'past that, a second event loop, which on SQLite (one instance per file) the proxy does not have.',
       },
     ];
@@ -220,24 +228,6 @@ export async function benchWebhookThroughput(engine: Engine): Promise<BenchRow[]
     rmSync(dir, { recursive: true, force: true });
     await close();
   }
-}
-
-/** The box's CPU time so far, busy and in all (Linux `/proc/stat`, in ticks); undefined where there is none. */
-function boxTicks(): { busy: number; all: number } | undefined {
-  try {
-    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
-    const ticks = fields.slice(0, 8).map(Number);
-    const all = ticks.reduce((sum, t) => sum + t, 0);
-    return { busy: all - ticks[3]! - ticks[4]!, all };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The share of the box's CPU busy since `before` (0–1). */
-function boxShare(before: ReturnType<typeof boxTicks>): number | undefined {
-  const after = boxTicks();
-  return before && after && after.all > before.all ? (after.busy - before.busy) / (after.all - before.all) : undefined;
 }
 
 const cpus = availableParallelism();
