@@ -109,4 +109,16 @@ describe('sqlite: the connection\'s settings', () => {
       sqlite.close();
     }
   });
+
+  it('is what the store opens its file with: a new file is left in WAL, the one setting another connection can see', async () => {
+    const path = join(dir, 'opened.db');
+    const store = await openSqliteStore(path);
+    await store.close();
+    const sqlite = new SQLite(path, { readonly: true });
+    try {
+      assert.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal');
+    } finally {
+      sqlite.close();
+    }
+  });
 });
