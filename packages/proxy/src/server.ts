@@ -11,6 +11,7 @@ import { Problem } from './problems.ts';
 import { openStore } from './store/open.ts';
 import { StoreError } from './store/sql.ts';
 import { isEntryPoint } from './entry.ts';
+import { requestClasses } from './express-objects.ts';
 
 export interface RunningProxy {
   url: string;
@@ -34,6 +35,8 @@ export async function startProxy(config: ProxyConfig, deps: AppDeps = {}): Promi
   // stream's request is complete at once, so streams are unaffected.
   const server = createServer(
     {
+      // Each request made with the app's prototypes, so Express need not re-prototype it (express-objects.ts).
+      ...requestClasses(proxy.app),
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: config.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
