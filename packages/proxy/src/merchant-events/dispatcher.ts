@@ -24,7 +24,7 @@ import { Webhook } from 'standardwebhooks';
 import type { TestEvent } from '../contract.ts';
 import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt, DeliveryHandOff, EndpointState, RecordedAttempt, Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
-import { fetchWire, nodeWire, succeeded } from '../wire.ts';
+import { Deadline, fetchWire, nodeWire, succeeded } from '../wire.ts';
 import { type WebhookEndpoint, printableUrl } from './endpoints.ts';
 
 export interface DispatcherDeps {
@@ -140,11 +140,9 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function post(endpoint: WebhookEndpoint, id: string, payload: string): Promise<AttemptResult & { retryAfterMs?: number }> {
     const at = new Date(now());
     const started = performance.now();
-    // One timer for the attempt, cleared once the answer is done with (not `AbortSignal.timeout`, which stays
+    // One clock for the attempt, cleared once the answer is done with (not `AbortSignal.timeout`, which stays
     // armed for the whole timeout after every delivery).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    timer.unref();
+    const deadline = new Deadline(timeoutMs, () => new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'), { unref: true });
     try {
       const response = await wire({
         method: 'POST',
@@ -158,12 +156,12 @@ export function createDispatcher(deps: DispatcherDeps) {
         },
         body: payload,
         redirect: 'manual',
-        signal: controller.signal,
+        deadline,
       });
       const durationMs = performance.now() - started;
       // The answer's body is not ours to read: only its status counts. It is read off the wire (a small one), so
-      // the connection carries the next event; the attempt's timer bounds a body that trickles.
-      void response.release().finally(() => clearTimeout(timer));
+      // the connection carries the next event; the attempt's deadline bounds a body that trickles.
+      void response.release().finally(() => deadline.clear());
       const ok = succeeded(response.status);
       return {
         endpointId: endpoint.id,
@@ -175,7 +173,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         retryAfterMs: response.status === 429 || response.status === 503 ? retryAfter(response.header('retry-after') ?? null, now()) : undefined,
       };
     } catch (err) {
-      clearTimeout(timer);
+      deadline.clear();
       const durationMs = performance.now() - started;
       return { endpointId: endpoint.id, url: endpoint.url, statusCode: null, durationMs, ok: false, error: describeFailure(err, timeoutMs) };
     }

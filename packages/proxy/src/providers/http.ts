@@ -17,7 +17,7 @@
 import type { z } from 'zod';
 import { Problem } from '../problems.ts';
 import type { ProviderName } from '../contract.ts';
-import { BodyTooLarge, type Wire, type WireAnswer, fetchWire, nodeWire, succeeded } from '../wire.ts';
+import { BodyTooLarge, Deadline, type Wire, type WireAnswer, fetchWire, nodeWire, succeeded } from '../wire.ts';
 
 /** 1 MiB: the largest answer any adapter reads is a list page of links, a few tens of KiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -112,7 +112,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     }
     const headers = await options.headers();
     const started = performance.now();
-    const deadline = startDeadline(options.timeoutMs);
+    const deadline = new Deadline(options.timeoutMs, () => new DOMException(`no complete answer within ${options.timeoutMs} ms`, 'TimeoutError'));
     let response: WireAnswer | undefined;
     let requestId: string | undefined;
 
@@ -134,7 +134,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     };
     /** Reports the failed attempt, stops any read still going, and gives the error to throw. */
     const failed = (errorClass: ProviderErrorClass, problem: Problem, providerCode?: string): ProviderError => {
-      deadline.abort();
+      deadline.stop();
       const status: ProviderCallRecord['status'] =
         errorClass === 'timeout' ? 'timeout' : isNetworkClass(errorClass) || response === undefined ? 'network_error' : response.status;
       report(status, errorClass, providerCode);
@@ -153,7 +153,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
               ...headers,
             },
             body: req.body === undefined ? undefined : JSON.stringify(req.body),
-            signal: deadline.signal,
+            deadline,
           }),
         );
       } catch (err) {
@@ -216,37 +216,6 @@ export function createProviderHttp(options: ProviderHttpOptions) {
 }
 
 export type ProviderHttp = ReturnType<typeof createProviderHttp>;
-
-/** One attempt's clock: aborts the request when `ms` passes; `abort()` stops it sooner (a failure already known). */
-function startDeadline(ms: number) {
-  const controller = new AbortController();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new DOMException(`no complete answer within ${ms} ms`, 'TimeoutError'));
-  }, ms);
-  // Settles only by abort. A fetch that ignores its signal (a test double) still loses the race to it.
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
-  return {
-    signal: controller.signal,
-    get expired() {
-      return expired;
-    },
-    race<T>(work: Promise<T>): Promise<T> {
-      return Promise.race([work, aborted]);
-    },
-    abort() {
-      clearTimeout(timer);
-      controller.abort();
-    },
-    clear() {
-      clearTimeout(timer);
-    },
-  };
-}
 
 /** The body, at most `maxBytes`: a declared `Content-Length` over the cap is refused before a byte is read. */
 async function readCapped(response: WireAnswer, maxBytes: number): Promise<string> {
