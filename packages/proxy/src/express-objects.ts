@@ -16,7 +16,6 @@
  * and use none of what they add.
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Express } from 'express';
 
 /** The two constructors `http.createServer` takes as `IncomingMessage` and `ServerResponse`. */
@@ -27,17 +26,14 @@ export interface RequestClasses {
 
 export function requestClasses(app: Express): RequestClasses {
   // Function constructors, not classes: a class's `prototype` cannot be set to an object made elsewhere, and
-  // Node's own two are functions that their subclasses call the same way (lib/_http_incoming.js, _http_server.js).
-  function AppRequest(this: IncomingMessage, socket: Socket) {
-    (IncomingMessage as unknown as (this: IncomingMessage, socket: Socket) => void).call(this, socket);
+  // Node's own two are functions, which their subclasses call the same way (lib/_http_incoming.js, _http_server.js).
+  function AppRequest(this: IncomingMessage, ...args: ConstructorParameters<typeof IncomingMessage>) {
+    Reflect.apply(IncomingMessage, this, args);
   }
   AppRequest.prototype = app.request;
-  function AppResponse(this: ServerResponse, req: IncomingMessage, options?: object) {
-    (ServerResponse as unknown as (this: ServerResponse, req: IncomingMessage, options?: object) => void).call(this, req, options);
+  function AppResponse(this: ServerResponse, ...args: ConstructorParameters<typeof ServerResponse>) {
+    Reflect.apply(ServerResponse, this, args);
   }
   AppResponse.prototype = app.response;
-  return {
-    IncomingMessage: AppRequest as unknown as typeof IncomingMessage,
-    ServerResponse: AppResponse as unknown as typeof ServerResponse,
-  };
+  return { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse };
 }
