@@ -5,10 +5,16 @@
  *
  * `pnpm bench [name…] [--watchers=1000,5000] [--no-append]`: names pick benches (weight, mint, status, latency,
  * watchers, cross, events, webhooks); `--watchers` sets the watcher counts; `--no-append` prints without touching RESULTS.md (trials).
+ *
+ * Each bench runs in a process of its own, as a proxy in production runs alone in its process. In one process
+ * for the whole run, the last bench's proxy shared its heap and its compiled code with every bench before it (two
+ * store engines through the same code, ten thousand watchers' clients, a dozen proxies started and stopped), and
+ * the webhook bench, last, measured 0.33–0.37 of its bare receiver in three full runs against 0.41–0.48 run
+ * alone (bench/RESULTS.md, 2026-12-04). `--in-process` runs them all in this one, as before.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWidgetWeight } from './widget-weight.ts';
@@ -49,15 +55,39 @@ if (unknown.length) {
   process.exit(2);
 }
 
+/** Runs one bench in a new process (this file, told where to leave its rows) and answers its rows. */
+async function inChild(name: string): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pay-link-bench-rows-'));
+  const file = join(dir, 'rows.json');
+  try {
+    const passed = args.filter((a) => a.startsWith('--') && a !== '--no-append');
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name, ...passed, `--rows-to=${file}`], { cwd: process.cwd(), stdio: 'inherit' });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    if (!existsSync(file)) throw new Error(`its process ended (${code ?? 'by a signal'}) before it gave its rows`);
+    return JSON.parse(readFileSync(file, 'utf8')) as BenchRow[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rowsTo = flags.get('rows-to');
 const rows: BenchRow[] = [];
 for (const [name, run] of BENCHES) {
   if (only.length && !only.includes(name)) continue;
-  process.stderr.write(`bench: ${name}…\n`);
+  if (!rowsTo) process.stderr.write(`bench: ${name}…\n`);
   try {
-    rows.push(...(await run()));
+    rows.push(...(rowsTo || flags.has('in-process') ? await run() : await inChild(name)));
   } catch (err) {
     rows.push({ bench: name, measure: 'could not run', value: (err as Error).message.split('\n')[0]!, baseline: '', ratio: '', target: '', verdict: 'error' });
   }
+}
+// A bench's own process: its rows go to its parent, which prints and appends them.
+if (rowsTo) {
+  writeFileSync(rowsTo, JSON.stringify(rows));
+  process.exit(0);
 }
 
 const commit = (() => {
