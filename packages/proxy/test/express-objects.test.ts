@@ -67,8 +67,9 @@ describe("the server's request objects", () => {
     const app = proxy.proxy.app;
     assert.ok(Object.prototype.isPrototypeOf.call(IncomingMessage.prototype, app.request));
     assert.ok(Object.prototype.isPrototypeOf.call(ServerResponse.prototype, app.response));
+    // Seen ahead of the app's own listener, so before Express has touched them.
     const seen = await new Promise<{ request: boolean; response: boolean; json: boolean }>((resolve, reject) => {
-      proxy.server.once('request', (req: IncomingMessage, res: ServerResponse) =>
+      proxy.server.prependOnceListener('request', (req: IncomingMessage, res: ServerResponse) =>
         resolve({
           request: Object.getPrototypeOf(req) === app.request && req instanceof IncomingMessage,
           response: Object.getPrototypeOf(res) === app.response && res instanceof ServerResponse,

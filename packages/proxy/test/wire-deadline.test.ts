@@ -55,9 +55,26 @@ describe('Deadline', () => {
     assert.deepEqual(heard, ['kept', 'late']);
   });
 
+  /** A deadline that counts the listeners it holds, through the same `onStop` that `race` uses. */
+  class Counted extends Deadline {
+    held = 0;
+    override onStop(listener: (reason: unknown) => void): () => void {
+      const off = super.onStop(listener);
+      if (this.stopped) return off;
+      this.held += 1;
+      let taken = false;
+      return () => {
+        if (!taken) this.held -= 1;
+        taken = true;
+        off();
+      };
+    }
+  }
+
   it('race: the work, or the stop’s reason when it stops first; a settled race leaves no listener behind', async () => {
-    const won = new Deadline(60_000, timeout);
+    const won = new Counted(60_000, timeout);
     assert.equal(await won.race(Promise.resolve('answer')), 'answer');
+    assert.equal(won.held, 0);
     won.stop();
     const lost = new Deadline(60_000, timeout);
     const never = new Promise<string>(() => undefined);
@@ -66,8 +83,9 @@ describe('Deadline', () => {
     lost.stop(reason);
     await assert.rejects(racing, (err) => err === reason);
     // Rejected work is the race's answer, not the deadline's.
-    const failing = new Deadline(60_000, timeout);
+    const failing = new Counted(60_000, timeout);
     await assert.rejects(failing.race(Promise.reject(new Error('refused'))), /refused/);
+    assert.equal(failing.held, 0);
     failing.stop();
   });
 

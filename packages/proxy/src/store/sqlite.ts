@@ -76,8 +76,9 @@ export async function openSqliteStore(path: string, options: { now?: () => numbe
  *   failing;
  * - statement journals in memory (`temp_store = MEMORY`). A group commit runs each write in a savepoint, and when a
  *   write first changes a page its group had already changed, SQLite saves the page's earlier content to the
- *   savepoint's journal, so it can roll that write back alone. In a temporary file that was two `pwrite`s per page: 29 of the 42 syscall writes per
- *   webhook (a trace of the store's write path), each slow on this VM. The journal holds at most the pages one
+ *   savepoint's journal, so it can roll that write back alone. In a temporary file that was two `pwrite`s per
+ *   page: 29 of the 42 syscall writes per webhook (a trace of the store's write path), each slow on this VM.
+ *   The journal holds at most the pages one
  *   group changes (64 writes of a few pages each, a few MB at worst), and it is gone at the commit. Sorts and
  *   temporary tables a query needs go to memory too; ours are small (a page of links, a claim's batch).
  */
